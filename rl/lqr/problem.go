@@ -1,0 +1,201 @@
+package lqr
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Step is the model and cost of one time step t < T. Nil optional fields
+// mean zero.
+type Step struct {
+	A      *mat.Dense    // n×n dynamics matrix A_t (required)
+	B      *mat.Dense    // n×m input matrix B_t (required)
+	Offset *mat.VecDense // n, dynamics offset a_t (optional)
+	Cxx    *mat.Dense    // n×n symmetric state cost Hessian (required)
+	Cuu    *mat.Dense    // m×m symmetric action cost Hessian (required)
+	Cux    *mat.Dense    // m×n cross term, Cxu = Cuxᵀ (optional)
+	Cx     *mat.VecDense // n, linear state cost (optional)
+	Cu     *mat.VecDense // m, linear action cost (optional)
+	C0     float64       // constant cost
+}
+
+// Final is the cost of the final state x_T.
+type Final struct {
+	Cxx *mat.Dense    // n×n symmetric (required)
+	Cx  *mat.VecDense // n (optional)
+	C0  float64       // constant cost
+}
+
+// Problem is a finite-horizon time-varying LQR problem with T = len(Steps).
+type Problem struct {
+	Steps []Step
+	Final Final
+}
+
+// Dims returns the state and action dimensions n, m and the horizon T. It
+// does not validate the problem.
+func (p *Problem) Dims() (n, m, T int) {
+	if len(p.Steps) == 0 || p.Steps[0].B == nil {
+		return 0, 0, len(p.Steps)
+	}
+	n, m = p.Steps[0].B.Dims()
+	return n, m, len(p.Steps)
+}
+
+// raw is a Step flattened to row-major slices (zero slices for nil fields).
+type raw struct {
+	A, B, a, Cxx, Cuu, Cux, cx, cu []float64
+	c0                             float64
+}
+
+// symTol is the relative asymmetry tolerated in Cxx and Cuu: rounding in a
+// caller's computation of a symmetric matrix leaves ~1e-15 relative
+// asymmetry; anything above 1e-8 is a bug in the caller.
+const symTol = 1e-8
+
+func checkMat(what string, d *mat.Dense, r, c int, sym bool) ([]float64, error) {
+	if d == nil {
+		return nil, fmt.Errorf("%s is nil, want a %d×%d matrix", what, r, c)
+	}
+	dr, dc := d.Dims()
+	if dr != r || dc != c {
+		return nil, fmt.Errorf("%s is %d×%d, want %d×%d", what, dr, dc, r, c)
+	}
+	rm := d.RawMatrix()
+	data := rm.Data
+	if rm.Stride != c {
+		data = mat.DenseCopyOf(d).RawMatrix().Data
+	}
+	scale := 0.0
+	for i, v := range data[:r*c] {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil, fmt.Errorf("%s[%d,%d] = %v is not finite", what, i/c, i%c, v)
+		}
+		scale = math.Max(scale, math.Abs(v))
+	}
+	if sym {
+		for i := 0; i < r; i++ {
+			for j := i + 1; j < r; j++ {
+				if math.Abs(data[i*c+j]-data[j*c+i]) > symTol*scale {
+					return nil, fmt.Errorf("%s is not symmetric: [%d,%d] = %v but [%d,%d] = %v",
+						what, i, j, data[i*c+j], j, i, data[j*c+i])
+				}
+			}
+		}
+	}
+	return data, nil
+}
+
+func checkVec(what string, v *mat.VecDense, n int, zero []float64) ([]float64, error) {
+	if v == nil {
+		return zero[:n], nil
+	}
+	if v.Len() != n {
+		return nil, fmt.Errorf("%s has length %d, want %d", what, v.Len(), n)
+	}
+	rv := v.RawVector()
+	data := rv.Data
+	if rv.Inc != 1 {
+		data = mat.VecDenseCopyOf(v).RawVector().Data
+	}
+	for i, x := range data[:n] {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("%s[%d] = %v is not finite", what, i, x)
+		}
+	}
+	return data[:n], nil
+}
+
+// flatten validates p and writes its raw form into steps (len T) and fin.
+// zero must hold at least max(n, m·n) zeros.
+func (p *Problem) flatten(steps []raw, fin *raw, zero []float64) error {
+	n, m, T := p.Dims()
+	if T == 0 {
+		return fmt.Errorf("lqr: horizon T = 0: the problem has no steps")
+	}
+	if n == 0 || m == 0 {
+		return fmt.Errorf("lqr: Steps[0].B is nil or empty; cannot infer dimensions")
+	}
+	for t := range p.Steps {
+		s := &p.Steps[t]
+		r := &steps[t]
+		var err error
+		name := func(f string) string { return fmt.Sprintf("lqr: Steps[%d].%s", t, f) }
+		if r.A, err = checkMat(name("A"), s.A, n, n, false); err != nil {
+			return err
+		}
+		if r.B, err = checkMat(name("B"), s.B, n, m, false); err != nil {
+			return err
+		}
+		if r.a, err = checkVec(name("Offset"), s.Offset, n, zero); err != nil {
+			return err
+		}
+		if r.Cxx, err = checkMat(name("Cxx"), s.Cxx, n, n, true); err != nil {
+			return err
+		}
+		if r.Cuu, err = checkMat(name("Cuu"), s.Cuu, m, m, true); err != nil {
+			return err
+		}
+		if s.Cux == nil {
+			r.Cux = zero[:m*n]
+		} else if r.Cux, err = checkMat(name("Cux"), s.Cux, m, n, false); err != nil {
+			return err
+		}
+		if r.cx, err = checkVec(name("Cx"), s.Cx, n, zero); err != nil {
+			return err
+		}
+		if r.cu, err = checkVec(name("Cu"), s.Cu, m, zero); err != nil {
+			return err
+		}
+		if math.IsNaN(s.C0) || math.IsInf(s.C0, 0) {
+			return fmt.Errorf("%s = %v is not finite", name("C0"), s.C0)
+		}
+		r.c0 = s.C0
+	}
+	var err error
+	if fin.Cxx, err = checkMat("lqr: Final.Cxx", p.Final.Cxx, n, n, true); err != nil {
+		return err
+	}
+	if fin.cx, err = checkVec("lqr: Final.Cx", p.Final.Cx, n, zero); err != nil {
+		return err
+	}
+	if math.IsNaN(p.Final.C0) || math.IsInf(p.Final.C0, 0) {
+		return fmt.Errorf("lqr: Final.C0 = %v is not finite", p.Final.C0)
+	}
+	fin.c0 = p.Final.C0
+	return nil
+}
+
+// Cost evaluates J for a state sequence xs (T+1 states) and an action
+// sequence us (T actions).
+func (p *Problem) Cost(xs, us []*mat.VecDense) (float64, error) {
+	n, m, T := p.Dims()
+	if len(xs) != T+1 || len(us) != T {
+		return 0, fmt.Errorf("lqr: Cost got %d states and %d actions, want %d and %d", len(xs), len(us), T+1, T)
+	}
+	zero := make([]float64, max(n, m*n))
+	steps := make([]raw, T)
+	var fin raw
+	if err := p.flatten(steps, &fin, zero); err != nil {
+		return 0, err
+	}
+	J := 0.0
+	for t := range steps {
+		x, err := checkVec(fmt.Sprintf("lqr: xs[%d]", t), xs[t], n, zero)
+		if err != nil {
+			return 0, err
+		}
+		u, err := checkVec(fmt.Sprintf("lqr: us[%d]", t), us[t], m, zero)
+		if err != nil {
+			return 0, err
+		}
+		J += stageCost(&steps[t], x, u, n, m)
+	}
+	x, err := checkVec(fmt.Sprintf("lqr: xs[%d]", T), xs[T], n, zero)
+	if err != nil {
+		return 0, err
+	}
+	return J + finalCost(&fin, x, n), nil
+}
