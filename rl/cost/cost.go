@@ -1,0 +1,262 @@
+package cost
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/mat"
+)
+
+// Derivs holds the derivatives of a stage (or final) cost at one point. All
+// matrices are row-major: Lxx is n×n, Luu m×m, Lux m×n (= ∂²ℓ/∂u∂x).
+type Derivs struct {
+	Lx, Lu, Lxx, Luu, Lux []float64
+}
+
+// NewDerivs allocates derivative storage for dimensions n and m.
+func NewDerivs(n, m int) *Derivs {
+	return &Derivs{Lx: make([]float64, n), Lu: make([]float64, m),
+		Lxx: make([]float64, n*n), Luu: make([]float64, m*m), Lux: make([]float64, m*n)}
+}
+
+// Cost is a trajectory cost with derivatives. Implementations must not
+// allocate in Stage, Final, StageDerivs and FinalDerivs, which optimisers call
+// T times per iteration; arguments have the lengths Dims reports (callers
+// check with Check before looping).
+type Cost interface {
+	// Dims returns the state and action dimensions n and m.
+	Dims() (n, m int)
+	// Stage returns ℓ_t(x, u).
+	Stage(t int, x, u []float64) float64
+	// Final returns ℓ_T(x).
+	Final(x []float64) float64
+	// StageDerivs writes ℓx, ℓu, ℓxx, ℓuu, ℓux at (x, u) into d.
+	StageDerivs(d *Derivs, t int, x, u []float64)
+	// FinalDerivs writes ℓx and ℓxx of the final cost at x into d.
+	FinalDerivs(d *Derivs, x []float64)
+}
+
+// Check returns an error if c's dimensions differ from (n, m).
+func Check(c Cost, n, m int) error {
+	if c == nil {
+		return fmt.Errorf("cost: nil cost")
+	}
+	cn, cm := c.Dims()
+	if cn != n || cm != m {
+		return fmt.Errorf("cost: cost has dimensions n=%d, m=%d but the system has n=%d, m=%d", cn, cm, n, m)
+	}
+	return nil
+}
+
+// Total returns J for states xs (T+1) and actions us (T), with an error
+// naming the first bad length or the first non-finite term.
+func Total(c Cost, xs, us [][]float64) (float64, error) {
+	n, m := c.Dims()
+	if len(xs) != len(us)+1 {
+		return 0, fmt.Errorf("cost: %d states and %d actions, want one more state than actions", len(xs), len(us))
+	}
+	J := 0.0
+	for t, u := range us {
+		if len(xs[t]) != n || len(u) != m {
+			return 0, fmt.Errorf("cost: xs[%d] has length %d and us[%d] length %d, want %d and %d", t, len(xs[t]), t, len(u), n, m)
+		}
+		l := c.Stage(t, xs[t], u)
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return 0, fmt.Errorf("cost: stage cost at t = %d is %v (x = %v, u = %v)", t, l, xs[t], u)
+		}
+		J += l
+	}
+	xT := xs[len(us)]
+	if len(xT) != n {
+		return 0, fmt.Errorf("cost: final state has length %d, want %d", len(xT), n)
+	}
+	l := c.Final(xT)
+	if math.IsNaN(l) || math.IsInf(l, 0) {
+		return 0, fmt.Errorf("cost: final cost is %v (x = %v)", l, xT)
+	}
+	return J + l, nil
+}
+
+// Quadratic is the tracking cost
+//
+//	ℓ_t(x, u) = ½(x − x*)ᵀQ(x − x*) + ½(u − u*)ᵀR(u − u*),  ℓ_T(x) = ½(x − x*)ᵀQf(x − x*).
+//
+// Its derivatives are exact: ℓx = Q(x − x*), ℓu = R(u − u*), ℓxx = Q,
+// ℓuu = R, ℓux = 0. Build it with NewQuadratic or Diagonal; the fields are
+// read-only afterwards.
+type Quadratic struct {
+	n, m         int
+	q, r, qf     []float64 // row-major copies
+	xGoal, uGoal []float64
+	dx, du       []float64 // scratch
+}
+
+// NewQuadratic validates and copies the weights: Q and Qf must be symmetric
+// positive semi-definite n×n, R symmetric positive definite m×m (iLQR
+// inverts it), xGoal of length n; uGoal of length m or nil for zero.
+func NewQuadratic(Q, R, Qf *mat.Dense, xGoal, uGoal []float64) (*Quadratic, error) {
+	if Q == nil || R == nil || Qf == nil {
+		return nil, fmt.Errorf("cost: Q, R and Qf must all be given")
+	}
+	n, _ := Q.Dims()
+	m, _ := R.Dims()
+	c := &Quadratic{n: n, m: m, dx: make([]float64, n), du: make([]float64, m)}
+	var err error
+	if c.q, err = spd("Q", Q, n, false); err != nil {
+		return nil, err
+	}
+	if c.r, err = spd("R", R, m, true); err != nil {
+		return nil, err
+	}
+	if c.qf, err = spd("Qf", Qf, n, false); err != nil {
+		return nil, err
+	}
+	if c.xGoal, err = finite("xGoal", xGoal, n); err != nil {
+		return nil, err
+	}
+	if uGoal == nil {
+		uGoal = make([]float64, m)
+	}
+	if c.uGoal, err = finite("uGoal", uGoal, m); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// Diagonal is NewQuadratic with diagonal weights Q = diag(q), R = diag(r),
+// Qf = diag(qf) and u* = 0: the usual lesson set-up, where each entry is the
+// weight of one state or action component.
+func Diagonal(q, r, qf, xGoal []float64) (*Quadratic, error) {
+	if len(qf) != len(q) {
+		return nil, fmt.Errorf("cost: qf has length %d, q has length %d; want equal", len(qf), len(q))
+	}
+	diag := func(d []float64) *mat.Dense {
+		if len(d) == 0 {
+			return nil
+		}
+		out := mat.NewDense(len(d), len(d), nil)
+		for i, v := range d {
+			out.Set(i, i, v)
+		}
+		return out
+	}
+	return NewQuadratic(diag(q), diag(r), diag(qf), xGoal, nil)
+}
+
+func finite(what string, v []float64, n int) ([]float64, error) {
+	if len(v) != n {
+		return nil, fmt.Errorf("cost: %s has length %d, want %d", what, len(v), n)
+	}
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil, fmt.Errorf("cost: %s[%d] = %v is not finite", what, i, x)
+		}
+	}
+	return append([]float64(nil), v...), nil
+}
+
+// spd copies a k×k weight after checking it is finite, symmetric and
+// positive semi-definite (definite if strict).
+func spd(what string, d *mat.Dense, k int, strict bool) ([]float64, error) {
+	r, c := d.Dims()
+	if r != k || c != k {
+		return nil, fmt.Errorf("cost: %s is %d×%d, want %d×%d", what, r, c, k, k)
+	}
+	out := make([]float64, k*k)
+	for i := 0; i < k; i++ {
+		for j := 0; j < k; j++ {
+			v := d.At(i, j)
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fmt.Errorf("cost: %s[%d,%d] = %v is not finite", what, i, j, v)
+			}
+			out[i*k+j] = v
+		}
+	}
+	sym := mat.NewSymDense(k, nil)
+	for i := 0; i < k; i++ {
+		for j := i; j < k; j++ {
+			if math.Abs(out[i*k+j]-out[j*k+i]) > 1e-12*(1+math.Abs(out[i*k+j])) {
+				return nil, fmt.Errorf("cost: %s is not symmetric: [%d,%d] = %v, [%d,%d] = %v", what, i, j, out[i*k+j], j, i, out[j*k+i])
+			}
+			sym.SetSym(i, j, out[i*k+j])
+		}
+	}
+	var eig mat.EigenSym
+	if !eig.Factorize(sym, false) {
+		return nil, fmt.Errorf("cost: eigen-decomposition of %s failed", what)
+	}
+	minEig := eig.Values(nil)[0]
+	if strict && !(minEig > 0) {
+		return nil, fmt.Errorf("cost: %s must be positive definite; its smallest eigenvalue is %v", what, minEig)
+	}
+	if minEig < -1e-12 {
+		return nil, fmt.Errorf("cost: %s must be positive semi-definite; its smallest eigenvalue is %v", what, minEig)
+	}
+	return out, nil
+}
+
+// Dims returns n and m.
+func (c *Quadratic) Dims() (n, m int) { return c.n, c.m }
+
+// Goal returns a copy of x*.
+func (c *Quadratic) Goal() []float64 { return append([]float64(nil), c.xGoal...) }
+
+func quad(a, v []float64, k int) float64 {
+	s := 0.0
+	for i := 0; i < k; i++ {
+		for j := 0; j < k; j++ {
+			s += v[i] * a[i*k+j] * v[j]
+		}
+	}
+	return 0.5 * s
+}
+
+func sub(dst, a, b []float64) {
+	for i := range dst {
+		dst[i] = a[i] - b[i]
+	}
+}
+
+func matVec(dst, a, v []float64, k int) {
+	for i := 0; i < k; i++ {
+		s := 0.0
+		for j := 0; j < k; j++ {
+			s += a[i*k+j] * v[j]
+		}
+		dst[i] = s
+	}
+}
+
+// Stage returns ½(x − x*)ᵀQ(x − x*) + ½(u − u*)ᵀR(u − u*). Not safe for
+// concurrent use (it uses internal scratch).
+func (c *Quadratic) Stage(_ int, x, u []float64) float64 {
+	sub(c.dx, x, c.xGoal)
+	sub(c.du, u, c.uGoal)
+	return quad(c.q, c.dx, c.n) + quad(c.r, c.du, c.m)
+}
+
+// Final returns ½(x − x*)ᵀQf(x − x*).
+func (c *Quadratic) Final(x []float64) float64 {
+	sub(c.dx, x, c.xGoal)
+	return quad(c.qf, c.dx, c.n)
+}
+
+// StageDerivs writes ℓx = Q(x − x*), ℓu = R(u − u*), ℓxx = Q, ℓuu = R, ℓux = 0.
+func (c *Quadratic) StageDerivs(d *Derivs, _ int, x, u []float64) {
+	sub(c.dx, x, c.xGoal)
+	sub(c.du, u, c.uGoal)
+	matVec(d.Lx, c.q, c.dx, c.n)
+	matVec(d.Lu, c.r, c.du, c.m)
+	copy(d.Lxx, c.q)
+	copy(d.Luu, c.r)
+	for i := range d.Lux {
+		d.Lux[i] = 0
+	}
+}
+
+// FinalDerivs writes ℓx = Qf(x − x*) and ℓxx = Qf.
+func (c *Quadratic) FinalDerivs(d *Derivs, x []float64) {
+	sub(c.dx, x, c.xGoal)
+	matVec(d.Lx, c.qf, c.dx, c.n)
+	copy(d.Lxx, c.qf)
+}
