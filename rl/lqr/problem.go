@@ -55,13 +55,27 @@ type raw struct {
 // asymmetry; anything above 1e-8 is a bug in the caller.
 const symTol = 1e-8
 
-func checkMat(what string, d *mat.Dense, r, c int, sym bool) ([]float64, error) {
+// label names a field in error messages; it is formatted only on error, so
+// validation allocates nothing on the happy path.
+type label struct {
+	t     int // step index, or −1 for Final and other names
+	field string
+}
+
+func (l label) String() string {
+	if l.t < 0 {
+		return l.field
+	}
+	return fmt.Sprintf("lqr: Steps[%d].%s", l.t, l.field)
+}
+
+func checkMat(what label, d *mat.Dense, r, c int, sym bool) ([]float64, error) {
 	if d == nil {
-		return nil, fmt.Errorf("%s is nil, want a %d×%d matrix", what, r, c)
+		return nil, fmt.Errorf("%v is nil, want a %d×%d matrix", what, r, c)
 	}
 	dr, dc := d.Dims()
 	if dr != r || dc != c {
-		return nil, fmt.Errorf("%s is %d×%d, want %d×%d", what, dr, dc, r, c)
+		return nil, fmt.Errorf("%v is %d×%d, want %d×%d", what, dr, dc, r, c)
 	}
 	rm := d.RawMatrix()
 	data := rm.Data
@@ -71,7 +85,7 @@ func checkMat(what string, d *mat.Dense, r, c int, sym bool) ([]float64, error) 
 	scale := 0.0
 	for i, v := range data[:r*c] {
 		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fmt.Errorf("%s[%d,%d] = %v is not finite", what, i/c, i%c, v)
+			return nil, fmt.Errorf("%v[%d,%d] = %v is not finite", what, i/c, i%c, v)
 		}
 		scale = math.Max(scale, math.Abs(v))
 	}
@@ -79,7 +93,7 @@ func checkMat(what string, d *mat.Dense, r, c int, sym bool) ([]float64, error) 
 		for i := 0; i < r; i++ {
 			for j := i + 1; j < r; j++ {
 				if math.Abs(data[i*c+j]-data[j*c+i]) > symTol*scale {
-					return nil, fmt.Errorf("%s is not symmetric: [%d,%d] = %v but [%d,%d] = %v",
+					return nil, fmt.Errorf("%v is not symmetric: [%d,%d] = %v but [%d,%d] = %v",
 						what, i, j, data[i*c+j], j, i, data[j*c+i])
 				}
 			}
@@ -88,12 +102,12 @@ func checkMat(what string, d *mat.Dense, r, c int, sym bool) ([]float64, error) 
 	return data, nil
 }
 
-func checkVec(what string, v *mat.VecDense, n int, zero []float64) ([]float64, error) {
+func checkVec(what label, v *mat.VecDense, n int, zero []float64) ([]float64, error) {
 	if v == nil {
 		return zero[:n], nil
 	}
 	if v.Len() != n {
-		return nil, fmt.Errorf("%s has length %d, want %d", what, v.Len(), n)
+		return nil, fmt.Errorf("%v has length %d, want %d", what, v.Len(), n)
 	}
 	rv := v.RawVector()
 	data := rv.Data
@@ -102,7 +116,7 @@ func checkVec(what string, v *mat.VecDense, n int, zero []float64) ([]float64, e
 	}
 	for i, x := range data[:n] {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return nil, fmt.Errorf("%s[%d] = %v is not finite", what, i, x)
+			return nil, fmt.Errorf("%v[%d] = %v is not finite", what, i, x)
 		}
 	}
 	return data[:n], nil
@@ -122,7 +136,7 @@ func (p *Problem) flatten(steps []raw, fin *raw, zero []float64) error {
 		s := &p.Steps[t]
 		r := &steps[t]
 		var err error
-		name := func(f string) string { return fmt.Sprintf("lqr: Steps[%d].%s", t, f) }
+		name := func(f string) label { return label{t, f} }
 		if r.A, err = checkMat(name("A"), s.A, n, n, false); err != nil {
 			return err
 		}
@@ -150,15 +164,15 @@ func (p *Problem) flatten(steps []raw, fin *raw, zero []float64) error {
 			return err
 		}
 		if math.IsNaN(s.C0) || math.IsInf(s.C0, 0) {
-			return fmt.Errorf("%s = %v is not finite", name("C0"), s.C0)
+			return fmt.Errorf("%v = %v is not finite", name("C0"), s.C0)
 		}
 		r.c0 = s.C0
 	}
 	var err error
-	if fin.Cxx, err = checkMat("lqr: Final.Cxx", p.Final.Cxx, n, n, true); err != nil {
+	if fin.Cxx, err = checkMat(label{-1, "lqr: Final.Cxx"}, p.Final.Cxx, n, n, true); err != nil {
 		return err
 	}
-	if fin.cx, err = checkVec("lqr: Final.Cx", p.Final.Cx, n, zero); err != nil {
+	if fin.cx, err = checkVec(label{-1, "lqr: Final.Cx"}, p.Final.Cx, n, zero); err != nil {
 		return err
 	}
 	if math.IsNaN(p.Final.C0) || math.IsInf(p.Final.C0, 0) {
@@ -183,17 +197,17 @@ func (p *Problem) Cost(xs, us []*mat.VecDense) (float64, error) {
 	}
 	J := 0.0
 	for t := range steps {
-		x, err := checkVec(fmt.Sprintf("lqr: xs[%d]", t), xs[t], n, zero)
+		x, err := checkVec(label{-1, fmt.Sprintf("lqr: xs[%d]", t)}, xs[t], n, zero)
 		if err != nil {
 			return 0, err
 		}
-		u, err := checkVec(fmt.Sprintf("lqr: us[%d]", t), us[t], m, zero)
+		u, err := checkVec(label{-1, fmt.Sprintf("lqr: us[%d]", t)}, us[t], m, zero)
 		if err != nil {
 			return 0, err
 		}
 		J += stageCost(&steps[t], x, u, n, m)
 	}
-	x, err := checkVec(fmt.Sprintf("lqr: xs[%d]", T), xs[T], n, zero)
+	x, err := checkVec(label{-1, fmt.Sprintf("lqr: xs[%d]", T)}, xs[T], n, zero)
 	if err != nil {
 		return 0, err
 	}

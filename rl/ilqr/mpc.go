@@ -1,0 +1,98 @@
+package ilqr
+
+import (
+	"errors"
+	"fmt"
+
+	"github.com/rlcontrol/rlcontrol/rl/cost"
+	"github.com/rlcontrol/rlcontrol/rl/system"
+)
+
+// MPCConfig sets up receding-horizon control with iLQR.
+type MPCConfig struct {
+	// Horizon is the planning horizon H in steps (> 0). The cost's time
+	// index runs over 0…H−1 within each plan.
+	Horizon int
+	// Steps is how many steps are executed on the plant (> 0).
+	Steps int
+	// ILQR configures each replanning solve. Its MaxIter defaults to 10 here:
+	// a warm-started plan needs few iterations.
+	ILQR Config
+	// Plant is the system actually stepped; nil means the model itself. Give
+	// a perturbed copy (heavier pendulum, say) to watch MPC absorb model
+	// error by replanning.
+	Plant system.System
+	// Progress, if set, is called after each executed step with its index
+	// and the plan's result.
+	Progress func(step int, plan *Result)
+}
+
+// MPCResult is the executed closed-loop trajectory.
+type MPCResult struct {
+	X    [][]float64 // Steps+1 plant states
+	U    [][]float64 // Steps executed actions
+	Cost float64     // Σ stage costs of the executed steps + final cost of the last state
+	// Iterations is the number of iLQR iterations each replan used.
+	Iterations []int
+}
+
+// MPC runs model-predictive control: at every step it re-solves the H-step
+// problem from the current plant state with iLQR (warm-started from the
+// previous plan shifted by one step), applies the first action to the plant,
+// and repeats. u0 is the first plan (Horizon actions).
+func MPC(model system.System, c cost.Cost, x0 []float64, u0 [][]float64, cfg MPCConfig) (*MPCResult, error) {
+	if model == nil {
+		return nil, errors.New("ilqr: MPC: nil model")
+	}
+	if cfg.Horizon <= 0 || cfg.Steps <= 0 {
+		return nil, fmt.Errorf("ilqr: MPC: Horizon = %d and Steps = %d, want both > 0", cfg.Horizon, cfg.Steps)
+	}
+	if len(u0) != cfg.Horizon {
+		return nil, fmt.Errorf("ilqr: MPC: u0 has %d actions, want Horizon = %d", len(u0), cfg.Horizon)
+	}
+	plant := cfg.Plant
+	if plant == nil {
+		plant = model
+	}
+	if plant.StateDim() != model.StateDim() || plant.ActionDim() != model.ActionDim() {
+		return nil, fmt.Errorf("ilqr: MPC: plant %s has n=%d, m=%d but model %s has n=%d, m=%d",
+			plant.Name(), plant.StateDim(), plant.ActionDim(), model.Name(), model.StateDim(), model.ActionDim())
+	}
+	icfg := cfg.ILQR
+	if icfg.MaxIter == 0 {
+		icfg.MaxIter = 10
+	}
+	s, err := New(model, c, cfg.Horizon, icfg)
+	if err != nil {
+		return nil, err
+	}
+	if err := system.CheckVec("ilqr: MPC: x0", x0, model.StateDim()); err != nil {
+		return nil, err
+	}
+	out := &MPCResult{X: [][]float64{append([]float64(nil), x0...)}}
+	plan := cloneGrid(u0)
+	x := out.X[0]
+	for k := 0; k < cfg.Steps; k++ {
+		res, err := s.Solve(x, plan)
+		if err != nil {
+			return nil, fmt.Errorf("ilqr: MPC step %d: %w", k, err)
+		}
+		u := res.U[0]
+		next := make([]float64, len(x))
+		if err := plant.Step(next, x, u); err != nil {
+			return nil, fmt.Errorf("ilqr: MPC step %d: plant: %w", k, err)
+		}
+		out.Cost += c.Stage(0, x, u)
+		out.U = append(out.U, u)
+		out.X = append(out.X, next)
+		out.Iterations = append(out.Iterations, len(res.History))
+		copy(plan, res.U[1:])
+		plan[len(plan)-1] = append([]float64(nil), res.U[len(res.U)-1]...)
+		x = next
+		if cfg.Progress != nil {
+			cfg.Progress(k, res)
+		}
+	}
+	out.Cost += c.Final(x)
+	return out, nil
+}
