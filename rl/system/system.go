@@ -70,3 +70,14 @@ func CheckLen(what string, v []float64, n int) error {
 	}
 	return nil
 }
+
+// The systems of this package.
+var (
+	_ System   = (*Pendulum)(nil)
+	_ System   = (*CartPole)(nil)
+	_ System   = (*Arm2Link)(nil)
+	_ System   = (*PointMass)(nil)
+	_ System   = (*DoubleIntegrator)(nil)
+	_ Renderer = (*Pendulum)(nil)
+	_ Renderer = (*PointMass)(nil)
+)

@@ -1,0 +1,45 @@
+// Package system holds the dynamical systems of the lessons, each a
+// discrete-time map x_{t+1} = f(x_t, u_t) with analytic Jacobians
+// A = ∂f/∂x and B = ∂f/∂u, behind the System interface that iLQR, the
+// local-model fitters and the samplers use.
+//
+//	system            state x                  action u     task
+//	Pendulum          [θ, θ̇], θ = 0 down       [τ]          swing-up to θ = π
+//	CartPole          [x, θ, ẋ, θ̇], θ = 0 up   [F]          balance at 0
+//	Arm2Link          [q1, q2, q̇1, q̇2]         [τ1, τ2]     reach a point
+//	PointMass         [px, py, vx, vy]         [Fx, Fy]     go to a point, avoid discs
+//	DoubleIntegrator  [p_1…p_d, v_1…v_d]       [a_1…a_d]    exact LQR checks
+//
+// Units are SI; angles are in radians, counter-clockwise, never wrapped by
+// Step (WrapAngle helps costs compare them).
+//
+// # Integration
+//
+// The nonlinear systems (and PointMass) write their continuous dynamics
+// ẋ = g(x, u) with analytic ∂g/∂x and ∂g/∂u, and share one discretisation:
+// classical fourth-order Runge–Kutta over the system's TimeStep, with u held
+// constant over the step (zero-order hold). Their Jacobians are the exact
+// derivatives of that RK4 step, obtained by carrying the stage Jacobians
+// through the RK4 chain rule, so they match finite differences of Step to
+// rounding rather than only to O(Δt⁴). DoubleIntegrator is discretised
+// exactly.
+//
+// # Conventions
+//
+// Matrices are []float64 in row-major order. Step and Jacobians check
+// lengths and finiteness of their inputs and return errors naming the bad
+// value; they never panic, never allocate, keep no scratch in the system
+// value (one value may serve several goroutines while its fields stay
+// unchanged), and do not clip actions: ActionLimits tells the optimizer the
+// box. Each system is a struct of exported, documented parameter fields with
+// a constructor (NewPendulum, …) that fills in the defaults and a Validate
+// method; Step and Jacobians re-check the parameters they use, which costs a
+// few comparisons.
+//
+// Pendulum and PointMass also implement Renderer, drawing anti-aliased
+// grayscale images such as the 48×48 pendulum and 40×40 planar observations
+// of Embed to Control.
+//
+// Rollout simulates an open-loop action sequence; FiniteDiffJacobians checks
+// Jacobians numerically.
+package system

@@ -1,0 +1,101 @@
+package system
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+var inf = math.Inf(1)
+
+// Rollout simulates sys open loop from x0 under the actions us and returns
+// the T+1 states x_0 … x_T, with T = len(us) and x_{t+1} = f(x_t, u_t).
+// The states are fresh slices (sharing one backing array); x0 is copied.
+// Actions are not clipped to ActionLimits. It returns an error naming the
+// step when an action has the wrong length or is not finite, or when the
+// state blows up.
+func Rollout(sys System, x0 []float64, us [][]float64) ([][]float64, error) {
+	if sys == nil {
+		return nil, errors.New("Rollout: nil System")
+	}
+	n := sys.StateDim()
+	if err := CheckVec("x0", x0, n); err != nil {
+		return nil, fmt.Errorf("Rollout (%s): %w", sys.Name(), err)
+	}
+	buf := make([]float64, (len(us)+1)*n)
+	xs := make([][]float64, len(us)+1)
+	for t := range xs {
+		xs[t] = buf[t*n : (t+1)*n : (t+1)*n]
+	}
+	copy(xs[0], x0)
+	for t, u := range us {
+		if err := sys.Step(xs[t+1], xs[t], u); err != nil {
+			return nil, fmt.Errorf("Rollout: step %d: %w", t, err)
+		}
+	}
+	return xs, nil
+}
+
+// FiniteDiffJacobians approximates the Jacobians of sys's Step at (x, u) by
+// central differences with step h (relative to each coordinate's size:
+// h·max(1, |x_j|)), writing A (n×n) and B (n×m) row-major. The error is
+// O(h²) from truncation plus O(ε/h) from rounding, so h ≈ 1e-5…1e-6 gives
+// about 1e-8…1e-9 relative accuracy for smooth dynamics. It exists to check
+// analytic Jacobians, in the tests and in the notebooks; it allocates.
+func FiniteDiffJacobians(sys System, A, B, x, u []float64, h float64) error {
+	if sys == nil {
+		return errors.New("FiniteDiffJacobians: nil System")
+	}
+	n, m := sys.StateDim(), sys.ActionDim()
+	if err := checkJacArgs(sys.Name(), n, m, A, B, x, u); err != nil {
+		return fmt.Errorf("FiniteDiffJacobians: %w", err)
+	}
+	if !(h > 0) || math.IsInf(h, 1) {
+		return fmt.Errorf("FiniteDiffJacobians: step h = %v, want a finite value > 0", h)
+	}
+	xp, up := clone(x), clone(u)
+	fp, fm := make([]float64, n), make([]float64, n)
+	diff := func(v []float64, j int, out []float64, cols int) error {
+		v0 := v[j]
+		hj := h * math.Max(1, math.Abs(v0))
+		v[j] = v0 + hj
+		if err := sys.Step(fp, xp, up); err != nil {
+			return err
+		}
+		v[j] = v0 - hj
+		if err := sys.Step(fm, xp, up); err != nil {
+			return err
+		}
+		v[j] = v0
+		for i := 0; i < n; i++ {
+			out[i*cols+j] = (fp[i] - fm[i]) / (2 * hj)
+		}
+		return nil
+	}
+	for j := 0; j < n; j++ {
+		if err := diff(xp, j, A, n); err != nil {
+			return fmt.Errorf("FiniteDiffJacobians: %w", err)
+		}
+	}
+	for j := 0; j < m; j++ {
+		if err := diff(up, j, B, m); err != nil {
+			return fmt.Errorf("FiniteDiffJacobians: %w", err)
+		}
+	}
+	return nil
+}
+
+// WrapAngle maps an angle in rad to (−π, π]; use it to compare the
+// unwrapped angles of Pendulum and CartPole with a goal (e.g.
+// WrapAngle(θ − π) is the pendulum's angle from upright). Non-finite input
+// is returned as NaN.
+func WrapAngle(a float64) float64 {
+	if !finite(a) {
+		return math.NaN()
+	}
+	r := math.Remainder(a, 2*math.Pi) // in [−π, π]
+	if r <= -math.Pi {
+		r += 2 * math.Pi
+	}
+	return r
+}
