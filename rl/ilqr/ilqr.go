@@ -38,6 +38,11 @@ type Config struct {
 	// reduction (default 0: accept any real improvement; Tassa suggests up
 	// to 0.1 for a stricter search).
 	MinRatio float64
+	// AlwaysAccept turns the line search off, for teaching: the first step
+	// size in Alphas is taken whatever it does to the cost (as long as the
+	// rollout stays finite). Comparing a run with and without it shows why
+	// iLQR needs the line search.
+	AlwaysAccept bool
 	// Unconstrained ignores the system's action limits when true.
 	Unconstrained bool
 	// Progress, if set, is called after every iteration, e.g. to print a line
@@ -400,7 +405,7 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 			default:
 				it.Ratio = -1
 			}
-			if it.Ratio > cfg.MinRatio && !math.IsInf(Jnew, 0) {
+			if (it.Ratio > cfg.MinRatio || cfg.AlwaysAccept) && !math.IsInf(Jnew, 0) {
 				it.Accepted = true
 				break
 			}
@@ -422,7 +427,7 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 		it.Cost = Jnew
 		J = Jnew
 		s.record(res, it)
-		if it.Actual < cfg.TolFun*math.Abs(J) {
+		if it.Actual >= 0 && it.Actual < cfg.TolFun*math.Abs(J) {
 			res.Converged, res.Reason = true, fmt.Sprintf("relative improvement below TolFun = %g", cfg.TolFun)
 			break
 		}
