@@ -1,0 +1,66 @@
+// Command figures exports every lesson's figures for slides and papers:
+//
+//	go run ./cmd/figures -out figures -style slide -formats svg,pdf,png
+//
+// It runs each lesson with its default settings (the same code the
+// notebooks call), so the same seed gives the same figures.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/rlcontrol/rlcontrol/lessons"
+	"github.com/rlcontrol/rlcontrol/plotting"
+)
+
+func main() {
+	out := flag.String("out", "figures", "output directory (created if missing)")
+	style := flag.String("style", "slide", "figure preset: slide, paper or notebook")
+	formats := flag.String("formats", "svg,pdf", "comma-separated formats: svg, pdf, png")
+	flag.Parse()
+	if err := run(*out, *style, *formats); err != nil {
+		fmt.Fprintln(os.Stderr, "figures:", err)
+		os.Exit(1)
+	}
+}
+
+func run(out, styleName, formats string) error {
+	styles := map[string]plotting.Style{"slide": plotting.Slide, "paper": plotting.Paper, "notebook": plotting.Notebook}
+	st, ok := styles[styleName]
+	if !ok {
+		return fmt.Errorf("unknown -style %q: want slide, paper or notebook", styleName)
+	}
+	var exts []string
+	for _, f := range strings.Split(formats, ",") {
+		f = strings.TrimSpace(strings.ToLower(f))
+		if _, err := plotting.FormatOf("x." + f); err != nil {
+			return fmt.Errorf("-formats: %w", err)
+		}
+		exts = append(exts, f)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	l1, err := lessons.RunLesson01(lessons.SwingUp{}, lessons.Balance{})
+	if err != nil {
+		return err
+	}
+	figs, err := l1.Figures()
+	if err != nil {
+		return err
+	}
+	for _, nf := range figs {
+		for _, ext := range exts {
+			path := filepath.Join(out, nf.Name+"."+ext)
+			if err := nf.Figure.WithStyle(st).Save(path); err != nil {
+				return err
+			}
+			fmt.Println(path)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,58 @@
+// Package plotting makes the figures of the lessons: it builds them with
+// gonum/plot, shows them inline in GoNB notebooks, and exports them as SVG,
+// PDF or PNG for slides and papers.
+//
+// # Building a figure
+//
+// Each builder takes the data of one kind of figure, checks it, and returns a
+// *Figure or an error that names the bad value (a NaN, a length mismatch, an
+// empty input); builders never panic.
+//
+//	Lines / LinesLogY  several named series against a shared x
+//	                   (cost, KL and eta against iteration)
+//	Bands              mean curves with shaded ±σ bands
+//	                   (trajectory distributions)
+//	Trajectories       paths in the plane with start and goal markers and
+//	                   filled circular obstacles
+//	Heatmap            a matrix (gains, covariances) with a colour bar
+//	ImageGrid          a grid of grayscale images (Embed to Control)
+//	Stack, TimeSeries  panels stacked on a shared time axis: states and
+//	                   controls over time, one panel per component
+//
+// A notebook cell reads:
+//
+//	fig, err := plotting.Lines("Cost per iteration", "iteration", "cost", x,
+//		plotting.Series{Name: "cost", Y: costs})
+//	if err != nil {
+//		return err
+//	}
+//	fig.Show()                       // inline SVG in GoNB; no-op elsewhere
+//	fig.Save("figures/cost.pdf")     // format from the extension
+//
+// or, where a panic is an acceptable way to report an error,
+// plotting.Must(plotting.Lines(...)).Show().
+//
+// # Styles
+//
+// A Style fixes the size, fonts and line weights. Figures start in Notebook
+// style; WithStyle switches them, e.g. to Slide (16:9, 10in×5.625in, 20pt
+// labels, 2.5pt lines, 1920×1080 PNG) or Paper (3.5in single column, 8pt
+// fonts). Series take colours in order from the colour-blind-safe Okabe–Ito
+// palette (Color); Style.Dashes adds dash patterns (Dashes) for black and
+// white print. All text is set in Liberation Sans, which gonum/plot embeds,
+// so rendering needs no system fonts and works offline.
+//
+// # Customising
+//
+// Figure.Plot returns the underlying *plot.Plot of a panel, to which any
+// gonum/plot plotter can be added; FromPlot and Grid wrap plots built by
+// hand. Apply a style before customising fonts, since WithStyle resets them.
+//
+// # Output
+//
+// Render returns the encoded bytes, Save writes a file atomically (temporary
+// file and rename, so a failed save never leaves a partial file), and Show
+// and ShowPNG display the figure in a GoNB cell. Output is deterministic:
+// the same data give byte-identical files in every format, so figures can be
+// checked by golden tests and regenerated from a seed.
+package plotting

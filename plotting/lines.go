@@ -1,0 +1,193 @@
+package plotting
+
+import (
+	"fmt"
+	"image/color"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// Series is one named curve against a shared x.
+type Series struct {
+	// Name is the legend label; an empty name leaves the series out of the
+	// legend.
+	Name string
+	// Y holds one finite value per x.
+	Y []float64
+}
+
+// Band is a mean curve with a shaded band of ± Sigmas standard deviations
+// around it, for example the distribution of a state over time under a
+// linear-Gaussian controller.
+type Band struct {
+	// Name is the legend label; empty leaves the band out of the legend.
+	Name string
+	// Mean holds one finite value per x.
+	Mean []float64
+	// Std holds one finite, non-negative standard deviation per x.
+	Std []float64
+	// Sigmas is the half-width of the band in standard deviations; zero
+	// means 1. Use 2 for a ~95% band of a Gaussian.
+	Sigmas float64
+}
+
+// Lines plots several named series against a shared x on one axis, each in
+// the next palette colour: for example cost, KL and eta against iteration.
+// It fails, naming the bad value, if x is empty, a series is missing or has
+// the wrong length, or any value is NaN or infinite.
+func Lines(title, xlabel, ylabel string, x []float64, series ...Series) (*Figure, error) {
+	return lines("Lines", title, xlabel, ylabel, x, series, false)
+}
+
+// LinesLogY is Lines with a logarithmic y axis, for quantities that fall over
+// orders of magnitude (cost, KL divergence, gradient norm). Every y value
+// must be positive.
+func LinesLogY(title, xlabel, ylabel string, x []float64, series ...Series) (*Figure, error) {
+	return lines("LinesLogY", title, xlabel, ylabel, x, series, true)
+}
+
+func lines(fn, title, xlabel, ylabel string, x []float64, series []Series, logY bool) (*Figure, error) {
+	if err := checkX(fn, x); err != nil {
+		return nil, err
+	}
+	if len(series) == 0 {
+		return nil, fmt.Errorf("plotting: %s: no series to plot", fn)
+	}
+	for i, s := range series {
+		what := seriesName("series", i, s.Name) + " Y"
+		if err := checkLen(fn, what, s.Y, len(x)); err != nil {
+			return nil, err
+		}
+		if err := checkFinite(fn, what, s.Y); err != nil {
+			return nil, err
+		}
+		if logY {
+			for k, v := range s.Y {
+				if v <= 0 {
+					return nil, fmt.Errorf("plotting: %s: %s[%d] = %g is not positive, which a log y axis cannot show", fn, what, k, v)
+				}
+			}
+		}
+	}
+	f, pn := singlePanel(title, xlabel, ylabel)
+	for i, s := range series {
+		pn.addLine(x, s.Y, i, s.Name, Color(i))
+	}
+	if logY {
+		pn.plot.Y.Scale = plot.LogScale{}
+		pn.plot.Y.Tick.Marker = logTicks{}
+	}
+	pn.finish()
+	return f.WithStyle(f.style), nil
+}
+
+// Bands plots one or more mean curves with shaded ± Sigmas·Std bands against
+// a shared x, each in the next palette colour. It fails, naming the bad
+// value, on empty or mismatched input, NaN or infinite values, or a negative
+// Std.
+func Bands(title, xlabel, ylabel string, x []float64, bands ...Band) (*Figure, error) {
+	const fn = "Bands"
+	if err := checkX(fn, x); err != nil {
+		return nil, err
+	}
+	if len(bands) == 0 {
+		return nil, fmt.Errorf("plotting: %s: no bands to plot", fn)
+	}
+	for i, b := range bands {
+		name := seriesName("band", i, b.Name)
+		for _, v := range []struct {
+			what string
+			y    []float64
+		}{{name + " Mean", b.Mean}, {name + " Std", b.Std}} {
+			if err := checkLen(fn, v.what, v.y, len(x)); err != nil {
+				return nil, err
+			}
+			if err := checkFinite(fn, v.what, v.y); err != nil {
+				return nil, err
+			}
+		}
+		for k, s := range b.Std {
+			if s < 0 {
+				return nil, fmt.Errorf("plotting: %s: %s Std[%d] = %g is negative", fn, name, k, s)
+			}
+		}
+		if !finite(b.Sigmas) || b.Sigmas < 0 {
+			return nil, fmt.Errorf("plotting: %s: %s Sigmas = %g; want a finite value >= 0", fn, name, b.Sigmas)
+		}
+	}
+	f, pn := singlePanel(title, xlabel, ylabel)
+	// Shades first, so that every mean line is drawn on top of every band.
+	shades := make([]*fill, len(bands))
+	for i, b := range bands {
+		k := b.Sigmas
+		if k == 0 {
+			k = 1
+		}
+		n := len(x)
+		xs := make([]float64, 0, 2*n)
+		ys := make([]float64, 0, 2*n)
+		for j := range n {
+			xs = append(xs, x[j])
+			ys = append(ys, b.Mean[j]+k*b.Std[j])
+		}
+		for j := n - 1; j >= 0; j-- {
+			xs = append(xs, x[j])
+			ys = append(ys, b.Mean[j]-k*b.Std[j])
+		}
+		c := Color(i)
+		shades[i] = &fill{xs: xs, ys: ys, color: color.NRGBA{R: c.R, G: c.G, B: c.B, A: 0x45}}
+		pn.plot.Add(shades[i])
+	}
+	for i, b := range bands {
+		l := pn.addLine(x, b.Mean, i, "", Color(i))
+		if b.Name != "" {
+			pn.legend(b.Name, shades[i], l)
+		}
+	}
+	pn.finish()
+	return f.WithStyle(f.style), nil
+}
+
+// singlePanel returns a one-panel figure whose panel carries the title and
+// axis labels.
+func singlePanel(title, xlabel, ylabel string) (*Figure, *panel) {
+	f := newFigure(title, 1, 1)
+	pn := newPanel()
+	pn.plot.Title.Text = title
+	pn.plot.X.Label.Text = xlabel
+	pn.plot.Y.Label.Text = ylabel
+	f.panels[0] = pn
+	return f, pn
+}
+
+// addLine adds a solid line through (x[i], y[i]) in colour c, whose width
+// (and dashes, for series index idx) follow the style, with a legend entry
+// if name is not empty. The data must already be validated.
+func (pn *panel) addLine(x, y []float64, idx int, name string, c color.Color) *plotter.Line {
+	xys := make(plotter.XYs, len(x))
+	for i := range x {
+		xys[i] = plotter.XY{X: x[i], Y: y[i]}
+	}
+	l := &plotter.Line{XYs: xys, LineStyle: draw.LineStyle{Color: c, Width: 1}}
+	pn.plot.Add(l)
+	pn.lines = append(pn.lines, lineHook{ls: &l.LineStyle, scale: 1, index: idx})
+	if name != "" {
+		pn.legend(name, l)
+	}
+	return l
+}
+
+// legend adds a legend entry and remembers its name for the legend box.
+func (pn *panel) legend(name string, thumbs ...plot.Thumbnailer) {
+	pn.plot.Legend.Add(name, thumbs...)
+	pn.legendNames = append(pn.legendNames, name)
+}
+
+// finish adds the legend background, after all data.
+func (pn *panel) finish() {
+	if len(pn.legendNames) > 0 {
+		pn.plot.Add(&legendBox{legend: &pn.plot.Legend, names: pn.legendNames})
+	}
+}

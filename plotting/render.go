@@ -1,0 +1,343 @@
+package plotting
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image/color"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"codeberg.org/go-pdf/fpdf"
+	"github.com/janpfeifer/gonb/gonbui"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgpdf"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Format is an output format for Render.
+type Format string
+
+// The output formats. SVG and PDF are vector formats; PNG is rendered at the
+// style's DPI.
+const (
+	SVG Format = "svg"
+	PNG Format = "png"
+	PDF Format = "pdf"
+)
+
+// FormatOf returns the format named by the extension of path (.svg, .pdf or
+// .png, in any letter case), or an error naming the extension.
+func FormatOf(path string) (Format, error) {
+	ext := filepath.Ext(path)
+	switch strings.ToLower(ext) {
+	case ".svg":
+		return SVG, nil
+	case ".pdf":
+		return PDF, nil
+	case ".png":
+		return PNG, nil
+	case "":
+		return "", fmt.Errorf("plotting: %q has no file extension; want .svg, .pdf or .png", path)
+	}
+	return "", fmt.Errorf("plotting: unsupported file extension %q in %q; want .svg, .pdf or .png", ext, path)
+}
+
+// maxPixels bounds the size of a PNG, to turn an absurd size into an error
+// instead of an out-of-memory crash.
+const maxPixels = 100_000_000
+
+// Render draws the figure and returns it encoded in the given format.
+// The same figure gives byte-identical output every time (PDF dates are
+// fixed), which makes golden tests and "same seed, same figure" possible.
+func (f *Figure) Render(format Format) (out []byte, err error) {
+	if f == nil {
+		return nil, errors.New("plotting: Render: nil figure")
+	}
+	w, h := f.Size()
+	if !(w > 0 && h > 0) || math.IsInf(float64(w), 0) || math.IsInf(float64(h), 0) {
+		return nil, fmt.Errorf("plotting: Render: invalid figure size %v×%v points", float64(w), float64(h))
+	}
+	var c vg.CanvasWriterTo
+	switch format {
+	case SVG:
+		c = vgsvg.New(w, h)
+	case PDF:
+		c = newPDF(w, h)
+	case PNG:
+		dpi := f.style.DPI
+		px := w.Dots(float64(dpi)) * h.Dots(float64(dpi))
+		if px > maxPixels {
+			return nil, fmt.Errorf("plotting: Render: PNG of %v×%v points at %d dpi is %.3g pixels, more than %d", float64(w), float64(h), dpi, px, maxPixels)
+		}
+		c = vgimg.PngCanvas{Canvas: vgimg.NewWith(vgimg.UseWH(w, h), vgimg.UseDPI(dpi), vgimg.UseBackgroundColor(color.White))}
+	default:
+		return nil, fmt.Errorf("plotting: Render: unsupported format %q; want svg, pdf or png", string(format))
+	}
+	// gonum/plot panics on some impossible layouts (say, fonts larger than the
+	// figure); report those as errors rather than crash a notebook kernel.
+	defer func() {
+		if r := recover(); r != nil {
+			out, err = nil, fmt.Errorf("plotting: Render %s: drawing failed: %v", format, r)
+		}
+	}()
+	f.draw(draw.New(c))
+	var buf bytes.Buffer
+	if _, err := c.WriteTo(&buf); err != nil {
+		return nil, fmt.Errorf("plotting: Render %s: %w", format, err)
+	}
+	return buf.Bytes(), nil
+}
+
+// pdfDate is the creation date written into every PDF, so that PDFs are
+// reproducible.
+var pdfDate = time.Date(2000, time.January, 1, 0, 0, 0, 0, time.UTC)
+
+// pdfMu guards the package-level defaults of fpdf that newPDF sets.
+var pdfMu sync.Mutex
+
+// newPDF returns a PDF canvas whose output does not depend on the clock or on
+// map order. vgpdf offers no access to its document, so the fpdf defaults are
+// set while the document is created and restored right after.
+func newPDF(w, h vg.Length) *vgpdf.Canvas {
+	pdfMu.Lock()
+	defer pdfMu.Unlock()
+	fpdf.SetDefaultCatalogSort(true)
+	fpdf.SetDefaultCreationDate(pdfDate)
+	fpdf.SetDefaultModificationDate(pdfDate)
+	defer func() {
+		fpdf.SetDefaultCatalogSort(false)
+		fpdf.SetDefaultCreationDate(time.Time{})
+		fpdf.SetDefaultModificationDate(time.Time{})
+	}()
+	return vgpdf.New(w, h)
+}
+
+// draw draws the whole figure on c.
+func (f *Figure) draw(c draw.Canvas) {
+	s := f.style
+	c.SetColor(color.White)
+	c.Fill(c.Rectangle.Path())
+	m := s.TickSize * 0.5
+	c = draw.Crop(c, m, -m, m, -m)
+
+	if f.title != "" && f.titleAbove {
+		ts := textStyle(s.TitleSize, draw.XCenter, draw.YTop)
+		descent := ts.FontExtents().Descent
+		c.FillText(ts, vg.Point{X: c.Center().X, Y: c.Max.Y + descent}, f.title)
+		c.Max.Y -= ts.Rectangle(f.title).Size().Y + s.TitleSize*0.5
+	}
+
+	grid := make([][]*plot.Plot, f.rows)
+	for r := range grid {
+		grid[r] = make([]*plot.Plot, f.cols)
+		for k := range grid[r] {
+			if pn := f.panels[r*f.cols+k]; pn != nil {
+				grid[r][k] = pn.plot
+			}
+		}
+	}
+	tiles := draw.Tiles{
+		Rows: f.rows, Cols: f.cols,
+		PadX: s.LabelSize, PadY: s.LabelSize * 0.5,
+	}
+	cells := plot.Align(grid, tiles, c)
+	for r := range f.rows {
+		for k := range f.cols {
+			if pn := f.panels[r*f.cols+k]; pn != nil {
+				pn.draw(cells[r][k], s)
+			}
+		}
+	}
+}
+
+// draw draws the panel on c. It works on a shallow copy of the plot, so that
+// layout adjustments made here (equal aspect) never change the figure.
+func (pn *panel) draw(c draw.Canvas, s Style) {
+	p := *pn.plot
+	if len(pn.legendNames) > 0 {
+		// The legend box plotter draws the legend; keep Draw from drawing
+		// it a second time.
+		p.Legend = plot.NewLegend()
+	}
+	if pn.colorbar != nil {
+		bar := *pn.colorbar
+		barW := s.TickSize
+		gap := s.TickSize
+		// The bar's tick labels sit on its left; measure them.
+		lw := bar.DataCanvas(c).Min.X - c.Min.X
+		c.Max.X -= lw + barW + gap
+		dc := p.DataCanvas(c)
+		bc := c
+		bc.Min.X = c.Max.X + gap
+		bc.Max.X = bc.Min.X + lw + barW
+		bc.Min.Y, bc.Max.Y = dc.Min.Y, dc.Max.Y
+		bar.Draw(bc)
+	}
+	switch {
+	case pn.equalAspect && pn.shrink:
+		c = shrinkToAspect(&p, c)
+	case pn.equalAspect:
+		equalAspect(&p, c)
+	}
+	p.Draw(c)
+}
+
+// shrinkToAspect returns c narrowed or shortened, about its centre, so that
+// one data unit of p has the same length on both axes. It suits panels
+// without axes (images), where white margins would be wasted space between
+// a title and its image.
+func shrinkToAspect(p *plot.Plot, c draw.Canvas) draw.Canvas {
+	xr, yr := p.X.Max-p.X.Min, p.Y.Max-p.Y.Min
+	if !(xr > 0 && yr > 0) || math.IsInf(xr, 0) || math.IsInf(yr, 0) {
+		return c
+	}
+	dc := p.DataCanvas(c)
+	w, h := dc.Max.X-dc.Min.X, dc.Max.Y-dc.Min.Y
+	if !(w > 0 && h > 0) {
+		return c
+	}
+	if want := h * vg.Length(xr/yr); want < w {
+		d := (w - want) / 2
+		c.Min.X += d
+		c.Max.X -= d
+	} else {
+		d := (h - w*vg.Length(yr/xr)) / 2
+		c.Min.Y += d
+		c.Max.Y -= d
+	}
+	return c
+}
+
+// equalAspect widens the x or y range of p so that one data unit has the
+// same length on both axes when p is drawn on c. Only linear axes are
+// changed.
+func equalAspect(p *plot.Plot, c draw.Canvas) {
+	if _, ok := p.X.Scale.(plot.LinearScale); !ok {
+		return
+	}
+	if _, ok := p.Y.Scale.(plot.LinearScale); !ok {
+		return
+	}
+	for range 2 { // a second pass absorbs the change in tick-label width
+		xr, yr := p.X.Max-p.X.Min, p.Y.Max-p.Y.Min
+		if !(xr > 0 && yr > 0) || math.IsInf(xr, 0) || math.IsInf(yr, 0) {
+			return
+		}
+		dc := p.DataCanvas(c)
+		w, h := float64(dc.Max.X-dc.Min.X), float64(dc.Max.Y-dc.Min.Y)
+		if !(w > 0 && h > 0) {
+			return
+		}
+		if xr/w > yr/h {
+			mid, half := (p.Y.Min+p.Y.Max)/2, xr/w*h/2
+			p.Y.Min, p.Y.Max = mid-half, mid+half
+		} else {
+			mid, half := (p.X.Min+p.X.Max)/2, yr/h*w/2
+			p.X.Min, p.X.Max = mid-half, mid+half
+		}
+	}
+}
+
+// Save renders the figure in the format named by the extension of path
+// (.svg, .pdf or .png) and writes it to path atomically: the bytes go to a
+// temporary file in the same directory, which is then renamed, so a failed
+// save never leaves a partial file behind. The directory must exist.
+func (f *Figure) Save(path string) error {
+	format, err := FormatOf(path)
+	if err != nil {
+		return err
+	}
+	b, err := f.Render(format)
+	if err != nil {
+		return fmt.Errorf("plotting: save %q: %w", path, err)
+	}
+	return writeAtomic(path, b)
+}
+
+// writeAtomic writes b to path through a temporary file and a rename.
+func writeAtomic(path string, b []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return fmt.Errorf("plotting: save %q: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+			err = fmt.Errorf("plotting: save %q: %w", path, err)
+		}
+	}()
+	if _, err = tmp.Write(b); err != nil {
+		return err
+	}
+	if err = tmp.Chmod(0o644); err != nil {
+		return err
+	}
+	if err = tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// The notebook hooks; tests replace them.
+var (
+	inNotebook   = func() bool { return gonbui.IsNotebook }
+	displaySVG   = gonbui.DisplaySvg
+	displayPNG   = gonbui.DisplayPng
+	displayError = gonbui.Error
+)
+
+// Show displays the figure inline in a GoNB notebook cell as SVG (sharp at
+// any zoom). Outside a notebook it does nothing and returns nil, so lesson
+// code can call it unconditionally.
+func (f *Figure) Show() error {
+	return f.show(SVG)
+}
+
+// ShowPNG displays the figure inline as a PNG at the style's DPI. Use it for
+// figures with very many elements (large heatmaps), where SVG gets heavy.
+// Outside a notebook it does nothing and returns nil.
+func (f *Figure) ShowPNG() error {
+	return f.show(PNG)
+}
+
+func (f *Figure) show(format Format) error {
+	if !inNotebook() {
+		return nil
+	}
+	b, err := f.Render(format)
+	if err != nil {
+		return err
+	}
+	if format == PNG {
+		displayPNG(b)
+	} else {
+		displaySVG(string(b))
+	}
+	if err := displayError(); err != nil {
+		return fmt.Errorf("plotting: show: %w", err)
+	}
+	return nil
+}
+
+// Show displays fig inline in a GoNB notebook as SVG; see Figure.Show.
+func Show(fig *Figure) error { return fig.Show() }
+
+// ShowPNG displays fig inline in a GoNB notebook as PNG; see Figure.ShowPNG.
+func ShowPNG(fig *Figure) error { return fig.ShowPNG() }
+
+// Save writes fig to path in the format named by its extension; see
+// Figure.Save.
+func Save(fig *Figure, path string) error { return fig.Save(path) }
