@@ -1,0 +1,42 @@
+# rlcontrol kernel image: Jupyter Notebook (Debian's) + GoNB + the rlcontrol
+# Go library, every Go module baked in so the container runs offline.
+#
+#   docker build -t rlcontrol .
+#   docker run --rm -p 8888:8888 rlcontrol      # then open the URL it prints
+#
+# Each build step calls the kernel/ scripts that `make test` (CI) also runs.
+# The Go patch release matches go.mod's `go` line, so no toolchain download.
+FROM golang:1.26.8-bookworm
+
+# 1. Debian packages, as root: Jupyter (classic Notebook, nbconvert,
+#    nbclient), tini as PID 1, curl for the health check. APT_CLEAN=1 drops
+#    the apt lists in this same layer.
+COPY kernel/env.sh kernel/install-apt.sh /opt/rlcontrol-apt/kernel/
+RUN APT_CLEAN=1 /opt/rlcontrol-apt/kernel/install-apt.sh tini curl \
+ && rm -rf /opt/rlcontrol-apt
+
+# 2. The notebook user. Students' work stays out of root's reach.
+RUN useradd --create-home --uid 1000 --shell /bin/bash student
+USER student
+ENV HOME=/home/student
+WORKDIR /home/student/rlcontrol
+
+# 3. The project, then the Go half of the install as that user: gonb and
+#    goimports from go.mod's pins, `go mod download all`, a warm build
+#    cache, and the kernelspec with its go.work pointing at this checkout.
+COPY --chown=student:student . .
+RUN SKIP_APT=1 kernel/install.sh
+
+# 4. Run time: offline, listening on all interfaces inside the container,
+#    token authentication on (kernel/lab.sh prints the URL with the token;
+#    pass -e JUPYTER_TOKEN=... to choose it).
+ENV GOPROXY=off \
+    GOTOOLCHAIN=local \
+    HOST=0.0.0.0 \
+    PORT=8888
+WORKDIR /home/student/rlcontrol/notebooks
+EXPOSE 8888
+HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \
+  CMD ["/home/student/rlcontrol/kernel/healthcheck.sh"]
+ENTRYPOINT ["/usr/bin/tini", "--"]
+CMD ["/home/student/rlcontrol/kernel/lab.sh"]

@@ -1,0 +1,81 @@
+# rlcontrol — the two commands that matter:
+#   make lab    start Jupyter Notebook with the GoNB kernel on notebooks/
+#   make test   everything CI checks (what .ci/run runs)
+#
+# Variables: HOST, PORT (make lab), QUICK=1 (make notebooks: shortened
+# lessons), NB="notebooks/01-....ipynb" (make notebooks: only these),
+# CELL_TIMEOUT (seconds per cell, default 600).
+
+SHELL := bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+CELL_TIMEOUT ?= 600
+QUICK ?=
+NB ?=
+RUNNER_FLAGS = --timeout=$(CELL_TIMEOUT) $(if $(filter-out 0,$(QUICK)),--quick)
+
+# After `make install` every Go step runs offline: this proves that
+# kernel/install.sh downloaded every module the code and notebooks need.
+OFFLINE = GOPROXY=off GOTOOLCHAIN=local
+
+.PHONY: help lab test install fmt-check vet go-test selftest lab-test notebooks notebooks-quick bench figures clean
+
+help:
+	@echo "make lab        start Jupyter Notebook on notebooks/ (HOST=$${HOST:-127.0.0.1} PORT=$${PORT:-8888})"
+	@echo "make test       install, gofmt, go vet, go test, runner self-test, lab test, all notebooks (quick)"
+	@echo "make install    kernel/install.sh: Debian Jupyter, GoNB, Go modules, kernelspec (idempotent)"
+	@echo "make notebooks  run notebooks/*.ipynb through GoNB (QUICK=1 for short runs, NB=... to pick)"
+	@echo "make bench      go run ./cmd/bench"
+	@echo "make figures    go run ./cmd/figures -out figures/"
+	@echo "make clean      remove build/ and figures/"
+
+lab:
+	kernel/lab.sh $(if $(HOST),--host=$(HOST)) $(if $(PORT),--port=$(PORT))
+
+# The one command CI runs. Steps run in this order, and the first failure stops it.
+test:
+	$(MAKE) --no-print-directory install
+	$(MAKE) --no-print-directory fmt-check
+	$(MAKE) --no-print-directory vet
+	$(MAKE) --no-print-directory go-test
+	$(MAKE) --no-print-directory selftest
+	$(MAKE) --no-print-directory lab-test
+	$(MAKE) --no-print-directory notebooks-quick
+	@echo "make test: all passed"
+
+install:
+	kernel/install.sh
+
+fmt-check:
+	@files=$$(gofmt -l .); \
+	if [[ -n $$files ]]; then echo "gofmt: these files need formatting (run gofmt -w):"; echo "$$files"; exit 1; fi; \
+	echo "gofmt: ok"
+
+vet:
+	$(OFFLINE) go vet ./...
+
+go-test:
+	$(OFFLINE) go test ./...
+
+selftest:
+	kernel/selftest.sh
+
+lab-test:
+	kernel/test-lab.sh
+
+notebooks:
+	kernel/run-notebooks $(RUNNER_FLAGS) $(NB)
+
+notebooks-quick:
+	kernel/run-notebooks --timeout=$(CELL_TIMEOUT) --quick $(NB)
+
+bench:
+	go run ./cmd/bench
+
+figures:
+	go run ./cmd/figures -out figures/
+
+clean:
+	rm -rf build/ figures/

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# kernel/kernelspec.sh — register the GoNB kernelspec ("gonb") for a checkout.
+#
+#   kernel/kernelspec.sh [ROOT]      (default: this checkout)
+#
+# The kernelspec goes to $JUPYTER_DATA_DIR/kernels/gonb (default
+# ~/.local/share/jupyter/kernels/gonb). It does two things beyond a plain
+# `gonb --install`:
+#   * --go_work=ROOT: at start, every GoNB kernel runs `go work init` and
+#     `go work use ROOT .` in its temporary module, and adds a replace rule
+#     for ROOT's module (GoNB's %goworkfix). So any notebook imports
+#     github.com/rlcontrol/rlcontrol/... with no set-up cell, compiled from
+#     the files on disk at each cell run: an edit to rl/ shows up on the next
+#     cell run.
+#   * "env": PATH gets the folders of gonb/goimports and of this `go` in
+#     front (Jupyter fills ${PATH} from its own environment), so the kernel
+#     finds goimports and go however Jupyter was started;
+#     GOPROXY=off and GOTOOLCHAIN=local, so the kernel never reaches
+#     the network: GoNB's automatic `go get` resolves imports only from the
+#     modules already in ROOT's go.mod (downloaded by install-go.sh). A cell
+#     can still lift this with `%env GOPROXY=https://proxy.golang.org`.
+# GOFLAGS is left alone on purpose: -mod=mod is refused in workspace mode
+# ("-mod may only be set to readonly or vendor when in workspace mode").
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+. "$ROOT/kernel/env.sh"
+TARGET=$(cd "${1:-$ROOT}" && pwd)
+
+command -v gonb >/dev/null || { echo "kernelspec: gonb not found in $GOBIN_DIR; run kernel/install-go.sh" >&2; exit 1; }
+# --force_deps: gopls (completion only) is not pinned in go.mod, so it is
+# optional; without it GoNB installs fine and only completion is missing.
+out=$(gonb --install --force_deps --go_work="$TARGET" 2>&1) || { echo "$out" >&2; exit 1; }
+
+"$JUPYTER_PY" - "$KERNEL_DIR/kernel.json" "$GOBIN_DIR:$(go env GOROOT)/bin" <<'PY'
+import json, sys
+path, bins = sys.argv[1], sys.argv[2]
+with open(path) as f:
+    spec = json.load(f)
+spec["display_name"] = "Go (gonb)"
+spec.setdefault("env", {}).update(
+    {"PATH": bins + ":${PATH}", "GOPROXY": "off", "GOTOOLCHAIN": "local"})
+with open(path, "w") as f:
+    json.dump(spec, f, indent=1)
+    f.write("\n")
+PY
+grep -q -- "-go_work=$TARGET\"" "$KERNEL_DIR/kernel.json" \
+  || { echo "kernelspec: $KERNEL_DIR/kernel.json lacks -go_work=$TARGET" >&2; exit 1; }
