@@ -347,10 +347,18 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 		return nil, fmt.Errorf("ilqr: the initial rollout of %s from x0 = %v has a non-finite cost; start from smaller actions", s.sys.Name(), x0)
 	}
 	cfg := &s.cfg
+	res := &Result{History: make([]Iteration, 0, cfg.MaxIter)}
 	mu, delta := cfg.MuInit, 1.0
-	increase := func() {
+	// increase raises μ after a failure; it reports false, with the reason
+	// set, when μ would exceed MuMax.
+	increase := func(why string) bool {
 		delta = math.Max(cfg.MuFactor, delta*cfg.MuFactor)
 		mu = math.Max(cfg.MuMin, mu*delta)
+		if mu > cfg.MuMax {
+			res.Reason = fmt.Sprintf("%s and μ = %.3g exceeded MuMax = %.3g", why, mu, cfg.MuMax)
+			return false
+		}
+		return true
 	}
 	decrease := func() {
 		delta = math.Min(1/cfg.MuFactor, delta/cfg.MuFactor)
@@ -360,7 +368,6 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 			mu = 0
 		}
 	}
-	res := &Result{History: make([]Iteration, 0, cfg.MaxIter)}
 	changed := true
 	for iter := 1; iter <= cfg.MaxIter; iter++ {
 		if changed {
@@ -378,9 +385,7 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 			}
 			it.BackwardFailed = true
 			s.record(res, it)
-			increase()
-			if mu > cfg.MuMax {
-				res.Reason = fmt.Sprintf("regularisation μ = %.3g exceeded MuMax = %.3g: Quu is not positive definite", mu, cfg.MuMax)
+			if !increase("Quu is not positive definite") {
 				break
 			}
 			continue
@@ -413,9 +418,7 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 		if !it.Accepted {
 			it.Alpha = 0
 			s.record(res, it)
-			increase()
-			if mu > cfg.MuMax {
-				res.Reason = fmt.Sprintf("no step size improved the cost and μ = %.3g exceeded MuMax = %.3g", mu, cfg.MuMax)
+			if !increase("no step size improved the cost") {
 				break
 			}
 			continue
