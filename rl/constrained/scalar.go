@@ -1,0 +1,289 @@
+package constrained
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// The scalar-dual helpers solve the lecture's KL-constrained step
+//
+//	min E[c(τ)]   s.t.   KL(p(τ) ‖ p̄(τ)) ≤ ε
+//
+// through its one multiplier η ≥ 0: the caller's closure runs the x-step
+// for a given η (for trajectory optimisation: the LQR backward pass on
+// c/η − log p̄ and a forward pass) and returns the constraint value KL(η).
+// The dual derivative is KL(η) − ε, and KL(η) decreases as η grows (a
+// larger η keeps p closer to p̄). Both helpers stop when
+// |KL(η) − ε| ≤ Tol·ε. They know nothing of LQR.
+
+// Step1D is one evaluation of the constraint in DualAscent1D or Bracket1D.
+type Step1D struct {
+	Iter  int     // 1-based
+	Eta   float64 // η evaluated
+	Value float64 // constraintAt(η), e.g. KL(η)
+	Gap   float64 // Value − ε, the dual derivative dD/dη
+	// Lo and Hi are the bracket after this evaluation: Bracket1D's
+	// [largest η with Value > ε, smallest η with Value < ε] so far (EtaMin
+	// and EtaMax until a side is found); DualAscent1D leaves them 0.
+	Lo, Hi float64
+	Phase  string // "ascent", "expand" (bracket not found yet) or "bisect"
+}
+
+// Result1D is the outcome of DualAscent1D or Bracket1D.
+type Result1D struct {
+	Eta   float64 // the last η evaluated
+	Value float64 // constraintAt(Eta)
+	// Converged: |Value − ε| ≤ Tol·ε, or AtLowerBound.
+	Converged bool
+	// AtLowerBound: η = EtaMin and Value < ε. The constraint is slack even
+	// with the weakest allowed η, so η ≈ 0 satisfies the KKT conditions
+	// (complementary slackness) and the step is as long as it wants to be.
+	AtLowerBound bool
+	Reason       string
+	History      []Step1D
+}
+
+// ErrBracketExhausted is wrapped by Bracket1D's error when even η = EtaMax
+// leaves the constraint above ε.
+var ErrBracketExhausted = errors.New("eta bracket exhausted")
+
+// AscentConfig holds the settings of DualAscent1D. The zero value of every
+// field selects the default given in its comment.
+type AscentConfig struct {
+	// Alpha is the step size α > 0 of η ← η + α(KL(η) − ε) (default 1).
+	// Its scale is η's over KL's: the iteration converges when
+	// α < 2/|dKL/dη| at the root and is fastest at α ≈ 1/|dKL/dη|.
+	Alpha float64
+	// EtaMin > 0 is the floor of the projection η ← max(·, EtaMin) (default
+	// 1e-8, as in GPS's trajectory optimiser).
+	EtaMin float64
+	// MaxIter caps the evaluations (default 500); running out is not an
+	// error (Result1D.Converged is false).
+	MaxIter int
+	// Tol stops when |KL − ε| ≤ Tol·ε (default 0.1, GPS's choice).
+	Tol float64
+	// Progress, if set, is called after every evaluation.
+	Progress func(Step1D)
+}
+
+// BracketConfig holds the settings of Bracket1D. The zero value of every
+// field selects the default given in its comment.
+type BracketConfig struct {
+	// EtaMin > 0 and EtaMax > EtaMin bound the search (defaults 1e-8 and
+	// 1e16, GPS's bounds).
+	EtaMin, EtaMax float64
+	// Expand > 1 is the geometric factor by which η grows or shrinks until
+	// the root is bracketed (default 10).
+	Expand float64
+	// MaxIter caps the evaluations (default 100: enough to expand across
+	// the default 24 decades and then bisect them in log space to a
+	// relative width of 1e-12).
+	MaxIter int
+	// Tol stops when |KL − ε| ≤ Tol·ε (default 0.1).
+	Tol float64
+	// Progress, if set, is called after every evaluation.
+	Progress func(Step1D)
+}
+
+func check1D(name string, f func(float64) (float64, error), eta0, epsilon float64) error {
+	if f == nil {
+		return fmt.Errorf("constrained: %s: nil constraint function", name)
+	}
+	if !(epsilon > 0) || math.IsInf(epsilon, 0) {
+		return fmt.Errorf("constrained: %s: epsilon = %v, want > 0 and finite", name, epsilon)
+	}
+	if !(eta0 >= 0) || math.IsInf(eta0, 0) {
+		return fmt.Errorf("constrained: %s: eta0 = %v, want ≥ 0 and finite", name, eta0)
+	}
+	return nil
+}
+
+func eval1D(name string, f func(float64) (float64, error), eta float64, k int) (float64, error) {
+	v, err := f(eta)
+	if err != nil {
+		return v, fmt.Errorf("constrained: %s evaluation %d at η = %g: %w", name, k, eta, err)
+	}
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return v, fmt.Errorf("constrained: %s evaluation %d: constraint value at η = %g is %v", name, k, eta, v)
+	}
+	return v, nil
+}
+
+// DualAscent1D maximises the dual of min E[c] s.t. KL ≤ ε over η ≥ 0 by
+// projected gradient steps,
+//
+//	η ← max(η + α (KL(η) − ε), EtaMin),
+//
+// starting from max(eta0, EtaMin). constraintAt(η) runs the x-step at η and
+// returns KL(η). It stops when |KL − ε| ≤ Tol·ε, or at η = EtaMin with
+// KL < ε (AtLowerBound). Errors from constraintAt are wrapped; a NaN or
+// infinite KL is an error.
+func DualAscent1D(constraintAt func(eta float64) (value float64, err error), eta0, epsilon float64, cfg AscentConfig) (Result1D, error) {
+	const name = "DualAscent1D"
+	if err := check1D(name, constraintAt, eta0, epsilon); err != nil {
+		return Result1D{}, err
+	}
+	if cfg.Alpha == 0 {
+		cfg.Alpha = 1
+	}
+	if cfg.EtaMin == 0 {
+		cfg.EtaMin = 1e-8
+	}
+	if cfg.MaxIter == 0 {
+		cfg.MaxIter = 500
+	}
+	if cfg.Tol == 0 {
+		cfg.Tol = 0.1
+	}
+	switch {
+	case !(cfg.Alpha > 0) || math.IsInf(cfg.Alpha, 0):
+		return Result1D{}, fmt.Errorf("constrained: AscentConfig.Alpha = %v, want > 0 and finite", cfg.Alpha)
+	case !(cfg.EtaMin > 0) || math.IsInf(cfg.EtaMin, 0):
+		return Result1D{}, fmt.Errorf("constrained: AscentConfig.EtaMin = %v, want > 0 and finite", cfg.EtaMin)
+	case cfg.MaxIter < 0:
+		return Result1D{}, fmt.Errorf("constrained: AscentConfig.MaxIter = %d, want > 0", cfg.MaxIter)
+	case !(cfg.Tol > 0) || math.IsInf(cfg.Tol, 0):
+		return Result1D{}, fmt.Errorf("constrained: AscentConfig.Tol = %v, want > 0 and finite", cfg.Tol)
+	}
+	eta := math.Max(eta0, cfg.EtaMin)
+	res := Result1D{Reason: fmt.Sprintf("MaxIter = %d reached", cfg.MaxIter)}
+	for k := 1; k <= cfg.MaxIter; k++ {
+		v, err := eval1D(name, constraintAt, eta, k)
+		if err != nil {
+			return res, err
+		}
+		st := Step1D{Iter: k, Eta: eta, Value: v, Gap: v - epsilon, Phase: "ascent"}
+		res.History = append(res.History, st)
+		res.Eta, res.Value = eta, v
+		if cfg.Progress != nil {
+			cfg.Progress(st)
+		}
+		if math.Abs(st.Gap) <= cfg.Tol*epsilon {
+			res.Converged = true
+			res.Reason = fmt.Sprintf("|KL − ε| = %.3g ≤ Tol·ε = %.3g", math.Abs(st.Gap), cfg.Tol*epsilon)
+			return res, nil
+		}
+		if eta == cfg.EtaMin && st.Gap < 0 {
+			res.Converged, res.AtLowerBound = true, true
+			res.Reason = fmt.Sprintf("η at EtaMin = %g with KL = %.4g < ε = %.4g: constraint slack", eta, v, epsilon)
+			return res, nil
+		}
+		eta = math.Max(eta+cfg.Alpha*st.Gap, cfg.EtaMin)
+		if math.IsInf(eta, 0) {
+			return res, fmt.Errorf("constrained: %s: η overflowed after evaluation %d (KL = %g, α = %g)", name, k, v, cfg.Alpha)
+		}
+	}
+	return res, nil
+}
+
+// Bracket1D finds η with |KL(η) − ε| ≤ Tol·ε for a KL(η) that decreases
+// in η, without a step size:
+//
+//  1. expand: from η₀ (clamped to [EtaMin, EtaMax]) multiply η by Expand
+//     while KL > ε, or divide while KL < ε, until both sides of the root
+//     are seen;
+//  2. bisect in log space: η ← √(lo·hi), replacing lo when KL > ε and hi
+//     when KL < ε.
+//
+// Bisecting log η treats η = 1e-3 and η = 1e3 alike, which suits a
+// multiplier whose useful range spans many decades.
+//
+// If KL(EtaMin) < ε the constraint is slack: Bracket1D returns η = EtaMin
+// with AtLowerBound. If KL(EtaMax) is still above ε the bracket is exhausted
+// and the error, which wraps ErrBracketExhausted, reports the KL reached.
+// Other errors: a bracket that collapses without meeting the tolerance
+// (KL jumps over ε, so it is not continuous or not decreasing), MaxIter
+// evaluations, an error or NaN from constraintAt. The returned Result1D
+// holds the history even with an error.
+func Bracket1D(constraintAt func(eta float64) (value float64, err error), eta0, epsilon float64, cfg BracketConfig) (Result1D, error) {
+	const name = "Bracket1D"
+	if err := check1D(name, constraintAt, eta0, epsilon); err != nil {
+		return Result1D{}, err
+	}
+	if cfg.EtaMin == 0 {
+		cfg.EtaMin = 1e-8
+	}
+	if cfg.EtaMax == 0 {
+		cfg.EtaMax = 1e16
+	}
+	if cfg.Expand == 0 {
+		cfg.Expand = 10
+	}
+	if cfg.MaxIter == 0 {
+		cfg.MaxIter = 100
+	}
+	if cfg.Tol == 0 {
+		cfg.Tol = 0.1
+	}
+	switch {
+	case !(cfg.EtaMin > 0) || math.IsInf(cfg.EtaMin, 0):
+		return Result1D{}, fmt.Errorf("constrained: BracketConfig.EtaMin = %v, want > 0 and finite", cfg.EtaMin)
+	case !(cfg.EtaMax > cfg.EtaMin) || math.IsInf(cfg.EtaMax, 0):
+		return Result1D{}, fmt.Errorf("constrained: BracketConfig.EtaMax = %v, want finite and > EtaMin = %v", cfg.EtaMax, cfg.EtaMin)
+	case !(cfg.Expand > 1) || math.IsInf(cfg.Expand, 0):
+		return Result1D{}, fmt.Errorf("constrained: BracketConfig.Expand = %v, want > 1 and finite", cfg.Expand)
+	case cfg.MaxIter < 0:
+		return Result1D{}, fmt.Errorf("constrained: BracketConfig.MaxIter = %d, want > 0", cfg.MaxIter)
+	case !(cfg.Tol > 0) || math.IsInf(cfg.Tol, 0):
+		return Result1D{}, fmt.Errorf("constrained: BracketConfig.Tol = %v, want > 0 and finite", cfg.Tol)
+	}
+
+	eta := math.Min(math.Max(eta0, cfg.EtaMin), cfg.EtaMax)
+	lo, hi := cfg.EtaMin, cfg.EtaMax // bracket: KL(lo) > ε > KL(hi) once found
+	var loVal, hiVal float64
+	loFound, hiFound := false, false
+	res := Result1D{}
+	for k := 1; k <= cfg.MaxIter; k++ {
+		v, err := eval1D(name, constraintAt, eta, k)
+		if err != nil {
+			return res, err
+		}
+		gap := v - epsilon
+		phase := "bisect"
+		if !(loFound && hiFound) {
+			phase = "expand"
+		}
+		if gap > 0 {
+			lo, loVal, loFound = eta, v, true
+		} else {
+			hi, hiVal, hiFound = eta, v, true
+		}
+		st := Step1D{Iter: k, Eta: eta, Value: v, Gap: gap, Lo: lo, Hi: hi, Phase: phase}
+		res.History = append(res.History, st)
+		res.Eta, res.Value = eta, v
+		if cfg.Progress != nil {
+			cfg.Progress(st)
+		}
+		switch {
+		case math.Abs(gap) <= cfg.Tol*epsilon:
+			res.Converged = true
+			res.Reason = fmt.Sprintf("|KL − ε| = %.3g ≤ Tol·ε = %.3g", math.Abs(gap), cfg.Tol*epsilon)
+			return res, nil
+		case gap < 0 && eta <= cfg.EtaMin:
+			res.Converged, res.AtLowerBound = true, true
+			res.Reason = fmt.Sprintf("η at EtaMin = %g with KL = %.4g < ε = %.4g: constraint slack", eta, v, epsilon)
+			return res, nil
+		case gap > 0 && eta >= cfg.EtaMax:
+			res.Reason = "bracket exhausted"
+			return res, fmt.Errorf("constrained: %s: %w: KL reached %.6g at η = EtaMax = %g, still above ε = %g (+%.0f%% tolerance); raise EtaMax or ε",
+				name, ErrBracketExhausted, v, eta, epsilon, 100*cfg.Tol)
+		}
+		switch {
+		case loFound && hiFound:
+			if hi/lo-1 < 1e-12 {
+				res.Reason = "bracket collapsed"
+				return res, fmt.Errorf("constrained: %s: bracket collapsed at η ≈ %g with KL(lo) = %.6g > ε = %g > KL(hi) = %.6g: KL(η) is not continuous and decreasing there",
+					name, lo, loVal, epsilon, hiVal)
+			}
+			eta = math.Sqrt(lo) * math.Sqrt(hi) // geometric mean, no overflow
+		case loFound:
+			eta = math.Min(eta*cfg.Expand, cfg.EtaMax)
+		default:
+			eta = math.Max(eta/cfg.Expand, cfg.EtaMin)
+		}
+	}
+	res.Reason = fmt.Sprintf("MaxIter = %d reached", cfg.MaxIter)
+	return res, fmt.Errorf("constrained: %s: no η within tolerance after %d evaluations: last η = %g with KL = %.6g, ε = %g, bracket [%g, %g]",
+		name, cfg.MaxIter, res.Eta, res.Value, epsilon, lo, hi)
+}
