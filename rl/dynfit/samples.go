@@ -34,11 +34,11 @@ func (s *Samples) Dims() (N, T, n, m int, err error) {
 			return 0, 0, 0, 0, fmt.Errorf("dynfit: sample %d has %d states and %d actions, want %d and %d", i, len(s.X[i]), len(s.U[i]), T+1, T)
 		}
 		for t := 0; t <= T; t++ {
-			if err := finiteRow(fmt.Sprintf("X[%d][%d]", i, t), s.X[i][t], n); err != nil {
+			if err := finiteRow("X", i, t, s.X[i][t], n); err != nil {
 				return 0, 0, 0, 0, err
 			}
 			if t < T {
-				if err := finiteRow(fmt.Sprintf("U[%d][%d]", i, t), s.U[i][t], m); err != nil {
+				if err := finiteRow("U", i, t, s.U[i][t], m); err != nil {
 					return 0, 0, 0, 0, err
 				}
 			}
@@ -47,13 +47,15 @@ func (s *Samples) Dims() (N, T, n, m int, err error) {
 	return N, T, n, m, nil
 }
 
-func finiteRow(what string, v []float64, n int) error {
+// finiteRow checks row name[i][t]; the name is only formatted on error, so
+// that checking clean samples does not allocate.
+func finiteRow(name string, i, t int, v []float64, n int) error {
 	if len(v) != n {
-		return fmt.Errorf("dynfit: %s has length %d, want %d", what, len(v), n)
+		return fmt.Errorf("dynfit: %s[%d][%d] has length %d, want %d", name, i, t, len(v), n)
 	}
 	for j, x := range v {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return fmt.Errorf("dynfit: %s[%d] = %v is not finite", what, j, x)
+			return fmt.Errorf("dynfit: %s[%d][%d][%d] = %v is not finite", name, i, t, j, x)
 		}
 	}
 	return nil

@@ -1,0 +1,173 @@
+package lessons
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/rlcontrol/rlcontrol/rl/cost"
+	"github.com/rlcontrol/rlcontrol/rl/dynfit"
+	"github.com/rlcontrol/rlcontrol/rl/system"
+	"github.com/rlcontrol/rlcontrol/rl/trajopt"
+)
+
+// Task is a problem for the local-model lessons (02 and 03): reach a goal
+// from X0 in T steps without knowing the dynamics.
+type Task struct {
+	Name   string
+	System system.System
+	Cost   cost.Cost
+	X0     []float64
+	T      int
+	// Iterations is the number of sample–fit–improve rounds the lessons run.
+	Iterations int
+}
+
+// PointMassTask: move a 2-D point mass from rest at the origin to rest at
+// (2, 1) in 5 s (T = 100 steps of 0.05 s).
+func PointMassTask() Task {
+	pm := system.NewPointMass()
+	c, err := cost.Diagonal([]float64{1, 1, 0.1, 0.1}, []float64{0.1, 0.1}, []float64{100, 100, 10, 10}, pm.Goal())
+	if err != nil {
+		panic(err) // constant weights: cannot fail
+	}
+	return Task{Name: "point mass", System: pm, Cost: c, X0: pm.DefaultStart(), T: 100, Iterations: 10}
+}
+
+// ArmTask: reach with the 2-link arm from q = (0, π/2) to q = (π/2, π/2)
+// (end effector from (1, 1) to (−1, 1)) in 2 s (T = 100 steps of 0.02 s).
+func ArmTask() Task {
+	arm := system.NewArm2Link()
+	c, err := cost.Diagonal([]float64{1, 1, 0.1, 0.1}, []float64{0.01, 0.01}, []float64{100, 100, 10, 10}, arm.Goal())
+	if err != nil {
+		panic(err)
+	}
+	return Task{Name: "2-link arm", System: arm, Cost: c, X0: arm.DefaultStart(), T: 100, Iterations: 12}
+}
+
+// PendulumTask: swing the pendulum up in 3 s (T = 150 steps of 0.02 s).
+// The local-model loop does not clip actions, so the torque limit is left to
+// the control cost.
+func PendulumTask() Task {
+	p := system.NewPendulum()
+	c, err := cost.Diagonal([]float64{0.1, 0.01}, []float64{0.01}, []float64{1000, 100}, p.Goal())
+	if err != nil {
+		panic(err)
+	}
+	return Task{Name: "pendulum", System: p, Cost: c, X0: p.DefaultStart(), T: 150, Iterations: 15}
+}
+
+// Fit names the dynamics fitters compared in lesson 02.
+type Fit int
+
+const (
+	// FitLeastSquares fits each step's model from its own samples.
+	FitLeastSquares Fit = iota
+	// FitGMMPrior adds the GMM prior over all samples of all iterations.
+	FitGMMPrior
+)
+
+// String names the fitter for legends.
+func (f Fit) String() string {
+	switch f {
+	case FitLeastSquares:
+		return "least squares"
+	case FitGMMPrior:
+		return "GMM prior"
+	}
+	return fmt.Sprintf("Fit(%d)", int(f))
+}
+
+// Fitter returns a fresh fitter of this kind (a prior starts empty).
+func (f Fit) Fitter(seed uint64) (trajopt.Fitter, error) {
+	switch f {
+	case FitLeastSquares:
+		return trajopt.LeastSquares{Reg: 1e-6}, nil
+	case FitGMMPrior:
+		p, err := dynfit.NewGMMPrior(dynfit.GMMPriorConfig{Seed: seed})
+		if err != nil {
+			return nil, err
+		}
+		return trajopt.WithPrior{Prior: p}, nil
+	}
+	return nil, fmt.Errorf("lessons: unknown fitter %d", int(f))
+}
+
+// RunTask runs the local-model loop on a task with the given fitter,
+// rollouts per iteration, KL bound per step and seed.
+func RunTask(task Task, fit Fit, rollouts int, epsilon float64, seed uint64) (*trajopt.Result, error) {
+	f, err := fit.Fitter(seed)
+	if err != nil {
+		return nil, err
+	}
+	return trajopt.Run(task.System, task.Cost, task.X0, task.T, trajopt.Config{
+		Iterations: task.Iterations, Rollouts: rollouts, Epsilon: epsilon, Fitter: f, Seed: seed,
+	})
+}
+
+// SweepPoint is the final cost over seeds for one number of rollouts per
+// iteration.
+type SweepPoint struct {
+	Rollouts  int
+	Mean, Std float64   // of the last iteration's noise-free cost (MeanCost), over seeds
+	PerSeed   []float64 // the same, seed by seed (NaN where the run failed)
+	Failures  int       // runs that stopped with an error (too few samples)
+}
+
+// SampleSweep runs the loop for every number of rollouts in Ns and every
+// seed, and reports the final cost. A run that fails (least squares with
+// fewer rollouts than it can fit) counts as a failure, not an error.
+func SampleSweep(task Task, fit Fit, Ns []int, seeds []uint64) ([]SweepPoint, error) {
+	if len(Ns) == 0 || len(seeds) == 0 {
+		return nil, fmt.Errorf("lessons: SampleSweep needs rollout counts and seeds, got %d and %d", len(Ns), len(seeds))
+	}
+	var out []SweepPoint
+	for _, N := range Ns {
+		p := SweepPoint{Rollouts: N}
+		var ok []float64
+		for _, seed := range seeds {
+			res, err := RunTask(task, fit, N, 0.2, seed)
+			if err != nil {
+				p.Failures++
+				p.PerSeed = append(p.PerSeed, math.NaN())
+				continue
+			}
+			c := res.History[len(res.History)-1].MeanCost
+			p.PerSeed = append(p.PerSeed, c)
+			ok = append(ok, c)
+		}
+		p.Mean, p.Std = math.NaN(), math.NaN()
+		if len(ok) > 0 {
+			p.Mean, p.Std = meanStd(ok)
+		}
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// SamplesToReach returns the smallest number of rollouts in the sweep whose
+// runs all succeeded with a mean final cost within rel (relative) of target,
+// or 0 if none did.
+func SamplesToReach(sweep []SweepPoint, target, rel float64) int {
+	for _, p := range sweep {
+		if p.Failures == 0 && p.Mean <= target*(1+rel) {
+			return p.Rollouts
+		}
+	}
+	return 0
+}
+
+func meanStd(v []float64) (float64, float64) {
+	mu := 0.0
+	for _, x := range v {
+		mu += x
+	}
+	mu /= float64(len(v))
+	s := 0.0
+	for _, x := range v {
+		s += (x - mu) * (x - mu)
+	}
+	if len(v) > 1 {
+		s /= float64(len(v) - 1)
+	}
+	return mu, math.Sqrt(s)
+}

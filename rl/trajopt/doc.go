@@ -1,0 +1,28 @@
+// Package trajopt is trajectory optimisation with learned local models
+// under a KL trust region — the first half of the lecture:
+//
+//  1. run a stochastic linear-Gaussian controller p(u|x) = N(K x + k, Σ) on
+//     the real system N times (Rollouts);
+//
+//  2. fit time-varying linear-Gaussian dynamics around those samples
+//     (a Fitter: least squares, or a GMM / neural-network prior from
+//     package dynfit);
+//
+//  3. improve the controller under the fitted model while keeping the new
+//     trajectory distribution close to the old one, where the model is
+//     valid (KLUpdate):
+//
+//     min_p E_p[J]  s.t.  D_KL(p(τ) ‖ p̄(τ)) ≤ ε,
+//
+//     by dual gradient descent on η: LQR on c̃ = c/η − log p̄(u|x) with the
+//     maximum-entropy covariance Σ = Q̃uu⁻¹, and η moved until the KL meets
+//     the bound (a plain dual gradient step for teaching, a bracketing
+//     search for use);
+//
+//  4. adapt ε by comparing the improvement the model predicted with the one
+//     the next samples show, as guided policy search does.
+//
+// Run is the whole loop, with a per-iteration history (cost, KL, η, step
+// multiplier, model error) for the lessons' figures. Everything random
+// takes a seed.
+package trajopt
