@@ -15,6 +15,9 @@
 //	Trajectories       paths in the plane with start and goal markers and
 //	                   filled circular obstacles
 //	Heatmap            a matrix (gains, covariances) with a colour bar
+//	HeatmapLabeled     the same with rows and columns labelled by value
+//	                   and, optionally, the entries printed in the cells
+//	                   (a sweep of horizon T against weight r)
 //	ImageGrid          a grid of grayscale images (Embed to Control)
 //	Stack, TimeSeries  panels stacked on a shared time axis: states and
 //	                   controls over time, one panel per component
@@ -41,6 +44,16 @@
 // palette (Color); Style.Dashes adds dash patterns (Dashes) for black and
 // white print. All text is set in Liberation Sans, which gonum/plot embeds,
 // so rendering needs no system fonts and works offline.
+//
+// Stacks (Stack, TimeSeries) are laid out for the size they are drawn at.
+// Notebook and Paper grow the figure to give each panel MinPanelHeight;
+// Slide keeps its 16:9 size, so when one column would make the panels
+// shorter than Style.StackPanelHeight (1in on a slide) they go into two or
+// more columns, each with its own time axis, and a shared legend moves to
+// the empty cell under the last column, or to a row under the title when
+// it would cover much of the top panel. Long y labels shrink or break onto
+// two lines to fit their panel, and tick labels are thinned so that they
+// never overlap.
 //
 // # Customising
 //

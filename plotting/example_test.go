@@ -127,6 +127,28 @@ func ExampleHeatmap() {
 	// true <nil>
 }
 
+func ExampleHeatmapLabeled() {
+	// Final cost of a sweep: horizon T (rows) against control weight r
+	// (columns), with each value printed in its cell.
+	cost := mat.NewDense(2, 3, []float64{
+		0.41, 0.38, 0.52,
+		0.35, 0.31, 0.47,
+	})
+	fig, err := plotting.HeatmapLabeled("Final cost", "r", "T", cost, plotting.HeatmapOptions{
+		RowLabels: []string{"100", "200"},
+		ColLabels: []string{"0.01", "0.1", "1"},
+		Values:    "%.2f",
+	})
+	fmt.Println(fig != nil, err)
+
+	// Labels must match the matrix.
+	_, err = plotting.HeatmapLabeled("", "", "", cost, plotting.HeatmapOptions{RowLabels: []string{"100"}})
+	fmt.Println(err)
+	// Output:
+	// true <nil>
+	// plotting: HeatmapLabeled: 1 row labels for a 2×3 matrix; want 2
+}
+
 func ExampleImageGrid() {
 	const w, h = 4, 4
 	var frames []plotting.Image
@@ -155,7 +177,11 @@ func ExampleTimeSeries() {
 		return
 	}
 	fmt.Println(fig.Layout())
+	// On a slide the panels must be at least Style.StackPanelHeight tall;
+	// three fit in one column.
+	fmt.Println(fig.WithStyle(plotting.Slide).Layout())
 	// Output:
+	// 3 1
 	// 3 1
 }
 

@@ -23,6 +23,7 @@ type Figure struct {
 	style      Style
 	width      vg.Length // size override (WithSize); 0 means "from style"
 	height     vg.Length
+	stack      *stackInfo // set for Stack and TimeSeries figures
 }
 
 // panel is one cell of a figure: the plot and what restyling needs to know.
@@ -33,8 +34,11 @@ type panel struct {
 	shrink      bool       // get equalAspect by shrinking the panel, not by widening a range
 	smallTitle  bool       // the panel title is a caption, at label size
 	lines       []lineHook
-	legendNames []string // legend entries added by the builders
+	legendNames []string             // legend entries added by the builders
+	legendIcons [][]plot.Thumbnailer // their thumbnails
+	box         *legendBox           // draws the legend; nil without one
 	glyphs      []glyphHook
+	styleHooks  []func(Style) // other things that follow the style
 }
 
 // newFigure returns an empty figure with rows×cols cells and Notebook style.
@@ -113,16 +117,25 @@ func (f *Figure) Title() string {
 	return f.title
 }
 
-// Layout returns the number of rows and columns of panels.
+// Layout returns the number of rows and columns of panels. A Stack or
+// TimeSeries is laid out for the size it is drawn at (see
+// Style.StackPanelHeight), so its layout depends on the style and size: 5
+// panels are 5×1 in Notebook style but 3×2 on a Slide, the last column
+// holding 2 panels and the legend.
 func (f *Figure) Layout() (rows, cols int) {
 	if f == nil {
 		return 0, 0
+	}
+	if f.stack != nil {
+		if l, err := f.stackLayoutFor(); err == nil && l.rows > 0 {
+			return l.rows, l.cols
+		}
 	}
 	return f.rows, f.cols
 }
 
 // NumPanels returns the number of panel cells (rows × cols), empty ones
-// included.
+// included; for a Stack or TimeSeries, the number of panels.
 func (f *Figure) NumPanels() int {
 	if f == nil {
 		return 0
@@ -131,9 +144,12 @@ func (f *Figure) NumPanels() int {
 }
 
 // Plot returns the underlying gonum plot of panel i, counting row by row
-// from the top left, for customisation. It returns nil if i is out of range
-// or the cell is empty. A heatmap's colour bar is a separate plot, not
-// returned here.
+// from the top left (for a Stack or TimeSeries, in stack order: top to
+// bottom, then the next column), for customisation. It returns nil if i is
+// out of range or the cell is empty. A heatmap's colour bar is a separate
+// plot, not returned here. In a stack, which panels show x tick labels, the
+// size of long y labels and the number of tick labels are decided when the
+// figure is drawn.
 func (f *Figure) Plot(i int) *plot.Plot {
 	if f == nil || i < 0 || i >= len(f.panels) || f.panels[i] == nil {
 		return nil

@@ -75,6 +75,24 @@ func figHeatmap() (*Figure, error) {
 	return Heatmap("Feedback gain K", "state", "control", m)
 }
 
+// figHeatmapLabeled is a parameter sweep: horizon T (rows) against control
+// weight r (columns), with the values printed in the cells.
+func figHeatmapLabeled() (*Figure, error) {
+	T := []float64{100, 150, 200, 300}
+	r := []float64{0.001, 0.01, 0.1, 1}
+	m := mat.NewDense(len(T), len(r), nil)
+	for i, t := range T {
+		for j, w := range r {
+			m.Set(i, j, 0.2+0.6*math.Log10(w/0.001)/3+20/t)
+		}
+	}
+	return HeatmapLabeled("Final cost", "control weight r", "horizon T", m, HeatmapOptions{
+		RowLabels: []string{"100", "150", "200", "300"},
+		ColLabels: []string{"0.001", "0.01", "0.1", "1"},
+		Values:    "%.3f",
+	})
+}
+
 func figImages() (*Figure, error) {
 	const w, h = 12, 8
 	var ims []Image
@@ -109,6 +127,32 @@ func figTimeSeries() (*Figure, error) {
 	return TimeSeries("Pendulum swing-up", "time [s]", t, []string{"θ [rad]", "ω [rad/s]"}, []string{"torque [N m]"}, a, b)
 }
 
+// figCartPole is a five-panel TimeSeries (four states, one control) of two
+// traces, drawn in Slide style: too many panels for one column on a slide.
+func figCartPole() (*Figure, error) {
+	n := 60
+	t := make([]float64, n)
+	var plan, mpc Trace
+	plan.Name, mpc.Name = "iLQR plan", "MPC, replanning every step"
+	for k := range n {
+		s := float64(k) * 0.04
+		t[k] = s
+		d := math.Exp(-1.5 * s)
+		plan.States = append(plan.States, []float64{0.5 + s*d, 0.3 * d * math.Cos(3*s), d * (1 - 1.5*s), -d * (0.9*math.Cos(3*s) + 0.45*math.Sin(3*s))})
+		mpc.States = append(mpc.States, []float64{0.5 + 1.05*s*d, 0.3 * d * math.Cos(2.8*s), 1.05 * d * (1 - 1.5*s), -d * 0.9 * math.Cos(2.8*s)})
+		if k < n-1 {
+			plan.Controls = append(plan.Controls, []float64{10 * d * math.Cos(4*s)})
+			mpc.Controls = append(mpc.Controls, []float64{9.5 * d * math.Cos(3.8*s)})
+		}
+	}
+	fig, err := TimeSeries("Cart-pole balance", "time [s]", t,
+		[]string{"x [m]", "θ [rad]", "v [m/s]", "ω [rad/s]"}, []string{"force F [N]"}, plan, mpc)
+	if err != nil {
+		return nil, err
+	}
+	return fig.WithStyle(Slide), nil
+}
+
 var goldenFigures = []struct {
 	name  string
 	build func() (*Figure, error)
@@ -117,8 +161,10 @@ var goldenFigures = []struct {
 	{"bands", figBands},
 	{"trajectories", figTrajectories},
 	{"heatmap", figHeatmap},
+	{"heatmap_labeled", figHeatmapLabeled},
 	{"images", figImages},
 	{"timeseries", figTimeSeries},
+	{"cartpole_slide", figCartPole},
 }
 
 // TestGolden renders every builder's figure to PNG and compares it with

@@ -17,29 +17,18 @@ import (
 type legendBox struct {
 	legend *plot.Legend // the legend of the panel's plot
 	names  []string
+	hidden bool // the figure draws the legend elsewhere (see drawStack)
 }
 
 // Plot implements plot.Plotter.
 func (lb *legendBox) Plot(c draw.Canvas, p *plot.Plot) {
 	n := len(lb.names)
-	if n == 0 {
+	if n == 0 || lb.hidden {
 		return
 	}
 	l := *lb.legend
 	defer lb.legend.Draw(c)
-	sty := l.TextStyle
-	var enth, maxW vg.Length
-	for _, s := range lb.names {
-		if h := sty.Rectangle(s).Max.Y; h > enth {
-			enth = h
-		}
-		if w := sty.Width(s); w > maxW {
-			maxW = w
-		}
-	}
-	em := sty.Rectangle(" ").Max.X
-	descent := sty.FontExtents().Descent
-	width := l.ThumbnailWidth + em + maxW
+	width, enth, em, descent := legendMetrics(&l, lb.names)
 
 	var left, right vg.Length
 	if l.Left {
@@ -63,15 +52,134 @@ func (lb *legendBox) Plot(c draw.Canvas, p *plot.Plot) {
 		Min: vg.Point{X: max(left-m, c.Min.X), Y: max(bottom-m/2, c.Min.Y)},
 		Max: vg.Point{X: min(right+m, c.Max.X), Y: min(top+m, c.Max.Y)},
 	}
+	legendFrame(c, r, p.X.Width)
+}
+
+// legendMetrics measures a legend with the given entries: the width of the
+// entries (thumbnail, space, longest name), the height of one entry, the
+// width of a space and the font's descent.
+func legendMetrics(l *plot.Legend, names []string) (width, enth, em, descent vg.Length) {
+	sty := l.TextStyle
+	var maxW vg.Length
+	for _, s := range names {
+		if h := sty.Rectangle(s).Max.Y; h > enth {
+			enth = h
+		}
+		if w := sty.Width(s); w > maxW {
+			maxW = w
+		}
+	}
+	em = sty.Rectangle(" ").Max.X
+	descent = sty.FontExtents().Descent
+	return l.ThumbnailWidth + em + maxW, enth, em, descent
+}
+
+// legendSize returns the size of the framed legend that legendBox draws.
+func legendSize(l *plot.Legend, names []string) (w, h vg.Length) {
+	if len(names) == 0 {
+		return 0, 0
+	}
+	width, enth, em, _ := legendMetrics(l, names)
+	n := vg.Length(len(names))
+	return width + 2*em, enth*n + l.Padding*(n-1) + 1.5*em
+}
+
+// drawLegendAt draws legend l, framed like legendBox draws it, with its
+// frame centred in area.
+func drawLegendAt(c draw.Canvas, area vg.Rectangle, l plot.Legend, names []string, axisWidth vg.Length) {
+	w, h := legendSize(&l, names)
+	if w == 0 {
+		return
+	}
+	ctr := vg.Point{X: (area.Min.X + area.Max.X) / 2, Y: (area.Min.Y + area.Max.Y) / 2}
+	box := vg.Rectangle{
+		Min: vg.Point{X: ctr.X - w/2, Y: ctr.Y - h/2},
+		Max: vg.Point{X: ctr.X + w/2, Y: ctr.Y + h/2},
+	}
+	legendFrame(c, box, axisWidth)
+	_, _, em, descent := legendMetrics(&l, names)
+	l.Top, l.Left = true, false
+	l.XOffs, l.YOffs = 0, 0
+	inner := c
+	inner.Rectangle = vg.Rectangle{
+		Min: vg.Point{X: box.Min.X + em, Y: box.Min.Y},
+		Max: vg.Point{X: box.Max.X - em, Y: box.Max.Y - em + descent},
+	}
+	l.Draw(inner)
+}
+
+// legendFrame fills r with translucent white and outlines it in light grey.
+func legendFrame(c draw.Canvas, r vg.Rectangle, axisWidth vg.Length) {
 	if r.Min.X >= r.Max.X || r.Min.Y >= r.Max.Y {
 		return
 	}
 	c.SetColor(color.NRGBA{R: 255, G: 255, B: 255, A: 220})
 	c.Fill(r.Path())
-	w := vg.Length(math.Max(float64(p.X.Width)*0.6, 0.3))
+	w := vg.Length(math.Max(float64(axisWidth)*0.6, 0.3))
 	c.StrokeLines(draw.LineStyle{Color: color.Gray{Y: 190}, Width: w}, []vg.Point{
 		r.Min, {X: r.Max.X, Y: r.Min.Y}, r.Max, {X: r.Min.X, Y: r.Max.Y}, r.Min,
 	})
+}
+
+// drawLegendRow draws legend entries side by side, wrapping onto more rows
+// when they do not fit the width of area, centred at the top of area. It
+// returns the height used; with paint false it only measures.
+func drawLegendRow(c draw.Canvas, area vg.Rectangle, l *plot.Legend, names []string, icons [][]plot.Thumbnailer, paint bool) vg.Length {
+	if len(names) == 0 {
+		return 0
+	}
+	_, enth, em, descent := legendMetrics(l, names)
+	sty := l.TextStyle
+	sty.XAlign, sty.YAlign = draw.XLeft, draw.YBottom
+	gap := 2 * em
+	entryW := func(i int) vg.Length { return l.ThumbnailWidth + em + sty.Width(names[i]) }
+	// Break the entries into rows.
+	var rows [][]int
+	var cur []int
+	var curW vg.Length
+	for i := range names {
+		w := entryW(i)
+		if len(cur) > 0 && curW+gap+w > area.Max.X-area.Min.X {
+			rows = append(rows, cur)
+			cur, curW = nil, 0
+		}
+		if len(cur) > 0 {
+			curW += gap
+		}
+		cur = append(cur, i)
+		curW += w
+	}
+	rows = append(rows, cur)
+	rowH := enth + l.Padding
+	if paint {
+		y := area.Max.Y - enth
+		for _, row := range rows {
+			var total vg.Length
+			for k, i := range row {
+				if k > 0 {
+					total += gap
+				}
+				total += entryW(i)
+			}
+			x := (area.Min.X+area.Max.X)/2 - total/2
+			for _, i := range row {
+				icon := c
+				icon.Rectangle = vg.Rectangle{
+					Min: vg.Point{X: x, Y: y},
+					Max: vg.Point{X: x + l.ThumbnailWidth, Y: y + enth},
+				}
+				if i < len(icons) {
+					for _, t := range icons[i] {
+						t.Thumbnail(&icon)
+					}
+				}
+				c.FillText(sty, vg.Point{X: x + l.ThumbnailWidth + em, Y: y + descent}, names[i])
+				x += entryW(i) + gap
+			}
+			y -= rowH
+		}
+	}
+	return rowH*vg.Length(len(rows)) - l.Padding
 }
 
 // fill is a plotter that fills a closed polygon, given in data coordinates,

@@ -183,11 +183,13 @@ func (pn *panel) addLine(x, y []float64, idx int, name string, c color.Color) *p
 func (pn *panel) legend(name string, thumbs ...plot.Thumbnailer) {
 	pn.plot.Legend.Add(name, thumbs...)
 	pn.legendNames = append(pn.legendNames, name)
+	pn.legendIcons = append(pn.legendIcons, thumbs)
 }
 
 // finish adds the legend background, after all data.
 func (pn *panel) finish() {
 	if len(pn.legendNames) > 0 {
-		pn.plot.Add(&legendBox{legend: &pn.plot.Legend, names: pn.legendNames})
+		pn.box = &legendBox{legend: &pn.plot.Legend, names: pn.legendNames}
+		pn.plot.Add(pn.box)
 	}
 }

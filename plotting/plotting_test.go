@@ -3,6 +3,8 @@ package plotting
 import (
 	"bytes"
 	"errors"
+	"fmt"
+	"image/color"
 	"image/png"
 	"math"
 	"os"
@@ -12,6 +14,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/vg"
 )
 
@@ -470,6 +473,21 @@ func TestBadInput(t *testing.T) {
 		{"heatmap wide", func() (*Figure, error) {
 			return Heatmap("", "", "", mat.NewDense(1, 2, []float64{-math.MaxFloat64, math.MaxFloat64}))
 		}, "too wide"},
+		{"heatmap row labels", func() (*Figure, error) {
+			return HeatmapLabeled("", "", "", mat.NewDense(2, 3, nil), HeatmapOptions{RowLabels: []string{"a"}})
+		}, "1 row labels for a 2×3 matrix; want 2"},
+		{"heatmap column labels", func() (*Figure, error) {
+			return HeatmapLabeled("", "", "", mat.NewDense(2, 3, nil), HeatmapOptions{RowLabels: []string{"a", "b"}, ColLabels: []string{}})
+		}, "0 column labels for a 2×3 matrix; want 3"},
+		{"heatmap values format", func() (*Figure, error) {
+			return HeatmapLabeled("", "", "", mat.NewDense(1, 1, nil), HeatmapOptions{Values: "%d"})
+		}, `Values format "%d" does not print one float64`},
+		{"heatmap values extra", func() (*Figure, error) {
+			return HeatmapLabeled("", "", "", mat.NewDense(1, 1, nil), HeatmapOptions{Values: "cost"})
+		}, `Values format "cost"`},
+		{"heatmap labeled NaN", func() (*Figure, error) {
+			return HeatmapLabeled("", "", "", mat.NewDense(1, 1, []float64{nan}), HeatmapOptions{})
+		}, "HeatmapLabeled: entry (0, 0) is NaN"},
 		{"images none", func() (*Figure, error) { return ImageGrid("", 0) }, "no images"},
 		{"images size", func() (*Figure, error) { return ImageGrid("", 0, img(0, 2)) }, "size 0×2"},
 		{"images pix", func() (*Figure, error) { return ImageGrid("", 0, img(2, 2, 0, 0, 0)) }, "4 pixels but has 3 values"},
@@ -538,4 +556,83 @@ func TestEdgeCases(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestHeatmapLabeled checks the tick labels and the in-cell values of a
+// labelled heatmap.
+func TestHeatmapLabeled(t *testing.T) {
+	fig, err := figHeatmapLabeled()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := fig.Plot(0)
+	labels := func(a plot.Axis) string {
+		var out []string
+		for _, tk := range a.Tick.Marker.Ticks(a.Min, a.Max) {
+			out = append(out, tk.Label)
+		}
+		return strings.Join(out, " ")
+	}
+	if got := labels(p.X); got != "0.001 0.01 0.1 1" {
+		t.Errorf("column labels %q", got)
+	}
+	if got := labels(p.Y); got != "100 150 200 300" {
+		t.Errorf("row labels %q", got)
+	}
+	for _, st := range []Style{Slide, Paper, Notebook} {
+		if !bytes.Contains(fig.WithStyle(st).mustSVG(t), []byte(">0.267<")) {
+			t.Errorf("%s: SVG lacks the value 0.267", st.Name)
+		}
+	}
+	// Dark cells get white text, light cells black.
+	cm := moreland.Kindlmann()
+	cm.SetMin(0)
+	cm.SetMax(1)
+	if inkOn(cm, 0.05) != color.White || inkOn(cm, 0.95) != color.Black {
+		t.Errorf("ink on dark and light cells: %v, %v", inkOn(cm, 0.05), inkOn(cm, 0.95))
+	}
+	div := moreland.SmoothBlueRed()
+	div.SetMin(-1)
+	div.SetMax(1)
+	if inkOn(div, 0) != color.Black || inkOn(div, 5) != color.White {
+		t.Errorf("ink on white and (beyond the range) dark red: %v, %v", inkOn(div, 0), inkOn(div, 5))
+	}
+	// The zero options give Heatmap's figure.
+	m := mat.NewDense(2, 2, []float64{1, -2, 3, 4})
+	a, _ := Heatmap("K", "x", "u", m)
+	b, _ := HeatmapLabeled("K", "x", "u", m, HeatmapOptions{})
+	ra, _ := a.Render(SVG)
+	rb, _ := b.Render(SVG)
+	if !bytes.Equal(ra, rb) {
+		t.Error("HeatmapLabeled with zero options differs from Heatmap")
+	}
+	// Cells too small for text get none; many labels are thinned out.
+	big := mat.NewDense(60, 80, nil)
+	var rows, cols []string
+	for i := range 80 {
+		if i < 60 {
+			rows = append(rows, fmt.Sprint("row ", i))
+		}
+		cols = append(cols, fmt.Sprint(i*1000))
+	}
+	f, err := HeatmapLabeled("big", "", "", big, HeatmapOptions{RowLabels: rows, ColLabels: cols, Values: "%.3f"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := f.mustSVG(t)
+	if bytes.Contains(svg, []byte(">0.000<")) {
+		t.Error("values drawn in cells too small for them")
+	}
+	if n := bytes.Count(svg, []byte(">row ")); n < 3 || n > 30 {
+		t.Errorf("%d of 60 row labels drawn; want them thinned", n)
+	}
+}
+
+func (f *Figure) mustSVG(t *testing.T) []byte {
+	t.Helper()
+	b, err := f.Render(SVG)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

@@ -132,7 +132,11 @@ func (f *Figure) draw(c draw.Canvas) {
 		ts := textStyle(s.TitleSize, draw.XCenter, draw.YTop)
 		descent := ts.FontExtents().Descent
 		c.FillText(ts, vg.Point{X: c.Center().X, Y: c.Max.Y + descent}, f.title)
-		c.Max.Y -= ts.Rectangle(f.title).Size().Y + s.TitleSize*0.5
+		c.Max.Y -= f.titleSpace()
+	}
+	if f.stack != nil {
+		f.drawStack(c)
+		return
 	}
 
 	grid := make([][]*plot.Plot, f.rows)
@@ -158,10 +162,36 @@ func (f *Figure) draw(c draw.Canvas) {
 	}
 }
 
+// titleSpace is the height that a title above the panels takes.
+func (f *Figure) titleSpace() vg.Length {
+	if f.title == "" || !f.titleAbove {
+		return 0
+	}
+	s := f.style
+	ts := textStyle(s.TitleSize, draw.XCenter, draw.YTop)
+	return ts.Rectangle(f.title).Size().Y + s.TitleSize*0.5
+}
+
+// bodyArea is the part of a w×h figure in which draw lays out the panels:
+// all of it less the margins and the title.
+func (f *Figure) bodyArea(w, h vg.Length) vg.Rectangle {
+	m := f.style.TickSize * 0.5
+	return vg.Rectangle{
+		Min: vg.Point{X: m, Y: m},
+		Max: vg.Point{X: w - m, Y: h - m - f.titleSpace()},
+	}
+}
+
 // draw draws the panel on c. It works on a shallow copy of the plot, so that
 // layout adjustments made here (equal aspect) never change the figure.
 func (pn *panel) draw(c draw.Canvas, s Style) {
 	p := *pn.plot
+	pn.drawPlot(&p, c, s)
+}
+
+// drawPlot draws p, a shallow copy of the panel's plot that the caller may
+// have adjusted, on c.
+func (pn *panel) drawPlot(p *plot.Plot, c draw.Canvas, s Style) {
 	if len(pn.legendNames) > 0 {
 		// The legend box plotter draws the legend; keep Draw from drawing
 		// it a second time.
@@ -179,14 +209,18 @@ func (pn *panel) draw(c draw.Canvas, s Style) {
 		bc.Min.X = c.Max.X + gap
 		bc.Max.X = bc.Min.X + lw + barW
 		bc.Min.Y, bc.Max.Y = dc.Min.Y, dc.Max.Y
+		spaceTicks(&bar.Y, bc.Max.Y-bc.Min.Y, true)
 		bar.Draw(bc)
 	}
 	switch {
 	case pn.equalAspect && pn.shrink:
-		c = shrinkToAspect(&p, c)
+		c = shrinkToAspect(p, c)
 	case pn.equalAspect:
-		equalAspect(&p, c)
+		equalAspect(p, c)
 	}
+	dc := p.DataCanvas(c)
+	spaceTicks(&p.X, dc.Max.X-dc.Min.X, false)
+	spaceTicks(&p.Y, dc.Max.Y-dc.Min.Y, true)
 	p.Draw(c)
 }
 

@@ -2,6 +2,7 @@ package plotting
 
 import (
 	"image/color"
+	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -29,6 +30,14 @@ type Style struct {
 	// panels gets at least this much room (useful for tall panel stacks in
 	// a notebook). Zero keeps Height fixed, which is what slides need.
 	MinPanelHeight vg.Length
+
+	// StackPanelHeight is the least height of the plotting area of each
+	// panel of a Stack or TimeSeries. When the figure is too short to give
+	// every panel that much in one column (five panels on a slide, say),
+	// the panels are laid out in two or more columns, top to bottom and
+	// then left to right, each column with its own x axis. Zero means 4.5
+	// times TickSize: 1in for Slide, 0.625in for Notebook.
+	StackPanelHeight vg.Length
 
 	// DPI is the resolution of PNG output, in dots per inch. SVG and PDF are
 	// vector formats and ignore it. 96 gives screen size; 192 gives a sharp
@@ -131,6 +140,9 @@ func (s Style) withDefaults() Style {
 	setLen(&s.MarkerRadius, d.MarkerRadius)
 	if !(s.MinPanelHeight >= 0) {
 		s.MinPanelHeight = 0
+	}
+	if !(s.StackPanelHeight >= 0) || math.IsInf(float64(s.StackPanelHeight), 0) {
+		s.StackPanelHeight = 0
 	}
 	if s.DPI <= 0 {
 		s.DPI = d.DPI
@@ -269,5 +281,8 @@ func (pn *panel) restyle(s Style) {
 	}
 	for _, h := range pn.glyphs {
 		h.gs.Radius = vg.Length(h.scale) * s.MarkerRadius
+	}
+	for _, h := range pn.styleHooks {
+		h(s)
 	}
 }

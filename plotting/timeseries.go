@@ -51,6 +51,7 @@ func stack(fn, title, xlabel string, x []float64, panels []Panel, legendOnTopOnl
 	}
 	f := newFigure(title, len(panels), 1)
 	f.titleAbove = true
+	f.stack = &stackInfo{sharedLegend: legendOnTopOnly}
 	for k, pl := range panels {
 		pn := newPanel()
 		p := pn.plot
