@@ -20,13 +20,14 @@ RUNNER_FLAGS = --timeout=$(CELL_TIMEOUT) $(if $(filter-out 0,$(QUICK)),--quick)
 # kernel/install.sh downloaded every module the code and notebooks need.
 OFFLINE = GOPROXY=off GOTOOLCHAIN=local
 
-.PHONY: help lab test install fmt-check vet go-test selftest lab-test notebooks notebooks-quick bench figures clean
+.PHONY: help lab test install fmt-check vet go-test selftest lab-test notebooks notebooks-quick notebooks-src notebooks-src-check bench figures clean
 
 help:
 	@echo "make lab        start Jupyter Notebook on notebooks/ (HOST=$${HOST:-127.0.0.1} PORT=$${PORT:-8888})"
 	@echo "make test       install, gofmt, go vet, go test, runner self-test, lab test, all notebooks (quick)"
 	@echo "make install    kernel/install.sh: Debian Jupyter, GoNB, Go modules, kernelspec (idempotent)"
 	@echo "make notebooks  run notebooks/*.ipynb through GoNB (QUICK=1 for short runs, NB=... to pick)"
+	@echo "make notebooks-src  rebuild notebooks/*.ipynb from notebooks/src/*.py"
 	@echo "make bench      go run ./cmd/bench"
 	@echo "make figures    go run ./cmd/figures -out figures/"
 	@echo "make clean      remove build/ and figures/"
@@ -38,6 +39,7 @@ lab:
 test:
 	$(MAKE) --no-print-directory install
 	$(MAKE) --no-print-directory fmt-check
+	$(MAKE) --no-print-directory notebooks-src-check
 	$(MAKE) --no-print-directory vet
 	$(MAKE) --no-print-directory go-test
 	$(MAKE) --no-print-directory selftest
@@ -67,6 +69,14 @@ lab-test:
 
 notebooks:
 	kernel/run-notebooks $(RUNNER_FLAGS) $(NB)
+
+# Lessons are written as notebooks/src/NN-*.py (markdown + Go cells as text);
+# these rebuild the .ipynb files, or check that the committed ones match.
+notebooks-src:
+	kernel/build-notebooks
+
+notebooks-src-check:
+	kernel/build-notebooks --check
 
 notebooks-quick:
 	kernel/run-notebooks --timeout=$(CELL_TIMEOUT) --quick $(NB)

@@ -83,7 +83,10 @@ func (f Fit) Fitter(seed uint64) (trajopt.Fitter, error) {
 	case FitLeastSquares:
 		return trajopt.LeastSquares{Reg: 1e-6}, nil
 	case FitGMMPrior:
-		p, err := dynfit.NewGMMPrior(dynfit.GMMPriorConfig{Seed: seed})
+		// 20 EM iterations per update: the prior is warm-started from the
+		// previous iteration's mixture, and a fully converged mixture changes
+		// the fitted dynamics little while costing 3× the time.
+		p, err := dynfit.NewGMMPrior(dynfit.GMMPriorConfig{Seed: seed, EM: dynfit.GMMConfig{MaxIter: 20}})
 		if err != nil {
 			return nil, err
 		}
@@ -170,4 +173,44 @@ func meanStd(v []float64) (float64, float64) {
 		s /= float64(len(v) - 1)
 	}
 	return mu, math.Sqrt(s)
+}
+
+// Saving is the outcome of SampleSaving.
+type Saving struct {
+	PriorRollouts int
+	Prior         SweepPoint   // the GMM prior's final cost
+	LeastSquares  []SweepPoint // least squares at each rollout count
+	Tolerance     float64      // relative tolerance used for "reaches"
+	// Needed is the fewest rollouts per iteration with which least squares
+	// comes within Tolerance of the prior's mean final cost (0: none of
+	// those tried), and Saving = Needed / PriorRollouts (a lower bound,
+	// largest tried / PriorRollouts, when Needed is 0).
+	Needed int
+	Saving float64
+}
+
+// SampleSaving measures the GMM prior's sample saving on a task: the final
+// noise-free cost the prior reaches with priorN rollouts per iteration
+// (mean over seeds), and the rollouts per iteration least squares needs to
+// come within 1% of it, after the task's number of iterations.
+func SampleSaving(task Task, priorN int, Ns []int, seeds []uint64) (*Saving, error) {
+	pr, err := SampleSweep(task, FitGMMPrior, []int{priorN}, seeds)
+	if err != nil {
+		return nil, err
+	}
+	if pr[0].Failures > 0 {
+		return nil, fmt.Errorf("lessons: the GMM prior failed on %d of %d seeds of %s", pr[0].Failures, len(seeds), task.Name)
+	}
+	ls, err := SampleSweep(task, FitLeastSquares, Ns, seeds)
+	if err != nil {
+		return nil, err
+	}
+	s := &Saving{PriorRollouts: priorN, Prior: pr[0], LeastSquares: ls, Tolerance: 0.01}
+	s.Needed = SamplesToReach(ls, pr[0].Mean, s.Tolerance)
+	if s.Needed > 0 {
+		s.Saving = float64(s.Needed) / float64(priorN)
+	} else {
+		s.Saving = float64(Ns[len(Ns)-1]) / float64(priorN)
+	}
+	return s, nil
 }

@@ -1,0 +1,8 @@
+// Command experiments reruns the measurements that the lessons and the
+// closing notes quote, from scratch and deterministically (fixed seeds):
+//
+//	go run ./cmd/experiments samplesaving   # GMM prior vs least squares (lesson 02)
+//
+// Each experiment prints what it measured, one figure per line, and can take
+// minutes; the lessons run shortened versions.
+package main
