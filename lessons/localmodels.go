@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/rlcontrol/rlcontrol/plotting"
 	"github.com/rlcontrol/rlcontrol/rl/cost"
 	"github.com/rlcontrol/rlcontrol/rl/dynfit"
 	"github.com/rlcontrol/rlcontrol/rl/system"
@@ -213,4 +214,32 @@ func SampleSaving(task Task, priorN int, Ns []int, seeds []uint64) (*Saving, err
 		s.Saving = float64(Ns[len(Ns)-1]) / float64(priorN)
 	}
 	return s, nil
+}
+
+// SweepFigure plots final cost against rollouts per iteration, mean ± one
+// standard deviation over seeds, one band per fitter; all sweeps must use
+// the same rollout counts and have no failed runs.
+func SweepFigure(title string, names []string, sweeps ...[]SweepPoint) (*plotting.Figure, error) {
+	if len(sweeps) == 0 || len(names) != len(sweeps) {
+		return nil, fmt.Errorf("lessons: SweepFigure got %d names for %d sweeps", len(names), len(sweeps))
+	}
+	x := make([]float64, len(sweeps[0]))
+	for i, p := range sweeps[0] {
+		x[i] = float64(p.Rollouts)
+	}
+	var bands []plotting.Band
+	for k, sw := range sweeps {
+		if len(sw) != len(x) {
+			return nil, fmt.Errorf("lessons: SweepFigure: sweep %q has %d points, want %d", names[k], len(sw), len(x))
+		}
+		b := plotting.Band{Name: names[k], Mean: make([]float64, len(x)), Std: make([]float64, len(x))}
+		for i, p := range sw {
+			if p.Failures > 0 || float64(p.Rollouts) != x[i] {
+				return nil, fmt.Errorf("lessons: SweepFigure: sweep %q at %d rollouts has %d failed runs or a different rollout count", names[k], p.Rollouts, p.Failures)
+			}
+			b.Mean[i], b.Std[i] = p.Mean, p.Std
+		}
+		bands = append(bands, b)
+	}
+	return plotting.Bands(title, "rollouts per iteration", "final cost (mean ± std over seeds)", x, bands...)
 }

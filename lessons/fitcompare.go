@@ -1,0 +1,160 @@
+package lessons
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+
+	"github.com/rlcontrol/rlcontrol/plotting"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+
+	"github.com/rlcontrol/rlcontrol/rl/dynfit"
+	"github.com/rlcontrol/rlcontrol/rl/lqr"
+	"github.com/rlcontrol/rlcontrol/rl/trajopt"
+)
+
+// FitCurve is one fitter's held-out one-step prediction error (RMS) against
+// the number of rollouts it was fitted on.
+type FitCurve struct {
+	Name string
+	N    []int
+	RMSE []float64
+}
+
+// Fitting is the data set of lesson 02's model comparison: rollouts of one
+// exploratory controller on a task, split into "history" (what earlier
+// iterations saw, for the priors), "current" (this iteration's samples)
+// and "test" (fresh rollouts for scoring).
+type Fitting struct {
+	Task                   Task
+	Controller             *lqr.Controller
+	History, Current, Test dynfit.Samples
+}
+
+// NewFitting samples the data: the controller is the loop's first,
+// exploratory one (zero mean, variance 1).
+func NewFitting(task Task, history, current, test int, seed uint64) (*Fitting, error) {
+	n, m := task.System.StateDim(), task.System.ActionDim()
+	c, err := lqr.NewConstantController(n, m, task.T, nil, 1)
+	if err != nil {
+		return nil, err
+	}
+	rng := rand.New(rand.NewPCG(seed, 2))
+	f := &Fitting{Task: task, Controller: c}
+	for _, part := range []struct {
+		dst *dynfit.Samples
+		N   int
+	}{{&f.History, history}, {&f.Current, current}, {&f.Test, test}} {
+		if *part.dst, err = trajopt.Rollouts(task.System, c, task.X0, 0.05, part.N, rng); err != nil {
+			return nil, err
+		}
+	}
+	return f, nil
+}
+
+// first returns the first N rollouts of s.
+func first(s dynfit.Samples, N int) dynfit.Samples {
+	return dynfit.Samples{X: s.X[:N], U: s.U[:N]}
+}
+
+// CompareFitters fits the first N current rollouts, for every N in Ns, with
+// plain least squares (only where N ≥ n+m+1: below that the regression is
+// underdetermined and the curve has no point), Bayesian linear regression
+// whose prior mean is a least-squares fit to the history, and the GMM prior
+// trained on the history; and scores each model on the test rollouts.
+func (f *Fitting) CompareFitters(Ns []int) ([]FitCurve, error) {
+	hist, err := dynfit.LeastSquares(f.History, 1e-6)
+	if err != nil {
+		return nil, fmt.Errorf("lessons: fitting the history: %w", err)
+	}
+	gmm, err := dynfit.NewGMMPrior(dynfit.GMMPriorConfig{Seed: 1})
+	if err != nil {
+		return nil, err
+	}
+	if err := gmm.Update(f.History); err != nil {
+		return nil, err
+	}
+	fitters := []struct {
+		name string
+		fit  func(s dynfit.Samples) (*lqr.Dynamics, error)
+	}{
+		{"least squares", func(s dynfit.Samples) (*lqr.Dynamics, error) { return dynfit.LeastSquares(s, 0) }},
+		{"Bayesian regression, prior = history fit", func(s dynfit.Samples) (*lqr.Dynamics, error) {
+			return dynfit.FitBayesian(s, dynfit.BayesPrior{Mean: hist, Strength: 1})
+		}},
+		{"GMM prior", func(s dynfit.Samples) (*lqr.Dynamics, error) { return dynfit.FitWithPrior(s, gmm, 1e-6) }},
+	}
+	var out []FitCurve
+	for _, ft := range fitters {
+		c := FitCurve{Name: ft.name}
+		for _, N := range Ns {
+			if N < 1 || N > len(f.Current.X) {
+				return nil, fmt.Errorf("lessons: CompareFitters: N = %d outside 1…%d", N, len(f.Current.X))
+			}
+			if ft.name == "least squares" && N < f.Task.System.StateDim()+f.Task.System.ActionDim()+1 {
+				continue
+			}
+			d, err := ft.fit(first(f.Current, N))
+			if err != nil {
+				return nil, fmt.Errorf("lessons: %s with N = %d: %w", ft.name, N, err)
+			}
+			e, err := trajopt.ModelError(d, f.Test)
+			if err != nil {
+				return nil, err
+			}
+			c.N, c.RMSE = append(c.N, N), append(c.RMSE, e)
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
+// FitFigure plots held-out model error against rollouts on a log axis, one
+// line per fitter; a curve starts where its fitter first has a model.
+func FitFigure(title string, curves []FitCurve) (*plotting.Figure, error) {
+	var fig *plotting.Figure
+	for i, c := range curves {
+		if len(c.N) == 0 {
+			return nil, fmt.Errorf("lessons: FitFigure: curve %q is empty", c.Name)
+		}
+		x := make([]float64, len(c.N))
+		for k, N := range c.N {
+			x[k] = float64(N)
+		}
+		if fig == nil {
+			f, err := plotting.LinesLogY(title, "rollouts fitted on", "held-out one-step RMS error", x, plotting.Series{Name: c.Name, Y: c.RMSE})
+			if err != nil {
+				return nil, err
+			}
+			fig = f
+			continue
+		}
+		if err := addLine(fig.Plot(0), i, c.Name, x, c.RMSE); err != nil {
+			return nil, err
+		}
+	}
+	return fig, nil
+}
+
+// addLine adds a further series to a built plot in palette colour i (for
+// series that do not share the first one's x values).
+func addLine(p *plot.Plot, i int, name string, x, y []float64) error {
+	pts := make(plotter.XYs, len(x))
+	for k := range x {
+		if !(y[k] > 0) || math.IsInf(y[k], 0) {
+			return fmt.Errorf("lessons: series %q has y[%d] = %v, want a positive finite value on a log axis", name, k, y[k])
+		}
+		pts[k].X, pts[k].Y = x[k], y[k]
+	}
+	l, err := plotter.NewLine(pts)
+	if err != nil {
+		return err
+	}
+	l.Color = plotting.Color(i)
+	l.Width = vg.Points(2)
+	p.Add(l)
+	p.Legend.Add(name, l)
+	return nil
+}
