@@ -187,13 +187,13 @@ br := must(trajopt.KLUpdate(prev, dyn, q, eps, trajopt.KLConfig{
 	Progress: func(s trajopt.EtaStep) { fmt.Printf("  η = %10.4g   KL = %8.3f   KL − ε = %+8.3f\n", s.Eta, s.KL, s.KL-eps) },
 }))
 alpha := br.Eta / eps // about the inverse slope of KL(η) at the solution
-fmt.Printf("\nplain dual gradient steps, α = %.3g, from η = 1:\n", alpha)
-dg := must(trajopt.KLUpdate(prev, dyn, q, eps, trajopt.KLConfig{Method: trajopt.DualGradient, DualStep: alpha,
+fmt.Printf("\nplain dual gradient steps, α = %.3g, from η = 0.1:\n", alpha)
+dg := must(trajopt.KLUpdate(prev, dyn, q, eps, trajopt.KLConfig{Method: trajopt.DualGradient, DualStep: alpha, Eta0: 0.1,
 	Progress: func(s trajopt.EtaStep) { fmt.Printf("  η = %10.4g   KL = %8.3f   KL − ε = %+8.3f\n", s.Eta, s.KL, s.KL-eps) },
 }))
 fmt.Printf("\nbracketing: η = %.4g, KL = %.3f in %d solves; dual gradient: η = %.4g, KL = %.3f in %d solves\n",
 	br.Eta, br.KL, len(br.History), dg.Eta, dg.KL, len(dg.History))
-slow := must(trajopt.KLUpdate(prev, dyn, q, eps, trajopt.KLConfig{Method: trajopt.DualGradient, DualStep: alpha / 10, MaxIter: 500}))
+slow := must(trajopt.KLUpdate(prev, dyn, q, eps, trajopt.KLConfig{Method: trajopt.DualGradient, DualStep: alpha / 10, Eta0: 0.1, MaxIter: 500}))
 fmt.Printf("with α ten times smaller the dual gradient steps need %d solves (converged: %v)\n", len(slow.History), slow.Converged)
 
 // KL(η) over many decades: it falls monotonically, which is what makes the
