@@ -3,67 +3,70 @@ package main
 import (
 	"fmt"
 	"os"
+	"strings"
 	"testing"
-	"time"
 
 	"github.com/rlcontrol/rlcontrol/lessons"
-	"github.com/rlcontrol/rlcontrol/rl/ilqr"
 )
 
 func main() {
-	if err := run(); err != nil {
-		fmt.Fprintln(os.Stderr, "bench:", err)
-		os.Exit(1)
-	}
-}
-
-// solveStats benchmarks whole iLQR solves of p with a reused solver.
-func solveStats(name string, p *lessons.Problem) error {
-	s, err := ilqr.New(p.System, p.Cost, p.T, ilqr.Config{})
-	if err != nil {
-		return err
-	}
-	var iters int
-	var failure error
-	r := testing.Benchmark(func(b *testing.B) {
-		b.ReportAllocs()
-		iters = 0
-		for b.Loop() {
-			res, err := s.Solve(p.X0, p.U0)
-			if err != nil {
-				failure = err
-				b.FailNow()
-			}
-			iters += len(res.History)
+	for _, bm := range lessons.Benchmarks() {
+		r := testing.Benchmark(bm.Run)
+		if r.N == 0 {
+			fmt.Fprintf(os.Stderr, "bench: %s did not run (its set-up failed)\n", bm.Name)
+			os.Exit(1)
 		}
-	})
-	if failure != nil {
-		return failure
+		for _, line := range format(bm.Name, r) {
+			fmt.Println(line)
+		}
 	}
-	if r.N == 0 || iters == 0 {
-		return fmt.Errorf("%s: benchmark did not run", name)
-	}
-	perSolve := time.Duration(r.NsPerOp())
-	itersPerSolve := float64(iters) / float64(r.N)
-	fmt.Printf("%s_iterations: %.0f iterations\n", name, itersPerSolve)
-	fmt.Printf("%s_time_per_iteration: %.1f µs\n", name, float64(perSolve.Nanoseconds())/itersPerSolve/1e3)
-	fmt.Printf("%s_solve_time: %.2f ms\n", name, float64(perSolve.Nanoseconds())/1e6)
-	fmt.Printf("%s_allocs_per_iteration: %.2f allocs\n", name, float64(r.AllocsPerOp())/itersPerSolve)
-	fmt.Printf("%s_bytes_per_iteration: %.0f B\n", name, float64(r.AllocedBytesPerOp())/itersPerSolve)
-	return nil
 }
 
-func run() error {
-	swing, err := lessons.SwingUp{}.Problem() // dt 0.02, T = 300
-	if err != nil {
-		return err
+// format turns a benchmark result into "name: value unit" lines: time,
+// allocations and bytes per operation, then every extra metric the
+// benchmark reported: "µs/iteration" is printed as
+// "name_time_per_iteration: v µs", "iterations/solve" as
+// "name_iterations_per_solve: v iterations"; and, for benchmarks that report
+// iterations per solve or run, the allocations per iteration.
+func format(name string, r testing.BenchmarkResult) []string {
+	out := []string{
+		fmt.Sprintf("%s_time: %.3f ms", name, float64(r.NsPerOp())/1e6),
+		fmt.Sprintf("%s_allocs: %d allocs", name, r.AllocsPerOp()),
+		fmt.Sprintf("%s_bytes: %d B", name, r.AllocedBytesPerOp()),
 	}
-	if err := solveStats("ilqr_pendulum_swingup_T300", swing); err != nil {
-		return err
+	perIter := 0.0
+	for unit, v := range r.Extra {
+		if unit == "iterations/solve" || unit == "iterations/run" {
+			perIter = v
+		}
 	}
-	balance, err := lessons.Balance{}.Problem() // dt 0.02, T = 100
-	if err != nil {
-		return err
+	for _, unit := range sortedKeys(r.Extra) {
+		v := r.Extra[unit]
+		num, den, ok := strings.Cut(unit, "/")
+		switch {
+		case !ok:
+			out = append(out, fmt.Sprintf("%s_%s: %.4g", name, unit, v))
+		case num == "iterations":
+			out = append(out, fmt.Sprintf("%s_iterations_per_%s: %.4g iterations", name, den, v))
+		default:
+			out = append(out, fmt.Sprintf("%s_time_per_%s: %.4g %s", name, den, v, num))
+		}
 	}
-	return solveStats("ilqr_cartpole_balance_T100", balance)
+	if perIter > 0 {
+		out = append(out, fmt.Sprintf("%s_allocs_per_iteration: %.3g allocs", name, float64(r.AllocsPerOp())/perIter))
+	}
+	return out
+}
+
+func sortedKeys(m map[string]float64) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	for i := 1; i < len(keys); i++ {
+		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
+			keys[j], keys[j-1] = keys[j-1], keys[j]
+		}
+	}
+	return keys
 }

@@ -1,0 +1,155 @@
+package lessons
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/rlcontrol/rlcontrol/rl/dynfit"
+	"github.com/rlcontrol/rlcontrol/rl/ilqr"
+	"github.com/rlcontrol/rlcontrol/rl/lqr"
+	"github.com/rlcontrol/rlcontrol/rl/trajopt"
+)
+
+// Bench is one of the project's headline benchmarks: `go test -bench` runs
+// it through lessons' Benchmark functions, and `make bench` (cmd/bench)
+// prints its figures.
+type Bench struct {
+	Name string
+	Run  func(b *testing.B)
+}
+
+// Benchmarks lists the headline benchmarks in the order `make bench`
+// prints them.
+func Benchmarks() []Bench {
+	return []Bench{
+		{"ilqr_pendulum_swingup_T300", func(b *testing.B) { benchILQR(b, must(SwingUp{}.Problem())) }},
+		{"ilqr_cartpole_balance_T100", func(b *testing.B) { benchILQR(b, must(Balance{}.Problem())) }},
+		{"kl_update_pointmass_T100", benchKLUpdate},
+		{"gmm_prior_fit_pointmass", benchGMMPrior},
+		{"local_model_loop_pointmass_5iter", benchIteration},
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err) // benchmark set-up of fixed scenarios: cannot fail
+	}
+	return v
+}
+
+// benchILQR times whole iLQR solves with a reused solver and reports the
+// iterations per solve and the time and allocations per iteration.
+func benchILQR(b *testing.B, p *Problem) {
+	s, err := ilqr.New(p.System, p.Cost, p.T, ilqr.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	iters := 0
+	for b.Loop() {
+		res, err := s.Solve(p.X0, p.U0)
+		if err != nil {
+			b.Fatal(err)
+		}
+		iters += len(res.History)
+	}
+	b.ReportMetric(float64(iters)/float64(b.N), "iterations/solve")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(iters)/1e3, "µs/iteration")
+}
+
+// pointMassData is 5 rollouts of the loop's first, exploratory controller
+// on the point-mass task, with the controller and cost expansion.
+func pointMassData() (Task, *lqr.Controller, dynfit.Samples, *lqr.QuadraticCost, error) {
+	task := PointMassTask()
+	ctrl, err := lqr.NewConstantController(4, 2, task.T, nil, 1)
+	if err != nil {
+		return task, nil, dynfit.Samples{}, nil, err
+	}
+	s, err := trajopt.Rollouts(task.System, ctrl, task.X0, 0.05, 5, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		return task, nil, dynfit.Samples{}, nil, err
+	}
+	q, err := lqr.Expand(task.Cost, s.X, s.U)
+	return task, ctrl, s, q, err
+}
+
+// benchKLUpdate times one KL-constrained update (bracketing η search, ε = 20
+// nats over T = 100) on the point mass.
+func benchKLUpdate(b *testing.B) {
+	_, ctrl, s, q, err := pointMassData()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dyn, err := dynfit.LeastSquares(s, 1e-6)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := trajopt.KLUpdate(ctrl, dyn, q, 20, trajopt.KLConfig{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchGMMPrior times one GMM-prior step of the loop in steady state: the
+// prior holds 20 rollouts (its cap), is updated with 5 new ones (EM
+// warm-started, at most 20 iterations as the lessons use) and the dynamics
+// are fitted with it.
+func benchGMMPrior(b *testing.B) {
+	task, ctrl, _, _, err := pointMassData()
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(2, 2))
+	var batches []dynfit.Samples
+	for i := 0; i < 5; i++ {
+		s, err := trajopt.Rollouts(task.System, ctrl, task.X0, 0.05, 5, rng)
+		if err != nil {
+			b.Fatal(err)
+		}
+		batches = append(batches, s)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		b.StopTimer()
+		prior, err := dynfit.NewGMMPrior(dynfit.GMMPriorConfig{Seed: 1, EM: dynfit.GMMConfig{MaxIter: 20}})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, s := range batches[:4] {
+			if err := prior.Update(s); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.StartTimer()
+		if err := prior.Update(batches[4]); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := dynfit.FitWithPrior(batches[4], prior, 1e-6); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchIteration times the local-model loop on the point mass (5 rollouts,
+// GMM-prior update and fit, cost expansion, KL-constrained update per
+// iteration) over 5 iterations, and reports the time per iteration: later
+// iterations cost more than the first, as the prior's data set fills.
+func benchIteration(b *testing.B) {
+	task := PointMassTask()
+	const iters = 5
+	b.ReportAllocs()
+	for b.Loop() {
+		f, err := FitGMMPrior.Fitter(1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := trajopt.Run(task.System, task.Cost, task.X0, task.T, trajopt.Config{Iterations: iters, Fitter: f, Seed: 1}); err != nil {
+			b.Fatal(fmt.Errorf("local-model iterations: %w", err))
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*iters)/1e6, "ms/iteration")
+	b.ReportMetric(iters, "iterations/run")
+}

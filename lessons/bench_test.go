@@ -1,0 +1,11 @@
+package lessons
+
+import "testing"
+
+// The headline benchmarks of Benchmarks, for `go test -bench`.
+
+func BenchmarkILQRPendulumSwingUp(b *testing.B)  { Benchmarks()[0].Run(b) }
+func BenchmarkILQRCartPoleBalance(b *testing.B)  { Benchmarks()[1].Run(b) }
+func BenchmarkKLUpdatePointMass(b *testing.B)    { Benchmarks()[2].Run(b) }
+func BenchmarkGMMPriorFitPointMass(b *testing.B) { Benchmarks()[3].Run(b) }
+func BenchmarkLocalModelIteration(b *testing.B)  { Benchmarks()[4].Run(b) }
