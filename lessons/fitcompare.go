@@ -12,6 +12,7 @@ import (
 
 	"github.com/rlcontrol/rlcontrol/rl/dynfit"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
+	"github.com/rlcontrol/rlcontrol/rl/nn"
 	"github.com/rlcontrol/rlcontrol/rl/trajopt"
 )
 
@@ -31,6 +32,9 @@ type Fitting struct {
 	Task                   Task
 	Controller             *lqr.Controller
 	History, Current, Test dynfit.Samples
+	// NNEpochs is the training length of the neural-network prior (0: its
+	// default, 200 epochs; the quick lessons use fewer).
+	NNEpochs int
 }
 
 // NewFitting samples the data: the controller is the loop's first,
@@ -62,8 +66,9 @@ func first(s dynfit.Samples, N int) dynfit.Samples {
 // CompareFitters fits the first N current rollouts, for every N in Ns, with
 // plain least squares (only where N ≥ n+m+1: below that the regression is
 // underdetermined and the curve has no point), Bayesian linear regression
-// whose prior mean is a least-squares fit to the history, and the GMM prior
-// trained on the history; and scores each model on the test rollouts.
+// whose prior mean is a least-squares fit to the history, the GMM prior and
+// the neural-network prior (32×32 tanh MLP) trained on the history; and
+// scores each model on the test rollouts.
 func (f *Fitting) CompareFitters(Ns []int) ([]FitCurve, error) {
 	hist, err := dynfit.LeastSquares(f.History, 1e-6)
 	if err != nil {
@@ -76,6 +81,13 @@ func (f *Fitting) CompareFitters(Ns []int) ([]FitCurve, error) {
 	if err := gmm.Update(f.History); err != nil {
 		return nil, err
 	}
+	nnp, err := dynfit.NewNNPrior(dynfit.NNPriorConfig{Hidden: []int{32, 32}, Seed: 1, Fit: nn.FitConfig{Epochs: f.NNEpochs}})
+	if err != nil {
+		return nil, err
+	}
+	if err := nnp.Update(f.History); err != nil {
+		return nil, err
+	}
 	fitters := []struct {
 		name string
 		fit  func(s dynfit.Samples) (*lqr.Dynamics, error)
@@ -85,6 +97,7 @@ func (f *Fitting) CompareFitters(Ns []int) ([]FitCurve, error) {
 			return dynfit.FitBayesian(s, dynfit.BayesPrior{Mean: hist, Strength: 1})
 		}},
 		{"GMM prior", func(s dynfit.Samples) (*lqr.Dynamics, error) { return dynfit.FitWithPrior(s, gmm, 1e-6) }},
+		{"neural-network prior", func(s dynfit.Samples) (*lqr.Dynamics, error) { return dynfit.FitWithPrior(s, nnp, 1e-6) }},
 	}
 	var out []FitCurve
 	for _, ft := range fitters {

@@ -18,7 +18,9 @@ This lesson compares four ways of fitting, on the same data:
 1. **least squares** per time step — needs more rollouts than the $n + m + 1$ regressors;
 2. **Bayesian linear regression** — a Gaussian prior on the weights, closed-form posterior;
 3. a **Gaussian mixture prior** fitted on all samples of all iterations, turned into a normal-inverse-Wishart prior;
-4. (below) how much that saves inside the full loop of sample → fit → improve.
+4. a **neural-network prior**: a global network model, linearised along the trajectory;
+
+and then measures how much a prior saves inside the full loop of sample → fit → improve.
 
 Run the cells from the top. With `RLCONTROL_QUICK=1` (the test command sets it) the sweeps use fewer seeds;
 the numbers quoted in the text come from full runs (`go run ./cmd/experiments samplesaving`).
@@ -219,10 +221,26 @@ if d > 1e-9 {
 
 
 md(r"""
+### A neural network as prior
+
+Another global model: train a network $\bar f(x, u) \approx x'$ on all samples (here a 32×32 tanh MLP in GoMLX, package `rl/nn`),
+and at step $t$ **linearise it** at the mean $[x_i; u_i]$ of the step's samples,
+$\bar f([x;u]) \approx \bar f([x_i;u_i]) + \frac{d\bar f}{d[x;u]}([x;u] - [x_i;u_i])$. With $J = \frac{d\bar f}{d[x;u]}$ (by autodiff), that
+linearisation defines a Gaussian over $[x; u; x']$ to use as the NIW prior's $\mu_0$ and $\Phi$:
+
+$$\bar\mu = \begin{bmatrix}[x_i; u_i] \\ \bar f([x_i; u_i])\end{bmatrix},\qquad
+\bar\Sigma = \begin{bmatrix}\Sigma_{xu,xu} & \Sigma_{xu,xu}J^\top \\ J\,\Sigma_{xu,xu} & J\,\Sigma_{xu,xu}J^\top + \Sigma_{x'x'}\end{bmatrix},$$
+
+where $\Sigma_{x'x'}$ is the network's residual covariance. (In the lecture's example the network is trained across many
+manipulation tasks and used for MPC.)
+""")
+
+md(r"""
 ## 4. How many samples does each need?
 
 Fit this iteration's first $N$ rollouts with each method and score the model by its one-step prediction error on 20
-fresh rollouts. The priors learned from 20 rollouts of "earlier iterations" (here: the same exploratory controller).
+fresh rollouts. The priors learned from 20 rollouts of "earlier iterations" (here: the same exploratory controller; the
+network trains for a few seconds).
 Least squares has no model below $n + m + 1$ rollouts (7 for the arm), and overfits just above; with enough data it
 is the most accurate, because the priors pull towards data from other states — a bias the data must outweigh.
 """)
@@ -231,6 +249,9 @@ code(r"""
 %%
 task := lessons.ArmTask()
 f := must(lessons.NewFitting(task, 20, 20, 20, 1))
+if lessons.Quick() {
+	f.NNEpochs = 50
+}
 Ns := []int{2, 3, 5, 7, 8, 10, 15, 20}
 curves := must(f.CompareFitters(Ns))
 fmt.Printf("%-44s", "rollouts:")
