@@ -3,10 +3,26 @@ package mlx
 import (
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/gobackend"
+	"github.com/gomlx/gomlx/core/graph"
 )
 
 // Backend returns the process-wide pure-Go GoMLX backend. It is created on
 // the first call and shared afterwards.
 func Backend() compute.Backend {
 	return gobackend.GetBackend()
+}
+
+// Segment returns theta[from : from+n] of a rank-1 parameter vector.
+//
+// It is a Gather rather than a Slice because GoMLX (v0.28) cannot
+// differentiate twice through a Slice: the gradient of Slice is a Pad, which
+// has no gradient of its own. Second derivatives — Fisher-vector products by
+// double backpropagation in TRPO, Hessian-vector products — need every
+// parameter to be read through Segment.
+func Segment(theta *graph.Node, from, n int) *graph.Node {
+	idx := make([][]int32, n)
+	for i := range idx {
+		idx[i] = []int32{int32(from + i)}
+	}
+	return graph.Gather(theta, graph.Const(theta.Graph(), idx))
 }

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"github.com/rlcontrol/rlcontrol/rl/mlx"
 	"math"
 	"math/rand/v2"
 	"sync"
@@ -273,9 +274,11 @@ func (m *MLP) net(theta, z *graph.Node) *graph.Node {
 	L := len(m.sizes) - 1
 	for l := 0; l < L; l++ {
 		a, b := m.sizes[l], m.sizes[l+1]
-		W := graph.Reshape(graph.Slice(theta, graph.AxisRange(off, off+a*b)), a, b)
+		// Segments are gathered, not sliced, so that the network can be
+		// differentiated twice (see mlx.Segment).
+		W := graph.Reshape(mlx.Segment(theta, off, a*b), a, b)
 		off += a * b
-		bias := graph.Slice(theta, graph.AxisRange(off, off+b))
+		bias := mlx.Segment(theta, off, b)
 		off += b
 		z = graph.MatMul(z, W)
 		z = graph.Add(z, graph.ExpandLeftToRank(bias, 2))
