@@ -7,6 +7,7 @@ import (
 	"github.com/rlcontrol/rlcontrol/plotting"
 	"github.com/rlcontrol/rlcontrol/rl/cost"
 	"github.com/rlcontrol/rlcontrol/rl/dynfit"
+	"github.com/rlcontrol/rlcontrol/rl/stats"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 	"github.com/rlcontrol/rlcontrol/rl/trajopt"
 )
@@ -141,7 +142,7 @@ func SampleSweep(task Task, fit Fit, Ns []int, seeds []uint64) ([]SweepPoint, er
 		}
 		p.Mean, p.Std = math.NaN(), math.NaN()
 		if len(ok) > 0 {
-			p.Mean, p.Std = meanStd(ok)
+			p.Mean, p.Std = stats.MeanStd(ok)
 		}
 		out = append(out, p)
 	}
@@ -158,22 +159,6 @@ func SamplesToReach(sweep []SweepPoint, target, rel float64) int {
 		}
 	}
 	return 0
-}
-
-func meanStd(v []float64) (float64, float64) {
-	mu := 0.0
-	for _, x := range v {
-		mu += x
-	}
-	mu /= float64(len(v))
-	s := 0.0
-	for _, x := range v {
-		s += (x - mu) * (x - mu)
-	}
-	if len(v) > 1 {
-		s /= float64(len(v) - 1)
-	}
-	return mu, math.Sqrt(s)
 }
 
 // Saving is the outcome of SampleSaving.

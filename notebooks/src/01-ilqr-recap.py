@@ -43,26 +43,11 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// must returns v, or stops the cell with err's message.
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
-// check stops the cell if err is not nil.
-func check(err error) {
-	if err != nil {
-		panic(err)
-	}
-}
-
-// show displays a figure inline as SVG (outside a notebook it does nothing).
-func show(fig *plotting.Figure, err error) {
-	check(err)
-	check(fig.Show())
-}
+// must returns v, or stops the cell with err's message; check stops it on
+// an error; show displays a figure inline (SVG).
+func must[T any](v T, err error) T { lessons.Check(err); return v }
+func check(err error)               { lessons.Check(err) }
+func show(fig *plotting.Figure, err error) { lessons.Show(fig, err) }
 """)
 
 md(r"""

@@ -40,33 +40,17 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
+// must returns v, or stops the cell with err's message; check stops it on
+// an error; show displays a figure inline (SVG).
+func must[T any](v T, err error) T { lessons.Check(err); return v }
+func check(err error)               { lessons.Check(err) }
 
-func check(err error) {
-	if err != nil {
-		panic(err)
-	}
-}
-
-func must2[A, B any](a A, b B, err error) (A, B) {
-	check(err)
-	return a, b
-}
-
+func must2[A, B any](a A, b B, err error) (A, B) { check(err); return a, b }
 func must4[A, B, C, D any](a A, b B, c C, d D, err error) (A, B, C, D) {
 	check(err)
 	return a, b, c, d
 }
-
-func show(fig *plotting.Figure, err error) {
-	check(err)
-	check(fig.Show())
-}
+func show(fig *plotting.Figure, err error) { lessons.Show(fig, err) }
 """)
 
 md(r"""

@@ -33,23 +33,11 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-func must[T any](v T, err error) T {
-	if err != nil {
-		panic(err)
-	}
-	return v
-}
-
-func check(err error) {
-	if err != nil {
-		panic(err)
-	}
-}
-
-func show(fig *plotting.Figure, err error) {
-	check(err)
-	check(fig.Show())
-}
+// must returns v, or stops the cell with err's message; check stops it on
+// an error; show displays a figure inline (SVG).
+func must[T any](v T, err error) T { lessons.Check(err); return v }
+func check(err error)               { lessons.Check(err) }
+func show(fig *plotting.Figure, err error) { lessons.Show(fig, err) }
 
 // setup samples the point mass with its first, exploratory controller and
 // returns that controller, the fitted local dynamics and the cost expansion:

@@ -106,17 +106,9 @@ func (p *GMMPrior) Update(s Samples) error {
 	}
 	// Build into new slices, so a failed fit leaves the data set as it was.
 	D := 2*n + m
-	rollouts := append([][]float64(nil), p.rollouts...)
+	rollouts := append(append([][]float64(nil), p.rollouts...), s.transitions(N, T, n, m)...)
 	x0 := append([][]float64(nil), p.x0...)
 	for i := 0; i < N; i++ {
-		r := make([]float64, T*D)
-		for t := 0; t < T; t++ {
-			row := r[t*D : t*D+D]
-			copy(row[:n], s.X[i][t])
-			copy(row[n:n+m], s.U[i][t])
-			copy(row[n+m:], s.X[i][t+1])
-		}
-		rollouts = append(rollouts, r)
 		x0 = append(x0, append([]float64(nil), s.X[i][0]...))
 	}
 	if drop := len(rollouts) - p.cfg.MaxSamples; drop > 0 {

@@ -171,17 +171,7 @@ func (p *NNPrior) Update(s Samples) error {
 		return fmt.Errorf("dynfit: %s: samples have n = %d, m = %d; earlier updates had n = %d, m = %d", fn, n, m, p.n, p.m)
 	}
 	D := 2*n + m
-	rollouts := append([][]float64(nil), p.rollouts...)
-	for i := 0; i < N; i++ {
-		r := make([]float64, T*D)
-		for t := 0; t < T; t++ {
-			row := r[t*D : t*D+D]
-			copy(row[:n], s.X[i][t])
-			copy(row[n:n+m], s.U[i][t])
-			copy(row[n+m:], s.X[i][t+1])
-		}
-		rollouts = append(rollouts, r)
-	}
+	rollouts := append(append([][]float64(nil), p.rollouts...), s.transitions(N, T, n, m)...)
 	if drop := len(rollouts) - p.cfg.MaxSamples; p.cfg.MaxSamples > 0 && drop > 0 {
 		rollouts = rollouts[drop:]
 	}

@@ -72,3 +72,22 @@ type Prior interface {
 	// Phi, and strengths m (of the mean) and n0 (of the covariance).
 	Eval(pts *mat.Dense) (mu0 *mat.VecDense, Phi *mat.SymDense, m, n0 float64, err error)
 }
+
+// transitions returns each rollout's T transitions flattened row by row as
+// [x_t, u_t, x_{t+1}] (rows of length 2n+m), one new slice per rollout. The
+// priors keep their data sets in this form.
+func (s *Samples) transitions(N, T, n, m int) [][]float64 {
+	D := 2*n + m
+	out := make([][]float64, N)
+	for i := 0; i < N; i++ {
+		r := make([]float64, T*D)
+		for t := 0; t < T; t++ {
+			row := r[t*D : t*D+D]
+			copy(row[:n], s.X[i][t])
+			copy(row[n:n+m], s.U[i][t])
+			copy(row[n+m:], s.X[i][t+1])
+		}
+		out[i] = r
+	}
+	return out
+}

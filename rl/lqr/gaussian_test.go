@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rlcontrol/rlcontrol/rl/stats"
+
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -59,20 +61,6 @@ func randomController(rng *rand.Rand, n, m, T int) *Controller {
 	return c
 }
 
-// meanSE returns the sample mean and its standard error.
-func meanSE(v []float64) (float64, float64) {
-	mu := 0.0
-	for _, x := range v {
-		mu += x
-	}
-	mu /= float64(len(v))
-	s := 0.0
-	for _, x := range v {
-		s += (x - mu) * (x - mu)
-	}
-	return mu, math.Sqrt(s / float64(len(v)-1) / float64(len(v)))
-}
-
 // TestForwardMonteCarlo: the propagated means and variances match sample
 // statistics of 20000 simulated trajectories within 5 standard errors (the
 // seed is fixed, so the test is deterministic; 5 SE leaves no room for a
@@ -100,7 +88,7 @@ func TestForwardMonteCarlo(t *testing.T) {
 					vals[i] = us[i][step][a-n]
 				}
 			}
-			mu, se := meanSE(vals)
+			mu, se := stats.MeanSE(vals)
 			if d := math.Abs(mu - dist.Mean[step].AtVec(a)); d > 5*se {
 				t.Errorf("t=%d z[%d]: sample mean %.4f, Forward %.4f (SE %.4f)", step, a, mu, dist.Mean[step].AtVec(a), se)
 			}
@@ -108,7 +96,7 @@ func TestForwardMonteCarlo(t *testing.T) {
 			for i, v := range vals {
 				sq[i] = (v - dist.Mean[step].AtVec(a)) * (v - dist.Mean[step].AtVec(a))
 			}
-			vmu, vse := meanSE(sq)
+			vmu, vse := stats.MeanSE(sq)
 			if d := math.Abs(vmu - dist.Cov[step].At(a, a)); d > 5*vse {
 				t.Errorf("t=%d var z[%d]: sample %.4f, Forward %.4f (SE %.4f)", step, a, vmu, dist.Cov[step].At(a, a), vse)
 			}
@@ -118,7 +106,7 @@ func TestForwardMonteCarlo(t *testing.T) {
 	for i := range finals {
 		finals[i] = xs[i][T][0]
 	}
-	if mu, se := meanSE(finals); math.Abs(mu-dist.FinalMean.AtVec(0)) > 5*se {
+	if mu, se := stats.MeanSE(finals); math.Abs(mu-dist.FinalMean.AtVec(0)) > 5*se {
 		t.Errorf("final mean %.4f, Forward %.4f", mu, dist.FinalMean.AtVec(0))
 	}
 }
@@ -165,7 +153,7 @@ func TestKLMonteCarlo(t *testing.T) {
 			est[i] += lp - lq
 		}
 	}
-	mu, se := meanSE(est)
+	mu, se := stats.MeanSE(est)
 	if math.Abs(mu-kl) > 5*se {
 		t.Errorf("analytic KL %.4f, Monte Carlo %.4f ± %.4f", kl, mu, se)
 	}
@@ -204,7 +192,7 @@ func TestExpectedCost(t *testing.T) {
 		x := mat.NewVecDense(n, xs[i][T])
 		vals[i] += 0.5*mat.Inner(x, q.Final.Cxx, x) + mat.Dot(q.Final.Cx, x) + q.Final.C0
 	}
-	if mu, se := meanSE(vals); math.Abs(mu-want) > 5*se {
+	if mu, se := stats.MeanSE(vals); math.Abs(mu-want) > 5*se {
 		t.Errorf("expected cost %.4f, Monte Carlo %.4f ± %.4f", want, mu, se)
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/rlcontrol/rlcontrol/rl/cost"
 	"github.com/rlcontrol/rlcontrol/rl/dynfit"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
+	"github.com/rlcontrol/rlcontrol/rl/stats"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
@@ -215,7 +216,7 @@ func Run(sys system.System, c cost.Cost, x0 []float64, T int, cfg Config) (*Resu
 			return nil, err
 		}
 		st := IterStats{Iter: it, ModelError: math.NaN(), PredictedImprovement: math.NaN(), ActualImprovement: math.NaN()}
-		st.Cost, st.CostStd = meanStd(costs)
+		st.Cost, st.CostStd = stats.MeanStd(costs)
 		st.FinalState = meanFinal(s)
 		if st.MeanCost, err = MeanCost(sys, c, ctrl, x0); err != nil {
 			return nil, err
@@ -293,22 +294,6 @@ func improvements(oldC, newC *lqr.Controller, oldDyn, newDyn *lqr.Dynamics, oldQ
 		return 0, 0, err
 	}
 	return before - predicted, before - actual, nil
-}
-
-func meanStd(v []float64) (float64, float64) {
-	mu := 0.0
-	for _, x := range v {
-		mu += x
-	}
-	mu /= float64(len(v))
-	s := 0.0
-	for _, x := range v {
-		s += (x - mu) * (x - mu)
-	}
-	if len(v) > 1 {
-		s /= float64(len(v) - 1)
-	}
-	return mu, math.Sqrt(s)
 }
 
 func meanFinal(s dynfit.Samples) []float64 {
