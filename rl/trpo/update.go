@@ -1,0 +1,262 @@
+package trpo
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/rlcontrol/rlcontrol/rl/mlx"
+)
+
+// Policy is what the policy update needs: flat parameters θ and the
+// network's Gaussian as a GoMLX graph (mean and state-independent log-std of
+// π_θ(·|s) for a batch of observations), so that the surrogate, the KL and
+// their derivatives can be built around it.
+type Policy interface {
+	NumParams() int
+	Params() []float64
+	SetParams(theta []float64) error
+	MeanLogStd(theta, obs *graph.Node) (mean, logStd *graph.Node)
+}
+
+// Data is one iteration's samples, flattened over time and environment
+// copies: observations, actions, (normalised) advantages, and the old
+// policy's log-probabilities, means and log-std at those samples.
+type Data struct {
+	Obs, Act  [][]float64
+	Adv       []float64
+	LogpOld   []float64
+	OldMean   [][]float64
+	OldLogStd []float64
+}
+
+// StepStats describes one policy update.
+type StepStats struct {
+	// SurrogateGain is L(θ_new) − L(θ_old), the surrogate advantage gained.
+	SurrogateGain float64
+	// KL is the measured mean KL(π_old ‖ π_new) over the batch.
+	KL float64
+	// ExpectedGain is gᵀΔθ for the full step, the first-order prediction.
+	ExpectedGain float64
+	// Backtracks is the number of step halvings (×BacktrackCoeff) before
+	// acceptance; −1 when no step was accepted (θ unchanged).
+	Backtracks int
+	// CGIters is the number of conjugate-gradient iterations run.
+	CGIters int
+	// GradNorm is ‖g‖, the norm of the policy gradient.
+	GradNorm float64
+}
+
+// updater holds the compiled graphs of the policy update for one policy.
+type updater struct {
+	pol               Policy
+	gradExec, fvpExec *graph.Exec
+	evalExec          *graph.Exec
+	cfg               *Config
+	obsT, actT, advT  *tensors.Tensor
+	logpT, meanT, lsT *tensors.Tensor
+}
+
+// logProb is log N(a; μ, diag(σ²)) per sample: [B].
+func logProb(mean, logStd, act *graph.Node) *graph.Node {
+	d := act.Shape().Dimensions[1]
+	z := graph.Div(graph.Sub(act, mean), graph.Exp(graph.ExpandLeftToRank(logStd, 2)))
+	quad := graph.ReduceSum(graph.Mul(z, z), 1)
+	c := graph.Scalar(act.Graph(), act.DType(), 0.5*float64(d)*math.Log(2*math.Pi))
+	return graph.Neg(graph.Add(graph.Add(graph.MulScalar(quad, 0.5), graph.ReduceAllSum(logStd)), c))
+}
+
+// klGaussian is KL(N(μ0, σ0²) ‖ N(μ1, σ1²)) for diagonal Gaussians, per
+// sample: Σ_i [log σ1/σ0 + (σ0² + (μ0 − μ1)²)/(2σ1²) − ½].
+func klGaussian(mean0, logStd0, mean1, logStd1 *graph.Node) *graph.Node {
+	ls0, ls1 := graph.ExpandLeftToRank(logStd0, 2), graph.ExpandLeftToRank(logStd1, 2)
+	v0, v1 := graph.Exp(graph.MulScalar(ls0, 2)), graph.Exp(graph.MulScalar(ls1, 2))
+	dm := graph.Sub(mean0, mean1)
+	t := graph.Div(graph.Add(v0, graph.Mul(dm, dm)), graph.MulScalar(v1, 2))
+	per := graph.AddScalar(graph.Add(graph.Sub(ls1, ls0), t), -0.5)
+	return graph.ReduceSum(per, 1)
+}
+
+func newUpdater(pol Policy, cfg *Config) (*updater, error) {
+	u := &updater{pol: pol, cfg: cfg}
+	b := mlx.Backend()
+	// surrogate L(θ) = mean_i exp(log π_θ(a_i|s_i) − log π_old(a_i|s_i)) Â_i, and ∇L.
+	surrogate := func(theta, obs, act, adv, logpOld *graph.Node) *graph.Node {
+		mean, ls := pol.MeanLogStd(theta, obs)
+		ratio := graph.Exp(graph.Sub(logProb(mean, ls, act), logpOld))
+		return graph.ReduceAllMean(graph.Mul(ratio, adv))
+	}
+	meanKL := func(theta, obs, oldMean, oldLogStd *graph.Node) *graph.Node {
+		mean, ls := pol.MeanLogStd(theta, obs)
+		return graph.ReduceAllMean(klGaussian(oldMean, oldLogStd, mean, ls))
+	}
+	var err error
+	u.gradExec, err = graph.NewExec(b, func(theta, obs, act, adv, logpOld *graph.Node) (*graph.Node, *graph.Node) {
+		L := surrogate(theta, obs, act, adv, logpOld)
+		return L, graph.Gradient(L, theta)[0]
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Fisher-vector product by double backpropagation of the mean KL:
+	// F v = ∇_θ ( ∇_θ KL(π_old ‖ π_θ) · v ), plus damping·v.
+	u.fvpExec, err = graph.NewExec(b, func(theta, obs, oldMean, oldLogStd, v, damping *graph.Node) *graph.Node {
+		kl := meanKL(theta, obs, oldMean, oldLogStd)
+		g := graph.Gradient(kl, theta)[0]
+		Fv := graph.Gradient(graph.ReduceAllSum(graph.Mul(g, v)), theta)[0]
+		return graph.Add(Fv, graph.Mul(damping, v))
+	})
+	if err != nil {
+		return nil, err
+	}
+	// Seven inputs: GoMLX's typed forms stop at six, so take a slice
+	// (θ, obs, act, adv, logpOld, oldMean, oldLogStd).
+	u.evalExec, err = graph.NewExec(b, func(in []*graph.Node) (*graph.Node, *graph.Node) {
+		return surrogate(in[0], in[1], in[2], in[3], in[4]), meanKL(in[0], in[1], in[5], in[6])
+	})
+	return u, err
+}
+
+// load converts the batch to tensors once per update.
+func (u *updater) load(d *Data) error {
+	B := len(d.Obs)
+	if B == 0 || len(d.Act) != B || len(d.Adv) != B || len(d.LogpOld) != B || len(d.OldMean) != B {
+		return fmt.Errorf("trpo: batch has %d observations, %d actions, %d advantages, %d log-probabilities and %d means; want equal, non-zero counts",
+			B, len(d.Act), len(d.Adv), len(d.LogpOld), len(d.OldMean))
+	}
+	u.obsT = tensors.FromValue(d.Obs)
+	u.actT = tensors.FromValue(d.Act)
+	u.advT = tensors.FromValue(d.Adv)
+	u.logpT = tensors.FromValue(d.LogpOld)
+	u.meanT = tensors.FromValue(d.OldMean)
+	u.lsT = tensors.FromValue(d.OldLogStd)
+	return nil
+}
+
+func flat(t *tensors.Tensor) ([]float64, error) { return tensors.CopyFlatData[float64](t) }
+
+func scalar(t *tensors.Tensor) (float64, error) {
+	v, err := flat(t)
+	if err != nil {
+		return 0, err
+	}
+	return v[0], nil
+}
+
+// gradient returns L(θ) and ∇L(θ).
+func (u *updater) gradient(theta []float64) (float64, []float64, error) {
+	out, err := u.gradExec.Call(theta, u.obsT, u.actT, u.advT, u.logpT)
+	if err != nil {
+		return 0, nil, err
+	}
+	L, err := scalar(out[0])
+	if err != nil {
+		return 0, nil, err
+	}
+	g, err := flat(out[1])
+	return L, g, err
+}
+
+// fvp returns (F + damping·I) v at θ.
+func (u *updater) fvp(theta, v []float64) ([]float64, error) {
+	out, err := u.fvpExec.Call(theta, u.obsT, u.meanT, u.lsT, v, u.cfg.Damping)
+	if err != nil {
+		return nil, err
+	}
+	return flat(out[0])
+}
+
+// evaluate returns L(θ) and the mean KL(π_old ‖ π_θ).
+func (u *updater) evaluate(theta []float64) (float64, float64, error) {
+	out, err := u.evalExec.Call(theta, u.obsT, u.actT, u.advT, u.logpT, u.meanT, u.lsT)
+	if err != nil {
+		return 0, 0, err
+	}
+	L, err := scalar(out[0])
+	if err != nil {
+		return 0, 0, err
+	}
+	kl, err := scalar(out[1])
+	return L, kl, err
+}
+
+// step performs one policy update on the batch, by the configured method:
+//
+//	TRPO:       s = F⁻¹g by conjugate gradient, Δθ = √(2δ / sᵀFs)·s, then
+//	            backtrack Δθ ← β·Δθ until KL ≤ δ and the surrogate improves;
+//	NaturalPG:  the same step, always taken (no line search);
+//	VanillaPG:  Δθ = LearningRate·g.
+func (u *updater) step(d *Data) (StepStats, error) {
+	var st StepStats
+	if err := u.load(d); err != nil {
+		return st, err
+	}
+	theta := u.pol.Params()
+	L0, g, err := u.gradient(theta)
+	if err != nil {
+		return st, err
+	}
+	st.GradNorm = math.Sqrt(dot(g, g))
+	if !(st.GradNorm > 0) {
+		st.Backtracks = -1
+		return st, nil // nothing to do: a zero (or non-finite) gradient
+	}
+	var full []float64
+	switch u.cfg.Algorithm {
+	case VanillaPG:
+		full = make([]float64, len(g))
+		for i := range g {
+			full[i] = u.cfg.LearningRate * g[i]
+		}
+	default:
+		s, k, err := ConjugateGradient(func(v []float64) ([]float64, error) { return u.fvp(theta, v) }, g, u.cfg.CGIters, 1e-10)
+		st.CGIters = k
+		if err != nil {
+			return st, err
+		}
+		Fs, err := u.fvp(theta, s)
+		if err != nil {
+			return st, err
+		}
+		sFs := dot(s, Fs)
+		if !(sFs > 0) {
+			return st, fmt.Errorf("trpo: sᵀFs = %v: the Fisher matrix is not positive definite along the step", sFs)
+		}
+		beta := math.Sqrt(2 * u.cfg.MaxKL / sFs)
+		full = make([]float64, len(s))
+		for i := range s {
+			full[i] = beta * s[i]
+		}
+	}
+	st.ExpectedGain = dot(g, full)
+	next := make([]float64, len(theta))
+	try := func(frac float64) (float64, float64, error) {
+		for i := range theta {
+			next[i] = theta[i] + frac*full[i]
+		}
+		return u.evaluate(next)
+	}
+	if u.cfg.Algorithm != TRPO {
+		L, kl, err := try(1)
+		if err != nil {
+			return st, err
+		}
+		st.SurrogateGain, st.KL = L-L0, kl
+		return st, u.pol.SetParams(next)
+	}
+	frac := 1.0
+	for k := 0; k < u.cfg.BacktrackIters; k++ {
+		L, kl, err := try(frac)
+		if err != nil {
+			return st, err
+		}
+		if kl <= u.cfg.MaxKL && L > L0 && !math.IsNaN(L) {
+			st.SurrogateGain, st.KL, st.Backtracks = L-L0, kl, k
+			return st, u.pol.SetParams(next)
+		}
+		frac *= u.cfg.BacktrackCoeff
+	}
+	st.Backtracks = -1 // line search failed: keep θ
+	return st, nil
+}

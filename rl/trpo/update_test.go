@@ -1,0 +1,183 @@
+package trpo
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/gomlx/gomlx/core/graph"
+	"github.com/rlcontrol/rlcontrol/rl/mlx"
+	"github.com/rlcontrol/rlcontrol/rl/nn"
+)
+
+// testPolicy is a Gaussian MLP policy: θ = [MLP params…, log σ…].
+type testPolicy struct {
+	net    *nn.MLP
+	logStd []float64
+}
+
+func newTestPolicy(t *testing.T, in, out int) *testPolicy {
+	net, err := nn.New(nn.Config{In: in, Hidden: []int{8, 8}, Out: out, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ls := make([]float64, out)
+	for i := range ls {
+		ls[i] = -0.5
+	}
+	return &testPolicy{net: net, logStd: ls}
+}
+
+func (p *testPolicy) NumParams() int { return p.net.NumParams() + len(p.logStd) }
+func (p *testPolicy) Params() []float64 {
+	return append(p.net.Params(), p.logStd...)
+}
+func (p *testPolicy) SetParams(theta []float64) error {
+	n := p.net.NumParams()
+	copy(p.logStd, theta[n:])
+	return p.net.SetParams(theta[:n])
+}
+func (p *testPolicy) MeanLogStd(theta, obs *graph.Node) (*graph.Node, *graph.Node) {
+	n := p.net.NumParams()
+	return p.net.Forward(mlx.Segment(theta, 0, n), obs), mlx.Segment(theta, n, len(p.logStd))
+}
+
+// batch returns random data and the policy's own mean/log-std as the old
+// distribution (so KL(π_old ‖ π_θ) = 0 at the current θ).
+func batch(t *testing.T, p *testPolicy, B int, rng *rand.Rand) *Data {
+	d := &Data{OldLogStd: append([]float64(nil), p.logStd...)}
+	for i := 0; i < B; i++ {
+		d.Obs = append(d.Obs, []float64{rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()})
+	}
+	means, err := p.net.Predict(d.Obs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.OldMean = means
+	for i := 0; i < B; i++ {
+		a := make([]float64, len(means[i]))
+		lp := 0.0
+		for j := range a {
+			s := math.Exp(p.logStd[j])
+			z := rng.NormFloat64()
+			a[j] = means[i][j] + s*z
+			lp += -0.5*z*z - p.logStd[j] - 0.5*math.Log(2*math.Pi)
+		}
+		d.Act = append(d.Act, a)
+		d.LogpOld = append(d.LogpOld, lp)
+		d.Adv = append(d.Adv, rng.NormFloat64())
+	}
+	return d
+}
+
+// TestFisherVectorProduct: the double-backpropagation Fisher-vector product
+// equals central differences of the KL gradient, (∇KL(θ+hv) − ∇KL(θ−hv))/2h
+// (with π_old fixed at θ), to 1e-5 relative: the KL is smooth, h = 1e-4
+// gives O(h²) ≈ 1e-8 truncation error.
+func TestFisherVectorProduct(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	p := newTestPolicy(t, 3, 2)
+	d := batch(t, p, 64, rng)
+	cfg := &Config{}
+	if err := cfg.defaults(); err != nil {
+		t.Fatal(err)
+	}
+	cfg.Damping = 0
+	u, err := newUpdater(p, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.load(d); err != nil {
+		t.Fatal(err)
+	}
+	theta := p.Params()
+	v := make([]float64, len(theta))
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	Fv, err := u.fvp(theta, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gradKL, err := graph.NewExec(mlx.Backend(), func(theta, obs, oldMean, oldLogStd *graph.Node) *graph.Node {
+		mean, ls := p.MeanLogStd(theta, obs)
+		return graph.Gradient(graph.ReduceAllMean(klGaussian(oldMean, oldLogStd, mean, ls)), theta)[0]
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	const h = 1e-4
+	at := func(sign float64) []float64 {
+		th := make([]float64, len(theta))
+		for i := range th {
+			th[i] = theta[i] + sign*h*v[i]
+		}
+		out, err := gradKL.Call(th, u.obsT, u.meanT, u.lsT)
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, _ := flat(out[0])
+		return g
+	}
+	gp, gm := at(1), at(-1)
+	num, den := 0.0, 0.0
+	for i := range Fv {
+		fd := (gp[i] - gm[i]) / (2 * h)
+		num += (fd - Fv[i]) * (fd - Fv[i])
+		den += fd * fd
+	}
+	if math.Sqrt(num/den) > 1e-5 {
+		t.Errorf("Fisher-vector product differs from finite differences: relative error %.2e", math.Sqrt(num/den))
+	}
+	// F is positive semi-definite: vᵀFv ≥ 0.
+	if q := dot(v, Fv); q < 0 {
+		t.Errorf("vᵀFv = %v < 0", q)
+	}
+}
+
+// TestStepRespectsTrustRegion: after every accepted TRPO step the measured
+// mean KL is at most δ, the surrogate improved, and the natural-gradient
+// step (no line search) lands near KL ≈ δ (the quadratic model of the KL is
+// accurate for small steps: within 50%).
+func TestStepRespectsTrustRegion(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for _, delta := range []float64{0.001, 0.01, 0.05} {
+		for trial := 0; trial < 3; trial++ {
+			p := newTestPolicy(t, 3, 2)
+			d := batch(t, p, 256, rng)
+			cfg := &Config{MaxKL: delta}
+			if err := cfg.defaults(); err != nil {
+				t.Fatal(err)
+			}
+			u, err := newUpdater(p, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := u.step(d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st.Backtracks < 0 {
+				t.Errorf("δ = %v: no step accepted", delta)
+				continue
+			}
+			if st.KL > delta || st.SurrogateGain <= 0 {
+				t.Errorf("δ = %v: accepted step has KL %v, surrogate gain %v", delta, st.KL, st.SurrogateGain)
+			}
+		}
+		p := newTestPolicy(t, 3, 2)
+		d := batch(t, p, 256, rng)
+		cfg := &Config{MaxKL: delta, Algorithm: NaturalPG, Damping: 1e-8}
+		if err := cfg.defaults(); err != nil {
+			t.Fatal(err)
+		}
+		u, _ := newUpdater(p, cfg)
+		st, err := u.step(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.KL < 0.5*delta || st.KL > 1.5*delta {
+			t.Errorf("natural PG with δ = %v: KL of the step %v, want ≈ δ", delta, st.KL)
+		}
+	}
+}
