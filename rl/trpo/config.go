@@ -3,6 +3,8 @@ package trpo
 import (
 	"fmt"
 	"math"
+
+	"github.com/rlcontrol/rlcontrol/rl/policy"
 )
 
 // Algorithm selects the policy update; all three share the sampling,
@@ -74,12 +76,11 @@ type Config struct {
 	// (default {64, 64}).
 	Hidden []int
 	// InitLogStd is the policy's initial log standard deviation (default
-	// −0.5, as Spinning Up).
+	// −0.5, as Spinning Up: σ ≈ 0.6).
 	InitLogStd float64
-	// ValueIters and ValueLR: Adam steps and learning rate of each
-	// iteration's value-function fit on the batch (defaults 80 and 1e-3).
-	ValueIters int
-	ValueLR    float64
+	// Value configures each iteration's fit of the value baseline to the
+	// λ-returns of the batch (zero value: policy.ValueFitConfig's defaults).
+	Value policy.ValueFitConfig
 	// Seed makes the run reproducible (environment resets, action noise,
 	// network initialisation).
 	Seed uint64
@@ -110,8 +111,6 @@ func (c *Config) defaults() error {
 	set(&c.BacktrackCoeff, 0.8)
 	set(&c.LearningRate, 0.01)
 	set(&c.InitLogStd, -0.5)
-	seti(&c.ValueIters, 80)
-	set(&c.ValueLR, 1e-3)
 	if c.Hidden == nil {
 		c.Hidden = []int{64, 64}
 	}
@@ -129,14 +128,13 @@ func (c *Config) defaults() error {
 		bad("BacktrackCoeff", c.BacktrackCoeff, c.BacktrackCoeff > 0 && c.BacktrackCoeff < 1, "a value in (0, 1)"),
 		bad("LearningRate", c.LearningRate, c.LearningRate > 0, "> 0"),
 		bad("InitLogStd", c.InitLogStd, true, "a finite value"),
-		bad("ValueLR", c.ValueLR, c.ValueLR > 0, "> 0"),
 	} {
 		if e != nil {
 			return e
 		}
 	}
 	for name, v := range map[string]int{"TotalSteps": c.TotalSteps, "StepsPerIter": c.StepsPerIter, "Envs": c.Envs,
-		"CGIters": c.CGIters, "BacktrackIters": c.BacktrackIters, "ValueIters": c.ValueIters} {
+		"CGIters": c.CGIters, "BacktrackIters": c.BacktrackIters} {
 		if v <= 0 {
 			return fmt.Errorf("trpo: Config.%s = %d, want > 0", name, v)
 		}

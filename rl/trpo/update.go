@@ -7,6 +7,7 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/rlcontrol/rlcontrol/rl/mlx"
+	"github.com/rlcontrol/rlcontrol/rl/policy"
 )
 
 // Policy is what the policy update needs: flat parameters θ and the
@@ -58,38 +59,18 @@ type updater struct {
 	logpT, meanT, lsT *tensors.Tensor
 }
 
-// logProb is log N(a; μ, diag(σ²)) per sample: [B].
-func logProb(mean, logStd, act *graph.Node) *graph.Node {
-	d := act.Shape().Dimensions[1]
-	z := graph.Div(graph.Sub(act, mean), graph.Exp(graph.ExpandLeftToRank(logStd, 2)))
-	quad := graph.ReduceSum(graph.Mul(z, z), 1)
-	c := graph.Scalar(act.Graph(), act.DType(), 0.5*float64(d)*math.Log(2*math.Pi))
-	return graph.Neg(graph.Add(graph.Add(graph.MulScalar(quad, 0.5), graph.ReduceAllSum(logStd)), c))
-}
-
-// klGaussian is KL(N(μ0, σ0²) ‖ N(μ1, σ1²)) for diagonal Gaussians, per
-// sample: Σ_i [log σ1/σ0 + (σ0² + (μ0 − μ1)²)/(2σ1²) − ½].
-func klGaussian(mean0, logStd0, mean1, logStd1 *graph.Node) *graph.Node {
-	ls0, ls1 := graph.ExpandLeftToRank(logStd0, 2), graph.ExpandLeftToRank(logStd1, 2)
-	v0, v1 := graph.Exp(graph.MulScalar(ls0, 2)), graph.Exp(graph.MulScalar(ls1, 2))
-	dm := graph.Sub(mean0, mean1)
-	t := graph.Div(graph.Add(v0, graph.Mul(dm, dm)), graph.MulScalar(v1, 2))
-	per := graph.AddScalar(graph.Add(graph.Sub(ls1, ls0), t), -0.5)
-	return graph.ReduceSum(per, 1)
-}
-
 func newUpdater(pol Policy, cfg *Config) (*updater, error) {
 	u := &updater{pol: pol, cfg: cfg}
 	b := mlx.Backend()
 	// surrogate L(θ) = mean_i exp(log π_θ(a_i|s_i) − log π_old(a_i|s_i)) Â_i, and ∇L.
 	surrogate := func(theta, obs, act, adv, logpOld *graph.Node) *graph.Node {
 		mean, ls := pol.MeanLogStd(theta, obs)
-		ratio := graph.Exp(graph.Sub(logProb(mean, ls, act), logpOld))
+		ratio := graph.Exp(graph.Sub(policy.LogProb(mean, ls, act), logpOld))
 		return graph.ReduceAllMean(graph.Mul(ratio, adv))
 	}
 	meanKL := func(theta, obs, oldMean, oldLogStd *graph.Node) *graph.Node {
 		mean, ls := pol.MeanLogStd(theta, obs)
-		return graph.ReduceAllMean(klGaussian(oldMean, oldLogStd, mean, ls))
+		return graph.ReduceAllMean(policy.KL(oldMean, oldLogStd, mean, ls))
 	}
 	var err error
 	u.gradExec, err = graph.NewExec(b, func(theta, obs, act, adv, logpOld *graph.Node) (*graph.Node, *graph.Node) {

@@ -8,6 +8,7 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/rlcontrol/rlcontrol/rl/mlx"
 	"github.com/rlcontrol/rlcontrol/rl/nn"
+	"github.com/rlcontrol/rlcontrol/rl/policy"
 )
 
 // testPolicy is a Gaussian MLP policy: θ = [MLP params…, log σ…].
@@ -101,7 +102,7 @@ func TestFisherVectorProduct(t *testing.T) {
 	}
 	gradKL, err := graph.NewExec(mlx.Backend(), func(theta, obs, oldMean, oldLogStd *graph.Node) *graph.Node {
 		mean, ls := p.MeanLogStd(theta, obs)
-		return graph.Gradient(graph.ReduceAllMean(klGaussian(oldMean, oldLogStd, mean, ls)), theta)[0]
+		return graph.Gradient(graph.ReduceAllMean(policy.KL(oldMean, oldLogStd, mean, ls)), theta)[0]
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -1,0 +1,73 @@
+package env_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"github.com/rlcontrol/rlcontrol/rl/env"
+)
+
+// One episode of Gym's Pendulum-v1 under zero torque: it lasts 200 steps and
+// is truncated, not terminated.
+func ExamplePendulum() {
+	p := env.NewPendulum()
+	obs := p.Reset(rand.New(rand.NewPCG(1, 2)))
+	fmt.Printf("obs has %d components: [cos θ, sin θ, θ̇]\n", len(obs))
+	total, steps := 0.0, 0
+	for {
+		_, r, done, err := p.Step([]float64{0})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		total += r
+		steps++
+		if done {
+			break
+		}
+	}
+	fmt.Printf("steps %d, truncated %v, return below −100: %v\n", steps, p.Truncated(), total < -100)
+
+	// Upright at rest, no torque: the best reward, 0.
+	p.SetState([]float64{0, 0})
+	_, r, _, _ := p.Step([]float64{0})
+	fmt.Println("upright reward is 0:", r == 0)
+	// Output:
+	// obs has 3 components: [cos θ, sin θ, θ̇]
+	// steps 200, truncated true, return below −100: true
+	// upright reward is 0: true
+}
+
+// Sixteen cart-poles stepped together; copies that fall restart at once
+// and their finished episodes are reported by Ended.
+func ExampleVec() {
+	v, err := env.NewVec(func() env.Env { return env.NewCartPole() }, 16, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	obs := v.Reset()
+	fmt.Println("copies:", len(obs), "obs dim:", len(obs[0]))
+	push := make([][]float64, v.N())
+	finished := 0
+	for t := 0; t < 100; t++ {
+		for i := range push {
+			push[i] = []float64{1} // always push right: the pole falls
+		}
+		_, _, dones, truncated, err := v.Step(push)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		for i, d := range dones {
+			if d && truncated[i] {
+				fmt.Println("unexpected truncation")
+			}
+		}
+		finished += len(v.Ended())
+	}
+	fmt.Println("every copy fell at least once:", finished >= 16)
+	// Output:
+	// copies: 16 obs dim: 4
+	// every copy fell at least once: true
+}

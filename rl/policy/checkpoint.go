@@ -1,0 +1,252 @@
+package policy
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"fmt"
+	"hash/crc32"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/rlcontrol/rlcontrol/rl/nn"
+)
+
+// checkpointMagic starts every policy or value checkpoint.
+const checkpointMagic = "rlcontrol-policy"
+
+// header is the JSON line of a checkpoint. encoding/json writes float64
+// values in the shortest form that parses back to the same bits, so logσ
+// round-trips exactly.
+type header struct {
+	Version    int       `json:"version"`
+	Kind       string    `json:"kind"` // "gaussian" or "value"
+	InitLogStd float64   `json:"init_log_std,omitempty"`
+	LogStd     []float64 `json:"log_std,omitempty"`
+}
+
+// The checkpoint format is
+//
+//	"rlcontrol-policy\n"
+//	one line of JSON: version, kind ("gaussian" or "value"), logσ
+//	the network as an nn.MLP checkpoint (see nn.MLP.WriteTo)
+//	CRC-32 (IEEE) of everything before it, little-endian uint32
+//
+// so a policy or value function read back computes bit for bit the same.
+func writeCheckpoint(w io.Writer, h header, m *nn.MLP) (int64, error) {
+	var buf bytes.Buffer
+	buf.WriteString(checkpointMagic + "\n")
+	js, err := json.Marshal(h)
+	if err != nil {
+		return 0, err
+	}
+	buf.Write(js)
+	buf.WriteByte('\n')
+	if _, err := m.WriteTo(&buf); err != nil {
+		return 0, err
+	}
+	buf.Write(binary.LittleEndian.AppendUint32(nil, crc32.ChecksumIEEE(buf.Bytes())))
+	n, err := w.Write(buf.Bytes())
+	return int64(n), err
+}
+
+func readCheckpoint(data []byte, kind string) (header, *nn.MLP, error) {
+	var h header
+	if !bytes.HasPrefix(data, []byte(checkpointMagic+"\n")) {
+		return h, nil, fmt.Errorf("not a policy checkpoint (no %q header)", checkpointMagic)
+	}
+	body, sum := data[:len(data)-4], binary.LittleEndian.Uint32(data[len(data)-4:])
+	if crc32.ChecksumIEEE(body) != sum {
+		return h, nil, fmt.Errorf("checksum mismatch: the checkpoint is truncated or corrupted")
+	}
+	rd := bufio.NewReader(bytes.NewReader(body[len(checkpointMagic)+1:]))
+	line, err := rd.ReadBytes('\n')
+	if err != nil {
+		return h, nil, fmt.Errorf("reading header: %w", err)
+	}
+	if err := json.Unmarshal(line, &h); err != nil {
+		return h, nil, fmt.Errorf("header: %w", err)
+	}
+	if h.Version != 1 {
+		return h, nil, fmt.Errorf("checkpoint version %d, this code reads version 1", h.Version)
+	}
+	if h.Kind != kind {
+		return h, nil, fmt.Errorf("checkpoint holds a %q, want a %q", h.Kind, kind)
+	}
+	m, err := nn.ReadMLP(rd)
+	if err != nil {
+		return h, nil, err
+	}
+	return h, m, nil
+}
+
+// WriteTo writes a checkpoint of the policy (architecture, θ) to w and
+// returns the number of bytes written; ReadGaussian reads it back into a
+// policy that acts bit for bit the same.
+func (g *Gaussian) WriteTo(w io.Writer) (int64, error) {
+	g.mu.Lock()
+	theta := append([]float64(nil), g.theta...)
+	g.mu.Unlock()
+	m := g.mlp.Clone()
+	if err := m.SetParams(theta[:g.nMLP]); err != nil {
+		return 0, fmt.Errorf("policy: Gaussian.WriteTo: %w", err)
+	}
+	n, err := writeCheckpoint(w, header{Version: 1, Kind: "gaussian", InitLogStd: g.cfg.InitLogStd, LogStd: theta[g.nMLP:]}, m)
+	if err != nil {
+		return n, fmt.Errorf("policy: Gaussian.WriteTo: %w", err)
+	}
+	return n, nil
+}
+
+// ReadGaussian reads a policy checkpoint written by WriteTo or Save. It
+// returns an error if the data is not a policy checkpoint, is truncated or
+// corrupted, or describes an invalid policy.
+func ReadGaussian(r io.Reader) (*Gaussian, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("policy: ReadGaussian: %w", err)
+	}
+	return decodeGaussian(data)
+}
+
+func decodeGaussian(data []byte) (*Gaussian, error) {
+	if len(data) < len(checkpointMagic)+5 {
+		return nil, fmt.Errorf("policy: ReadGaussian: truncated checkpoint")
+	}
+	h, m, err := readCheckpoint(data, "gaussian")
+	if err != nil {
+		return nil, fmt.Errorf("policy: ReadGaussian: %w", err)
+	}
+	mc := m.Config()
+	if len(h.LogStd) != mc.Out {
+		return nil, fmt.Errorf("policy: ReadGaussian: %d log-stds for %d actions", len(h.LogStd), mc.Out)
+	}
+	for i, l := range h.LogStd {
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return nil, fmt.Errorf("policy: ReadGaussian: log_std[%d] = %v is not finite", i, l)
+		}
+	}
+	cfg, err := GaussianConfig{ObsDim: mc.In, ActDim: mc.Out, Hidden: mc.Hidden, Activation: mc.Activation,
+		InitLogStd: h.InitLogStd, OutputScale: mc.OutputScale, Seed: mc.Seed}.WithDefaults()
+	if err != nil {
+		return nil, fmt.Errorf("policy: ReadGaussian: %w", err)
+	}
+	return fromMLP(cfg, m, h.LogStd), nil
+}
+
+// Save writes a checkpoint (see WriteTo) to path atomically.
+func (g *Gaussian) Save(path string) error {
+	var buf bytes.Buffer
+	if _, err := g.WriteTo(&buf); err != nil {
+		return err
+	}
+	return writeAtomic(path, buf.Bytes())
+}
+
+// LoadGaussian reads a policy checkpoint written by Save.
+func LoadGaussian(path string) (*Gaussian, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("policy: LoadGaussian: %w", err)
+	}
+	g, err := decodeGaussian(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w (file %s)", err, path)
+	}
+	return g, nil
+}
+
+// WriteTo writes a checkpoint of the value function (network and
+// normaliser) to w; ReadValue reads it back into one that predicts bit for
+// bit the same.
+func (v *Value) WriteTo(w io.Writer) (int64, error) {
+	n, err := writeCheckpoint(w, header{Version: 1, Kind: "value"}, v.mlp)
+	if err != nil {
+		return n, fmt.Errorf("policy: Value.WriteTo: %w", err)
+	}
+	return n, nil
+}
+
+// ReadValue reads a value checkpoint written by WriteTo or Save.
+func ReadValue(r io.Reader) (*Value, error) {
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("policy: ReadValue: %w", err)
+	}
+	return decodeValue(data)
+}
+
+func decodeValue(data []byte) (*Value, error) {
+	if len(data) < len(checkpointMagic)+5 {
+		return nil, fmt.Errorf("policy: ReadValue: truncated checkpoint")
+	}
+	_, m, err := readCheckpoint(data, "value")
+	if err != nil {
+		return nil, fmt.Errorf("policy: ReadValue: %w", err)
+	}
+	if m.Out() != 1 {
+		return nil, fmt.Errorf("policy: ReadValue: the network has %d outputs, want 1", m.Out())
+	}
+	return &Value{mlp: m}, nil
+}
+
+// Save writes a checkpoint (see WriteTo) to path atomically.
+func (v *Value) Save(path string) error {
+	var buf bytes.Buffer
+	if _, err := v.WriteTo(&buf); err != nil {
+		return err
+	}
+	return writeAtomic(path, buf.Bytes())
+}
+
+// LoadValue reads a value checkpoint written by Save.
+func LoadValue(path string) (*Value, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("policy: LoadValue: %w", err)
+	}
+	v, err := decodeValue(data)
+	if err != nil {
+		return nil, fmt.Errorf("%w (file %s)", err, path)
+	}
+	return v, nil
+}
+
+// writeAtomic writes data to a temporary file next to path, syncs it and
+// renames it over path, so path holds the old or the new file, never a
+// partial one.
+func writeAtomic(path string, data []byte) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return fmt.Errorf("policy: Save: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = f.Close()
+			_ = os.Remove(f.Name())
+		}
+	}()
+	if _, err = f.Write(data); err != nil {
+		return fmt.Errorf("policy: Save: %w", err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("policy: Save: %w", err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("policy: Save: %w", err)
+	}
+	if err = os.Chmod(f.Name(), 0o644); err != nil {
+		return fmt.Errorf("policy: Save: %w", err)
+	}
+	if err = os.Rename(f.Name(), path); err != nil {
+		return fmt.Errorf("policy: Save: %w", err)
+	}
+	return nil
+}
