@@ -7,21 +7,27 @@ import (
 	"time"
 
 	"github.com/rlcontrol/rlcontrol/lessons"
+	"github.com/rlcontrol/rlcontrol/rl/env"
+	"github.com/rlcontrol/rlcontrol/rl/trpo"
 )
 
 func main() {
 	seeds := flag.Int("seeds", 5, "number of seeds (1, 2, …)")
 	flag.Parse()
 	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: experiments [-seeds N] samplesaving")
+		fmt.Fprintln(os.Stderr, "usage: experiments [-seeds N] samplesaving|trpo|cartpole")
 		os.Exit(2)
 	}
 	var err error
 	switch flag.Arg(0) {
 	case "samplesaving":
 		err = sampleSaving(*seeds)
+	case "trpo":
+		err = trpoPendulum(*seeds)
+	case "cartpole":
+		err = trpoCartPole(*seeds)
 	default:
-		err = fmt.Errorf("unknown experiment %q (want samplesaving)", flag.Arg(0))
+		err = fmt.Errorf("unknown experiment %q (want samplesaving, trpo or cartpole)", flag.Arg(0))
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "experiments:", err)
@@ -54,6 +60,63 @@ func sampleSaving(nSeeds int) error {
 			fmt.Printf("%s: least squares does not come within %.0f%% of the prior's cost with up to %d rollouts/iteration: > %.1f× the samples\n", task.Name, 100*s.Tolerance, Ns[len(Ns)-1], s.Saving)
 		}
 		fmt.Printf("%s: time %.0f s\n", task.Name, time.Since(start).Seconds())
+	}
+	return nil
+}
+
+func seedList(n int) ([]uint64, error) {
+	if n < 1 {
+		return nil, fmt.Errorf("-seeds = %d, want ≥ 1", n)
+	}
+	var seeds []uint64
+	for s := 1; s <= n; s++ {
+		seeds = append(seeds, uint64(s))
+	}
+	return seeds, nil
+}
+
+// trpoPendulum trains TRPO on the Gym pendulum for 100k steps per seed and
+// reports the mean return over the last 10 iterations of each.
+func trpoPendulum(n int) error {
+	seeds, err := seedList(n)
+	if err != nil {
+		return err
+	}
+	cfg := lessons.PendulumTRPOConfig(0)
+	start := time.Now()
+	c, err := lessons.LearningCurve("TRPO", cfg, seeds, nil)
+	if err != nil {
+		return err
+	}
+	good := 0
+	for i, r := range c.PerSeed {
+		fmt.Printf("trpo pendulum seed %d: mean return over the last 10 iterations after %d steps: %.1f\n", seeds[i], cfg.TotalSteps, r)
+		if r >= -250 {
+			good++
+		}
+	}
+	fmt.Printf("trpo pendulum: %d of %d seeds ≥ −250; mean %.1f\n", good, len(seeds), c.Final)
+	fmt.Printf("trpo pendulum: wall time %.1f s per 100k-step run\n", time.Since(start).Seconds()/float64(len(seeds)))
+	return nil
+}
+
+// trpoCartPole trains TRPO on the continuous cart-pole and runs each
+// trained policy's mean for one episode.
+func trpoCartPole(n int) error {
+	seeds, err := seedList(n)
+	if err != nil {
+		return err
+	}
+	for _, seed := range seeds {
+		res, err := trpo.Train(func() env.Env { return env.NewCartPole() }, lessons.CartPoleTRPOConfig(seed))
+		if err != nil {
+			return err
+		}
+		steps, err := lessons.BalanceSteps(res.Policy, seed)
+		if err != nil {
+			return err
+		}
+		fmt.Printf("trpo cartpole seed %d: last-10 return %.1f; the mean policy balances %d of 200 steps\n", seed, lessons.LastMean(res.History, 10), steps)
 	}
 	return nil
 }

@@ -1,6 +1,8 @@
 package mlx
 
 import (
+	"sync"
+
 	"github.com/gomlx/compute"
 	"github.com/gomlx/compute/gobackend"
 	"github.com/gomlx/gomlx/core/graph"
@@ -8,9 +10,22 @@ import (
 
 // Backend returns the process-wide pure-Go GoMLX backend. It is created on
 // the first call and shared afterwards.
-func Backend() compute.Backend {
-	return gobackend.GetBackend()
-}
+//
+// It runs each graph's operations one after the other ("ops_sequential"),
+// while large matrix products still use all cores. With the default
+// (operations in parallel when the graph runs alone) the backend of GoMLX
+// v0.28.2 / compute v0.1.2 deadlocked here within minutes of TRPO training
+// on 2 cores: the operation scheduler and a parallel matrix product each
+// waited for the other's workers in the shared pool.
+func Backend() compute.Backend { return backend() }
+
+var backend = sync.OnceValue(func() compute.Backend {
+	b, err := gobackend.New("ops_sequential")
+	if err != nil {
+		panic(err) // a constant, valid configuration: cannot fail
+	}
+	return b
+})
 
 // Segment returns theta[from : from+n] of a rank-1 parameter vector.
 //
