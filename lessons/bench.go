@@ -6,9 +6,12 @@ import (
 	"testing"
 
 	"github.com/rlcontrol/rlcontrol/rl/dynfit"
+	"github.com/rlcontrol/rlcontrol/rl/env"
 	"github.com/rlcontrol/rlcontrol/rl/ilqr"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
+	"github.com/rlcontrol/rlcontrol/rl/policy"
 	"github.com/rlcontrol/rlcontrol/rl/trajopt"
+	"github.com/rlcontrol/rlcontrol/rl/trpo"
 )
 
 // Bench is one of the project's headline benchmarks: `go test -bench` runs
@@ -28,6 +31,9 @@ func Benchmarks() []Bench {
 		{"kl_update_pointmass_T100", benchKLUpdate},
 		{"gmm_prior_fit_pointmass", benchGMMPrior},
 		{"local_model_loop_pointmass_5iter", benchIteration},
+		{"rollouts_pendulum_16envs", benchRollouts},
+		{"trpo_update_batch4000", benchTRPOUpdate},
+		{"trpo_pendulum_100k_steps", benchTRPOPendulum},
 	}
 }
 
@@ -152,4 +158,81 @@ func benchIteration(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*iters)/1e6, "ms/iteration")
 	b.ReportMetric(iters, "iterations/run")
+}
+
+// benchRollouts measures environment steps per second of vectorised
+// sampling: the pendulum, 16 copies, a 64×64 policy, 4000 steps per batch.
+func benchRollouts(b *testing.B) {
+	pol, err := policy.NewGaussian(policy.GaussianConfig{ObsDim: 3, ActDim: 1, Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	vec, err := env.NewVec(func() env.Env { return env.NewPendulum() }, 16, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	rng := rand.New(rand.NewPCG(1, 1))
+	const steps = 4000
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := policy.Rollouts(pol, vec, steps, rng); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N*steps)/b.Elapsed().Seconds(), "steps/s")
+}
+
+// benchTRPOUpdate times one TRPO policy update (gradient, 10 CG iterations
+// of Fisher-vector products, line search) on a 4000-step pendulum batch.
+func benchTRPOUpdate(b *testing.B) {
+	pol, err := policy.NewGaussian(policy.GaussianConfig{ObsDim: 3, ActDim: 1, Seed: 1, InitLogStd: -0.5})
+	if err != nil {
+		b.Fatal(err)
+	}
+	vec, err := env.NewVec(func() env.Env { return env.NewPendulum() }, 8, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bt, err := policy.Rollouts(pol, vec, 4000, rand.New(rand.NewPCG(1, 1)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	val, err := policy.NewValue(policy.ValueConfig{ObsDim: 3, Seed: 2})
+	if err != nil {
+		b.Fatal(err)
+	}
+	values, next, err := val.Evaluate(bt)
+	if err != nil {
+		b.Fatal(err)
+	}
+	adv, _, err := trpo.GAE(bt.Rew, values, next, bt.End, bt.Terminal, 0.99, 0.97)
+	if err != nil {
+		b.Fatal(err)
+	}
+	trpo.Normalize(adv)
+	data := &trpo.Data{Obs: bt.Obs, Act: bt.Act, Adv: adv, LogpOld: bt.Logp, OldMean: bt.Mean, OldLogStd: bt.LogStd}
+	theta := pol.Params()
+	u, err := trpo.NewUpdater(pol, trpo.Config{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := pol.SetParams(theta); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := u.Step(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// benchTRPOPendulum is the wall time of one full 100k-step TRPO run on the
+// pendulum with lesson 04's set-up.
+func benchTRPOPendulum(b *testing.B) {
+	for b.Loop() {
+		if _, err := trpo.Train(func() env.Env { return env.NewPendulum() }, PendulumTRPOConfig(1)); err != nil {
+			b.Fatal(err)
+		}
+	}
 }

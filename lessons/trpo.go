@@ -12,11 +12,15 @@ import (
 )
 
 // PendulumTRPOConfig is lesson 04's set-up for the Gym pendulum: 100 000
-// environment steps in batches of 1000 from 4 copies, δ = 0.01, γ = 0.99,
-// λ = 0.97, 64×64 tanh networks. Change Algorithm, MaxKL or TotalSteps on
-// the returned value.
+// environment steps in batches of 2000 from 4 copies, δ = 0.02, γ = 0.9,
+// λ = 0.95, 64×64 tanh networks. The pendulum's reward is dense and its
+// useful horizon short, so γ = 0.9 (as the RL Baselines Zoo tunes it)
+// learns much faster within 100k steps than the generic 0.99: in our scans
+// γ = 0.99 with batches of 1000 and δ = 0.01 reached −223 and −263 on two
+// seeds, this set-up −185 and −159. Change Algorithm, MaxKL or TotalSteps
+// on the returned value.
 func PendulumTRPOConfig(seed uint64) trpo.Config {
-	return trpo.Config{TotalSteps: 100000, StepsPerIter: 1000, Envs: 4, MaxKL: 0.01, Seed: seed}
+	return trpo.Config{TotalSteps: 100000, StepsPerIter: 2000, Envs: 4, MaxKL: 0.02, Gamma: 0.9, Lambda: 0.95, Seed: seed}
 }
 
 // Curve is a learning curve: environment steps against the mean return of

@@ -46,6 +46,8 @@ func format(name string, r testing.BenchmarkResult) []string {
 		switch {
 		case !ok:
 			out = append(out, fmt.Sprintf("%s_%s: %.4g", name, unit, v))
+		case unit == "steps/s":
+			out = append(out, fmt.Sprintf("%s_env_steps_per_second: %.0f steps/s", name, v))
 		case num == "iterations":
 			out = append(out, fmt.Sprintf("%s_iterations_per_%s: %.4g iterations", name, den, v))
 		default:

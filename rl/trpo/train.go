@@ -76,7 +76,7 @@ func Train(newEnv func() env.Env, cfg Config) (*Result, error) {
 }
 
 // iterate is one sample–estimate–update–fit round.
-func iterate(u *updater, pol *policy.Gaussian, val *policy.Value, vec *env.Vec, cfg *Config, rng *rand.Rand, it int) (IterStats, error) {
+func iterate(u *Updater, pol *policy.Gaussian, val *policy.Value, vec *env.Vec, cfg *Config, rng *rand.Rand, it int) (IterStats, error) {
 	st := IterStats{Iter: it}
 	b, err := policy.Rollouts(pol, vec, cfg.StepsPerIter, rng)
 	if err != nil {

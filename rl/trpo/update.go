@@ -49,8 +49,11 @@ type StepStats struct {
 	GradNorm float64
 }
 
-// updater holds the compiled graphs of the policy update for one policy.
-type updater struct {
+// Updater performs policy updates for one policy: it holds the compiled
+// graphs of the surrogate, its gradient, the Fisher-vector product and the
+// line-search evaluation. Train uses one; it is exported for benchmarks
+// and lessons that want to take single steps.
+type Updater struct {
 	pol               Policy
 	gradExec, fvpExec *graph.Exec
 	evalExec          *graph.Exec
@@ -59,8 +62,20 @@ type updater struct {
 	logpT, meanT, lsT *tensors.Tensor
 }
 
-func newUpdater(pol Policy, cfg *Config) (*updater, error) {
-	u := &updater{pol: pol, cfg: cfg}
+// NewUpdater compiles the update graphs for pol with cfg's settings (zero
+// fields take Config's defaults).
+func NewUpdater(pol Policy, cfg Config) (*Updater, error) {
+	if pol == nil {
+		return nil, fmt.Errorf("trpo: NewUpdater: nil policy")
+	}
+	if err := cfg.defaults(); err != nil {
+		return nil, err
+	}
+	return newUpdater(pol, &cfg)
+}
+
+func newUpdater(pol Policy, cfg *Config) (*Updater, error) {
+	u := &Updater{pol: pol, cfg: cfg}
 	b := mlx.Backend()
 	// surrogate L(θ) = mean_i exp(log π_θ(a_i|s_i) − log π_old(a_i|s_i)) Â_i, and ∇L.
 	surrogate := func(theta, obs, act, adv, logpOld *graph.Node) *graph.Node {
@@ -100,7 +115,7 @@ func newUpdater(pol Policy, cfg *Config) (*updater, error) {
 }
 
 // load converts the batch to tensors once per update.
-func (u *updater) load(d *Data) error {
+func (u *Updater) load(d *Data) error {
 	B := len(d.Obs)
 	if B == 0 || len(d.Act) != B || len(d.Adv) != B || len(d.LogpOld) != B || len(d.OldMean) != B {
 		return fmt.Errorf("trpo: batch has %d observations, %d actions, %d advantages, %d log-probabilities and %d means; want equal, non-zero counts",
@@ -126,7 +141,7 @@ func scalar(t *tensors.Tensor) (float64, error) {
 }
 
 // gradient returns L(θ) and ∇L(θ).
-func (u *updater) gradient(theta []float64) (float64, []float64, error) {
+func (u *Updater) gradient(theta []float64) (float64, []float64, error) {
 	out, err := u.gradExec.Call(theta, u.obsT, u.actT, u.advT, u.logpT)
 	if err != nil {
 		return 0, nil, err
@@ -140,7 +155,7 @@ func (u *updater) gradient(theta []float64) (float64, []float64, error) {
 }
 
 // fvp returns (F + damping·I) v at θ.
-func (u *updater) fvp(theta, v []float64) ([]float64, error) {
+func (u *Updater) fvp(theta, v []float64) ([]float64, error) {
 	out, err := u.fvpExec.Call(theta, u.obsT, u.meanT, u.lsT, v, u.cfg.Damping)
 	if err != nil {
 		return nil, err
@@ -149,7 +164,7 @@ func (u *updater) fvp(theta, v []float64) ([]float64, error) {
 }
 
 // evaluate returns L(θ) and the mean KL(π_old ‖ π_θ).
-func (u *updater) evaluate(theta []float64) (float64, float64, error) {
+func (u *Updater) evaluate(theta []float64) (float64, float64, error) {
 	out, err := u.evalExec.Call(theta, u.obsT, u.actT, u.advT, u.logpT, u.meanT, u.lsT)
 	if err != nil {
 		return 0, 0, err
@@ -162,13 +177,17 @@ func (u *updater) evaluate(theta []float64) (float64, float64, error) {
 	return L, kl, err
 }
 
+// Step performs one policy update on the batch and sets the policy's new
+// parameters; see step.
+func (u *Updater) Step(d *Data) (StepStats, error) { return u.step(d) }
+
 // step performs one policy update on the batch, by the configured method:
 //
 //	TRPO:       s = F⁻¹g by conjugate gradient, Δθ = √(2δ / sᵀFs)·s, then
 //	            backtrack Δθ ← β·Δθ until KL ≤ δ and the surrogate improves;
 //	NaturalPG:  the same step, always taken (no line search);
 //	VanillaPG:  Δθ = LearningRate·g.
-func (u *updater) step(d *Data) (StepStats, error) {
+func (u *Updater) step(d *Data) (StepStats, error) {
 	var st StepStats
 	if err := u.load(d); err != nil {
 		return st, err
