@@ -190,8 +190,9 @@ baseline of the same size, GAE($\gamma = 0.9$, $\lambda = 0.95$), batches of 200
 10 conjugate-gradient iterations, damping 0.1, 100 000 steps in all. Every graph call handles all copies at once. (The pendulum's
 reward is dense and its useful horizon short: $\gamma = 0.9$ learns much faster in 100k steps than the generic 0.99.)
 
-**Measured (full run, `go run ./cmd/experiments trpo`, 5 seeds):** see the closing section below; the test run trains for fewer
-steps and one seed. Move `--delta` on the `%%` line to see the trust region's effect (0.001: timid; 0.2: large steps that the
+**Measured (full run, `go run ./cmd/experiments trpo`, 5 seeds, 100k steps each, about 32 s per run on 2 cores):** mean return
+over the last 10 iterations −184.8, −159.4, −216.0, −295.7, −243.7 (mean −220; 4 of 5 seeds at −250 or better; public TRPO results
+are about −175 ± 130 at 100k). The test run trains for fewer steps and one seed. Move `--delta` on the `%%` line to see the trust region's effect (0.001: timid; 0.2: large steps that the
 line search must cut back).
 """)
 
