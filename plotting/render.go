@@ -6,11 +6,12 @@ import (
 	"fmt"
 	"image/color"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/rlcontrol/rlcontrol/internal/atomicfile"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/janpfeifer/gonb/gonbui"
@@ -293,36 +294,10 @@ func (f *Figure) Save(path string) error {
 	if err != nil {
 		return fmt.Errorf("plotting: save %q: %w", path, err)
 	}
-	return writeAtomic(path, b)
-}
-
-// writeAtomic writes b to path through a temporary file and a rename.
-func writeAtomic(path string, b []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
+	if err := atomicfile.Write(path, b); err != nil {
 		return fmt.Errorf("plotting: save %q: %w", path, err)
 	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-			err = fmt.Errorf("plotting: save %q: %w", path, err)
-		}
-	}()
-	if _, err = tmp.Write(b); err != nil {
-		return err
-	}
-	if err = tmp.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return nil
 }
 
 // The notebook hooks; tests replace them.

@@ -11,7 +11,8 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
+
+	"github.com/rlcontrol/rlcontrol/internal/atomicfile"
 )
 
 // checkpointMagic starts every checkpoint.
@@ -148,7 +149,10 @@ func (m *MLP) Save(path string) error {
 	if _, err := m.WriteTo(&buf); err != nil {
 		return err
 	}
-	return nnWriteAtomic(path, buf.Bytes())
+	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("nn: Save: %w", err)
+	}
+	return nil
 }
 
 // Load reads a checkpoint written by Save.
@@ -162,37 +166,4 @@ func Load(path string) (*MLP, error) {
 		return nil, fmt.Errorf("%w (file %s)", err, path)
 	}
 	return m, nil
-}
-
-func nnWriteAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("nn: Save: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("nn: Save: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("nn: Save: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("nn: Save: %w", err)
-	}
-	if err = os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("nn: Save: %w", err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("nn: Save: %w", err)
-	}
-	return nil
 }

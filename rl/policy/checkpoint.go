@@ -10,7 +10,8 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
+
+	"github.com/rlcontrol/rlcontrol/internal/atomicfile"
 
 	"github.com/rlcontrol/rlcontrol/rl/nn"
 )
@@ -143,7 +144,10 @@ func (g *Gaussian) Save(path string) error {
 	if _, err := g.WriteTo(&buf); err != nil {
 		return err
 	}
-	return writeAtomic(path, buf.Bytes())
+	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("policy: Save: %w", err)
+	}
+	return nil
 }
 
 // LoadGaussian reads a policy checkpoint written by Save.
@@ -199,7 +203,10 @@ func (v *Value) Save(path string) error {
 	if _, err := v.WriteTo(&buf); err != nil {
 		return err
 	}
-	return writeAtomic(path, buf.Bytes())
+	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
+		return fmt.Errorf("policy: Save: %w", err)
+	}
+	return nil
 }
 
 // LoadValue reads a value checkpoint written by Save.
@@ -213,40 +220,4 @@ func LoadValue(path string) (*Value, error) {
 		return nil, fmt.Errorf("%w (file %s)", err, path)
 	}
 	return v, nil
-}
-
-// writeAtomic writes data to a temporary file next to path, syncs it and
-// renames it over path, so path holds the old or the new file, never a
-// partial one.
-func writeAtomic(path string, data []byte) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("policy: Save: %w", err)
-	}
-	defer func() {
-		if err != nil {
-			_ = f.Close()
-			_ = os.Remove(f.Name())
-		}
-	}()
-	if _, err = f.Write(data); err != nil {
-		return fmt.Errorf("policy: Save: %w", err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("policy: Save: %w", err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("policy: Save: %w", err)
-	}
-	if err = os.Chmod(f.Name(), 0o644); err != nil {
-		return fmt.Errorf("policy: Save: %w", err)
-	}
-	if err = os.Rename(f.Name(), path); err != nil {
-		return fmt.Errorf("policy: Save: %w", err)
-	}
-	return nil
 }

@@ -1,0 +1,47 @@
+package atomicfile
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestWrite(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "a.bin")
+	if err := Write(path, []byte("first")); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(path, []byte("second")); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || string(got) != "second" {
+		t.Fatalf("read %q, %v", got, err)
+	}
+	if fi, _ := os.Stat(path); fi.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644", fi.Mode().Perm())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("%d files left in the directory, want 1", len(entries))
+	}
+	// A missing directory fails, naming the path, and leaves nothing.
+	bad := filepath.Join(dir, "missing", "b.bin")
+	if err := Write(bad, []byte("x")); err == nil || !strings.Contains(err.Error(), filepath.Join(dir, "missing")) {
+		t.Errorf("missing directory: err = %v", err)
+	}
+	// Renaming onto a directory fails and removes the temporary file.
+	sub := filepath.Join(dir, "sub")
+	if err := os.Mkdir(sub, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(sub, []byte("x")); err == nil {
+		t.Error("writing over a directory succeeded")
+	}
+	entries, _ = os.ReadDir(dir)
+	if len(entries) != 2 {
+		t.Errorf("%d entries after the failed write, want 2 (a.bin, sub)", len(entries))
+	}
+}
