@@ -1,6 +1,9 @@
 package atomicfile
 
 import (
+	"bytes"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 )
@@ -37,4 +40,28 @@ func Write(path string, data []byte) (err error) {
 		return err
 	}
 	return os.Rename(f.Name(), path)
+}
+
+// Save writes what w writes (a checkpoint's WriteTo) to path with Write.
+func Save(path string, w io.WriterTo) error {
+	var buf bytes.Buffer
+	if _, err := w.WriteTo(&buf); err != nil {
+		return err
+	}
+	return Write(path, buf.Bytes())
+}
+
+// Load reads path and decodes its contents; a decoding error is annotated
+// with the file name.
+func Load[T any](path string, decode func([]byte) (T, error)) (T, error) {
+	var zero T
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return zero, err
+	}
+	v, err := decode(data)
+	if err != nil {
+		return zero, fmt.Errorf("%w (file %s)", err, path)
+	}
+	return v, nil
 }

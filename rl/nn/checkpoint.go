@@ -10,7 +10,6 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
-	"os"
 
 	"github.com/rlcontrol/rlcontrol/internal/atomicfile"
 )
@@ -145,11 +144,7 @@ func nnDecode(data []byte) (*MLP, error) {
 // temporary file in the same directory, syncs it and renames it over path,
 // so path holds either the old or the new checkpoint, never a partial one.
 func (m *MLP) Save(path string) error {
-	var buf bytes.Buffer
-	if _, err := m.WriteTo(&buf); err != nil {
-		return err
-	}
-	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
+	if err := atomicfile.Save(path, m); err != nil {
 		return fmt.Errorf("nn: Save: %w", err)
 	}
 	return nil
@@ -157,13 +152,9 @@ func (m *MLP) Save(path string) error {
 
 // Load reads a checkpoint written by Save.
 func Load(path string) (*MLP, error) {
-	data, err := os.ReadFile(path)
+	v, err := atomicfile.Load(path, nnDecode)
 	if err != nil {
 		return nil, fmt.Errorf("nn: Load: %w", err)
 	}
-	m, err := nnDecode(data)
-	if err != nil {
-		return nil, fmt.Errorf("%w (file %s)", err, path)
-	}
-	return m, nil
+	return v, nil
 }

@@ -9,7 +9,6 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
-	"os"
 
 	"github.com/rlcontrol/rlcontrol/internal/atomicfile"
 
@@ -140,11 +139,7 @@ func decodeGaussian(data []byte) (*Gaussian, error) {
 
 // Save writes a checkpoint (see WriteTo) to path atomically.
 func (g *Gaussian) Save(path string) error {
-	var buf bytes.Buffer
-	if _, err := g.WriteTo(&buf); err != nil {
-		return err
-	}
-	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
+	if err := atomicfile.Save(path, g); err != nil {
 		return fmt.Errorf("policy: Save: %w", err)
 	}
 	return nil
@@ -152,15 +147,11 @@ func (g *Gaussian) Save(path string) error {
 
 // LoadGaussian reads a policy checkpoint written by Save.
 func LoadGaussian(path string) (*Gaussian, error) {
-	data, err := os.ReadFile(path)
+	v, err := atomicfile.Load(path, decodeGaussian)
 	if err != nil {
 		return nil, fmt.Errorf("policy: LoadGaussian: %w", err)
 	}
-	g, err := decodeGaussian(data)
-	if err != nil {
-		return nil, fmt.Errorf("%w (file %s)", err, path)
-	}
-	return g, nil
+	return v, nil
 }
 
 // WriteTo writes a checkpoint of the value function (network and
@@ -199,11 +190,7 @@ func decodeValue(data []byte) (*Value, error) {
 
 // Save writes a checkpoint (see WriteTo) to path atomically.
 func (v *Value) Save(path string) error {
-	var buf bytes.Buffer
-	if _, err := v.WriteTo(&buf); err != nil {
-		return err
-	}
-	if err := atomicfile.Write(path, buf.Bytes()); err != nil {
+	if err := atomicfile.Save(path, v); err != nil {
 		return fmt.Errorf("policy: Save: %w", err)
 	}
 	return nil
@@ -211,13 +198,9 @@ func (v *Value) Save(path string) error {
 
 // LoadValue reads a value checkpoint written by Save.
 func LoadValue(path string) (*Value, error) {
-	data, err := os.ReadFile(path)
+	v, err := atomicfile.Load(path, decodeValue)
 	if err != nil {
 		return nil, fmt.Errorf("policy: LoadValue: %w", err)
-	}
-	v, err := decodeValue(data)
-	if err != nil {
-		return nil, fmt.Errorf("%w (file %s)", err, path)
 	}
 	return v, nil
 }
