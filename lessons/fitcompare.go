@@ -2,13 +2,9 @@ package lessons
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
 	"github.com/rlcontrol/rlcontrol/plotting"
-	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/plotter"
-	"gonum.org/v1/plot/vg"
 
 	"github.com/rlcontrol/rlcontrol/rl/dynfit"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
@@ -93,11 +89,11 @@ func (f *Fitting) CompareFitters(Ns []int) ([]FitCurve, error) {
 		fit  func(s dynfit.Samples) (*lqr.Dynamics, error)
 	}{
 		{"least squares", func(s dynfit.Samples) (*lqr.Dynamics, error) { return dynfit.LeastSquares(s, 0) }},
-		{"Bayesian regression, prior = history fit", func(s dynfit.Samples) (*lqr.Dynamics, error) {
+		{"Bayesian regression", func(s dynfit.Samples) (*lqr.Dynamics, error) {
 			return dynfit.FitBayesian(s, dynfit.BayesPrior{Mean: hist, Strength: 1})
 		}},
 		{"GMM prior", func(s dynfit.Samples) (*lqr.Dynamics, error) { return dynfit.FitWithPrior(s, gmm, 1e-6) }},
-		{"neural-network prior", func(s dynfit.Samples) (*lqr.Dynamics, error) { return dynfit.FitWithPrior(s, nnp, 1e-6) }},
+		{"network prior", func(s dynfit.Samples) (*lqr.Dynamics, error) { return dynfit.FitWithPrior(s, nnp, 1e-6) }},
 	}
 	var out []FitCurve
 	for _, ft := range fitters {
@@ -127,47 +123,16 @@ func (f *Fitting) CompareFitters(Ns []int) ([]FitCurve, error) {
 // FitFigure plots held-out model error against rollouts on a log axis, one
 // line per fitter; a curve starts where its fitter first has a model.
 func FitFigure(title string, curves []FitCurve) (*plotting.Figure, error) {
-	var fig *plotting.Figure
-	for i, c := range curves {
-		if len(c.N) == 0 {
-			return nil, fmt.Errorf("lessons: FitFigure: curve %q is empty", c.Name)
-		}
+	if len(curves) == 0 {
+		return nil, fmt.Errorf("lessons: FitFigure: no curves")
+	}
+	var series []plotting.Series
+	for _, c := range curves {
 		x := make([]float64, len(c.N))
 		for k, N := range c.N {
 			x[k] = float64(N)
 		}
-		if fig == nil {
-			f, err := plotting.LinesLogY(title, "rollouts fitted on", "held-out one-step RMS error", x, plotting.Series{Name: c.Name, Y: c.RMSE})
-			if err != nil {
-				return nil, err
-			}
-			fig = f
-			continue
-		}
-		if err := addLine(fig.Plot(0), i, c.Name, x, c.RMSE); err != nil {
-			return nil, err
-		}
+		series = append(series, plotting.Series{Name: c.Name, X: x, Y: c.RMSE})
 	}
-	return fig, nil
-}
-
-// addLine adds a further series to a built plot in palette colour i (for
-// series that do not share the first one's x values).
-func addLine(p *plot.Plot, i int, name string, x, y []float64) error {
-	pts := make(plotter.XYs, len(x))
-	for k := range x {
-		if !(y[k] > 0) || math.IsInf(y[k], 0) {
-			return fmt.Errorf("lessons: series %q has y[%d] = %v, want a positive finite value on a log axis", name, k, y[k])
-		}
-		pts[k].X, pts[k].Y = x[k], y[k]
-	}
-	l, err := plotter.NewLine(pts)
-	if err != nil {
-		return err
-	}
-	l.Color = plotting.Color(i)
-	l.Width = vg.Points(2)
-	p.Add(l)
-	p.Legend.Add(name, l)
-	return nil
+	return plotting.LinesLogY(title, "rollouts fitted on", "one-step RMS error", series[len(series)-1].X, series...)
 }

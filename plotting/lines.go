@@ -16,6 +16,11 @@ type Series struct {
 	Name string
 	// Y holds one finite value per x.
 	Y []float64
+	// X, if not nil, gives this series its own x values (same length as Y,
+	// finite) instead of the figure's shared x: for a curve that starts
+	// later or is sampled elsewhere, e.g. a fitter that has no model below
+	// some number of samples. Only Lines and LinesLogY read it.
+	X []float64
 }
 
 // Band is a mean curve with a shaded band of ± Sigmas standard deviations
@@ -57,7 +62,14 @@ func lines(fn, title, xlabel, ylabel string, x []float64, series []Series, logY 
 	}
 	for i, s := range series {
 		what := seriesName("series", i, s.Name) + " Y"
-		if err := checkLen(fn, what, s.Y, len(x)); err != nil {
+		n := len(x)
+		if s.X != nil {
+			if err := checkX(fn+" "+seriesName("series", i, s.Name), s.X); err != nil {
+				return nil, err
+			}
+			n = len(s.X)
+		}
+		if err := checkLen(fn, what, s.Y, n); err != nil {
 			return nil, err
 		}
 		if err := checkFinite(fn, what, s.Y); err != nil {
@@ -73,7 +85,11 @@ func lines(fn, title, xlabel, ylabel string, x []float64, series []Series, logY 
 	}
 	f, pn := singlePanel(title, xlabel, ylabel)
 	for i, s := range series {
-		pn.addLine(x, s.Y, i, s.Name, Color(i))
+		sx := x
+		if s.X != nil {
+			sx = s.X
+		}
+		pn.addLine(sx, s.Y, i, s.Name, Color(i))
 	}
 	if logY {
 		pn.plot.Y.Scale = plot.LogScale{}

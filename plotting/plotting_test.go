@@ -636,3 +636,23 @@ func (f *Figure) mustSVG(t *testing.T) []byte {
 	}
 	return b
 }
+
+// TestSeriesOwnX: a series with its own x values draws over its own range,
+// and a length mismatch with its own x names the series.
+func TestSeriesOwnX(t *testing.T) {
+	x := []float64{1, 2, 3, 4}
+	fig, err := LinesLogY("t", "x", "y", x,
+		Series{Name: "full", Y: []float64{1, 2, 3, 4}},
+		Series{Name: "late", X: []float64{3, 4}, Y: []float64{10, 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := fig.Plot(0)
+	if p.X.Min > 1 || p.X.Max < 4 || p.Y.Max < 20 {
+		t.Errorf("axes [%v, %v] × [%v, %v] do not cover both series", p.X.Min, p.X.Max, p.Y.Min, p.Y.Max)
+	}
+	_, err = Lines("t", "x", "y", x, Series{Name: "late", X: []float64{3, 4}, Y: []float64{1}})
+	if err == nil || !strings.Contains(err.Error(), `"late"`) {
+		t.Errorf("length mismatch: err = %v", err)
+	}
+}

@@ -15,14 +15,15 @@ func main() {
 	out := flag.String("out", "figures", "output directory (created if missing)")
 	style := flag.String("style", "slide", "figure preset: slide, paper or notebook")
 	formats := flag.String("formats", "svg,pdf", "comma-separated formats: svg, pdf, png")
+	quick := flag.Bool("quick", false, "shortened runs (fewer seeds and TRPO steps), as the tests use")
 	flag.Parse()
-	if err := run(*out, *style, *formats); err != nil {
+	if err := run(*out, *style, *formats, *quick); err != nil {
 		fmt.Fprintln(os.Stderr, "figures:", err)
 		os.Exit(1)
 	}
 }
 
-func run(out, styleName, formats string) error {
+func run(out, styleName, formats string, quick bool) error {
 	styles := map[string]plotting.Style{"slide": plotting.Slide, "paper": plotting.Paper, "notebook": plotting.Notebook}
 	st, ok := styles[styleName]
 	if !ok {
@@ -39,21 +40,19 @@ func run(out, styleName, formats string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	l1, err := lessons.RunLesson01(lessons.SwingUp{}, lessons.Balance{})
+	sets, err := lessons.AllFigures(quick, func(l string) { fmt.Fprintln(os.Stderr, "figures: lesson", l) })
 	if err != nil {
 		return err
 	}
-	figs, err := l1.Figures()
-	if err != nil {
-		return err
-	}
-	for _, nf := range figs {
-		for _, ext := range exts {
-			path := filepath.Join(out, nf.Name+"."+ext)
-			if err := nf.Figure.WithStyle(st).Save(path); err != nil {
-				return err
+	for _, set := range sets {
+		for _, nf := range set.Figures {
+			for _, ext := range exts {
+				path := filepath.Join(out, nf.Name+"."+ext)
+				if err := nf.Figure.WithStyle(st).Save(path); err != nil {
+					return err
+				}
+				fmt.Println(path)
 			}
-			fmt.Println(path)
 		}
 	}
 	return nil
