@@ -182,3 +182,34 @@ func TestStepRespectsTrustRegion(t *testing.T) {
 		}
 	}
 }
+
+// TestStepBadData: mismatched batch sizes and observation widths are
+// errors, not panics.
+func TestStepBadData(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 5))
+	p := newTestPolicy(t, 3, 2)
+	u, err := NewUpdater(p, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := batch(t, p, 16, rng)
+	short := *d
+	short.Adv = short.Adv[:10]
+	if _, err := u.Step(&short); err == nil {
+		t.Error("mismatched advantages accepted")
+	}
+	wide := *d
+	wide.Obs = make([][]float64, len(d.Obs))
+	for i := range wide.Obs {
+		wide.Obs[i] = []float64{1, 2, 3, 4}
+	}
+	if _, err := u.Step(&wide); err == nil {
+		t.Error("observations of width 4 for a policy of width 3 accepted")
+	}
+	if _, err := NewUpdater(nil, Config{}); err == nil {
+		t.Error("nil policy accepted")
+	}
+	if _, err := NewUpdater(p, Config{MaxKL: -1}); err == nil {
+		t.Error("δ < 0 accepted")
+	}
+}
