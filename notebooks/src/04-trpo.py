@@ -233,7 +233,11 @@ var curves []*lessons.Curve
 for _, alg := range []trpo.Algorithm{trpo.TRPO, trpo.NaturalPG, trpo.VanillaPG} {
 	cfg := lessons.PendulumTRPOConfig(0)
 	cfg.Algorithm, cfg.TotalSteps = alg, steps
-	c := must(lessons.LearningCurve(alg.String(), cfg, seeds, nil))
+	c := must(lessons.LearningCurve(alg.String(), cfg, seeds, func(seed uint64, s trpo.IterStats) {
+		if s.EnvSteps == cfg.TotalSteps { // one line per finished run: the full comparison takes minutes
+			fmt.Printf("  %s, seed %d: %d steps, last return %.1f\n", alg, seed, s.EnvSteps, s.MeanReturn)
+		}
+	}))
 	fmt.Printf("%-11s last-10-iteration return over %d seed(s): %.1f (per seed %.1f)\n", alg, len(seeds), c.Final, c.PerSeed)
 	curves = append(curves, c)
 }
