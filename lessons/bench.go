@@ -32,8 +32,9 @@ func Benchmarks() []Bench {
 		{"gmm_prior_fit_pointmass", benchGMMPrior},
 		{"local_model_loop_pointmass_5iter", benchIteration},
 		{"rollouts_pendulum_16envs", benchRollouts},
-		{"trpo_update_batch4000", benchTRPOUpdate},
+		{"trpo_update_batch4000", func(b *testing.B) { benchTRPOUpdate(b, 1) }},
 		{"trpo_pendulum_100k_steps", benchTRPOPendulum},
+		{"trpo_update_batch4000_fisher_subsample5", func(b *testing.B) { benchTRPOUpdate(b, 5) }},
 	}
 }
 
@@ -183,8 +184,9 @@ func benchRollouts(b *testing.B) {
 }
 
 // benchTRPOUpdate times one TRPO policy update (gradient, 10 CG iterations
-// of Fisher-vector products, line search) on a 4000-step pendulum batch.
-func benchTRPOUpdate(b *testing.B) {
+// of Fisher-vector products on every k-th sample, line search) on a
+// 4000-step pendulum batch.
+func benchTRPOUpdate(b *testing.B, k int) {
 	pol, err := policy.NewGaussian(policy.GaussianConfig{ObsDim: 3, ActDim: 1, Seed: 1, InitLogStd: -0.5})
 	if err != nil {
 		b.Fatal(err)
@@ -212,7 +214,7 @@ func benchTRPOUpdate(b *testing.B) {
 	trpo.Normalize(adv)
 	data := &trpo.Data{Obs: bt.Obs, Act: bt.Act, Adv: adv, LogpOld: bt.Logp, OldMean: bt.Mean, OldLogStd: bt.LogStd}
 	theta := pol.Params()
-	u, err := trpo.NewUpdater(pol, trpo.Config{})
+	u, err := trpo.NewUpdater(pol, trpo.Config{FisherSubsample: k})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -12,3 +12,4 @@ func BenchmarkLocalModelIteration(b *testing.B)  { Benchmarks()[4].Run(b) }
 func BenchmarkRollouts(b *testing.B)             { Benchmarks()[5].Run(b) }
 func BenchmarkTRPOUpdate(b *testing.B)           { Benchmarks()[6].Run(b) }
 func BenchmarkTRPOPendulum100k(b *testing.B)     { Benchmarks()[7].Run(b) }
+func BenchmarkTRPOUpdateSubsample5(b *testing.B) { Benchmarks()[8].Run(b) }

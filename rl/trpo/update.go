@@ -60,6 +60,9 @@ type Updater struct {
 	cfg               *Config
 	obsT, actT, advT  *tensors.Tensor
 	logpT, meanT, lsT *tensors.Tensor
+	// obsF and meanF are the rows the Fisher-vector products use: every
+	// FisherSubsample-th sample.
+	obsF, meanF *tensors.Tensor
 }
 
 // NewUpdater compiles the update graphs for pol with cfg's settings (zero
@@ -126,6 +129,14 @@ func (u *Updater) load(d *Data) error {
 	u.advT = tensors.FromValue(d.Adv)
 	u.logpT = tensors.FromValue(d.LogpOld)
 	u.meanT = tensors.FromValue(d.OldMean)
+	u.obsF, u.meanF = u.obsT, u.meanT
+	if k := u.cfg.FisherSubsample; k > 1 && B >= k {
+		var obs, mean [][]float64
+		for i := 0; i < B; i += k {
+			obs, mean = append(obs, d.Obs[i]), append(mean, d.OldMean[i])
+		}
+		u.obsF, u.meanF = tensors.FromValue(obs), tensors.FromValue(mean)
+	}
 	u.lsT = tensors.FromValue(d.OldLogStd)
 	return nil
 }
@@ -156,7 +167,7 @@ func (u *Updater) gradient(theta []float64) (float64, []float64, error) {
 
 // fvp returns (F + damping·I) v at θ.
 func (u *Updater) fvp(theta, v []float64) ([]float64, error) {
-	out, err := u.fvpExec.Call(theta, u.obsT, u.meanT, u.lsT, v, u.cfg.Damping)
+	out, err := u.fvpExec.Call(theta, u.obsF, u.meanF, u.lsT, v, u.cfg.Damping)
 	if err != nil {
 		return nil, err
 	}

@@ -213,3 +213,51 @@ func TestStepBadData(t *testing.T) {
 		t.Error("δ < 0 accepted")
 	}
 }
+
+// TestFisherSubsample: with FisherSubsample = k the product equals the full
+// product computed on every k-th sample alone (to rounding, 1e-12).
+func TestFisherSubsample(t *testing.T) {
+	rng := rand.New(rand.NewPCG(8, 8))
+	p := newTestPolicy(t, 3, 2)
+	d := batch(t, p, 40, rng)
+	sub := &Data{OldLogStd: d.OldLogStd}
+	for i := 0; i < len(d.Obs); i += 4 {
+		sub.Obs, sub.Act, sub.Adv = append(sub.Obs, d.Obs[i]), append(sub.Act, d.Act[i]), append(sub.Adv, d.Adv[i])
+		sub.LogpOld, sub.OldMean = append(sub.LogpOld, d.LogpOld[i]), append(sub.OldMean, d.OldMean[i])
+	}
+	uk, err := NewUpdater(p, Config{FisherSubsample: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	u1, err := NewUpdater(p, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := uk.load(d); err != nil {
+		t.Fatal(err)
+	}
+	if err := u1.load(sub); err != nil {
+		t.Fatal(err)
+	}
+	theta := p.Params()
+	v := make([]float64, len(theta))
+	for i := range v {
+		v[i] = rng.NormFloat64()
+	}
+	a, err := uk.fvp(theta, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := u1.fvp(theta, v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-12*(1+math.Abs(b[i])) {
+			t.Fatalf("Fv[%d] = %v with subsampling, %v on the subsample", i, a[i], b[i])
+		}
+	}
+	if _, err := NewUpdater(p, Config{FisherSubsample: -2}); err == nil {
+		t.Error("FisherSubsample = -2 accepted")
+	}
+}
