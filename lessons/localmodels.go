@@ -201,8 +201,9 @@ func SampleSaving(task Task, priorN int, Ns []int, seeds []uint64) (*Saving, err
 	return s, nil
 }
 
-// SweepFigure plots final cost against rollouts per iteration, mean ± one
-// standard deviation over seeds, one band per fitter; all sweeps must use
+// SweepFigure plots final cost against rollouts per iteration on a log
+// axis, mean ± one standard deviation over seeds, one band per fitter (a
+// fitter without enough rollouts can be 10× worse); all sweeps must use
 // the same rollout counts and have no failed runs.
 func SweepFigure(title string, names []string, sweeps ...[]SweepPoint) (*plotting.Figure, error) {
 	if len(sweeps) == 0 || len(names) != len(sweeps) {
@@ -226,5 +227,5 @@ func SweepFigure(title string, names []string, sweeps ...[]SweepPoint) (*plottin
 		}
 		bands = append(bands, b)
 	}
-	return plotting.Bands(title, "rollouts per iteration", "final cost (mean ± std over seeds)", x, bands...)
+	return plotting.BandsLogY(title, "rollouts per iteration", "final cost (mean ± std over seeds)", x, bands...)
 }

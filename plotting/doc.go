@@ -10,8 +10,8 @@
 //
 //	Lines / LinesLogY  several named series against a shared x
 //	                   (cost, KL and eta against iteration)
-//	Bands              mean curves with shaded ±σ bands
-//	                   (trajectory distributions)
+//	Bands / BandsLogY  mean curves with shaded ±σ bands
+//	                   (trajectory distributions, cost over seeds)
 //	Trajectories       paths in the plane with start and goal markers and
 //	                   filled circular obstacles
 //	Heatmap            a matrix (gains, covariances) with a colour bar
@@ -51,9 +51,11 @@
 // shorter than Style.StackPanelHeight (1in on a slide) they go into two or
 // more columns, each with its own time axis, and a shared legend moves to
 // the empty cell under the last column, or to a row under the title when
-// it would cover much of the top panel. Long y labels shrink or break onto
-// two lines to fit their panel, and tick labels are thinned so that they
-// never overlap.
+// it would cover much of the top panel. Tick labels are thinned so that
+// they never overlap.
+//
+// In every figure, a y label longer than its panel is set smaller or
+// broken onto two lines to fit along it; the panel keeps its height.
 //
 // # Customising
 //

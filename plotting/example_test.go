@@ -105,6 +105,21 @@ func ExampleBands() {
 	// true <nil>
 }
 
+func ExampleBandsLogY() {
+	iter := []float64{0, 1, 2, 3}
+	// Cost over seeds: early on the spread exceeds the mean, so the lower
+	// edge of the band is clipped to a tenth of the mean there.
+	fig, err := plotting.BandsLogY("Cost over seeds", "iteration", "cost", iter,
+		plotting.Band{Name: "iLQR", Mean: []float64{900, 200, 60, 40}, Std: []float64{1200, 150, 10, 2}})
+	fmt.Println(fig != nil, err)
+
+	_, err = plotting.BandsLogY("", "", "", iter, plotting.Band{Name: "bad", Mean: []float64{1, 0, 1, 1}, Std: []float64{0, 0, 0, 0}})
+	fmt.Println(err)
+	// Output:
+	// true <nil>
+	// plotting: BandsLogY: band 0 ("bad") Mean[1] = 0 is not positive, which a log y axis cannot show
+}
+
 func ExampleTrajectories() {
 	fig, err := plotting.Trajectories("Point mass", "x [m]", "y [m]", plotting.Scene{
 		Paths: []plotting.Path{

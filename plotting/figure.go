@@ -147,9 +147,9 @@ func (f *Figure) NumPanels() int {
 // from the top left (for a Stack or TimeSeries, in stack order: top to
 // bottom, then the next column), for customisation. It returns nil if i is
 // out of range or the cell is empty. A heatmap's colour bar is a separate
-// plot, not returned here. In a stack, which panels show x tick labels, the
-// size of long y labels and the number of tick labels are decided when the
-// figure is drawn.
+// plot, not returned here. The size of long y labels, the number of tick
+// labels and, in a stack, which panels show x tick labels are decided when
+// the figure is drawn.
 func (f *Figure) Plot(i int) *plot.Plot {
 	if f == nil || i < 0 || i >= len(f.panels) || f.panels[i] == nil {
 		return nil

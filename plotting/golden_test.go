@@ -47,6 +47,25 @@ func figBands() (*Figure, error) {
 		Band{Name: "prior", Mean: m1, Std: s1}, Band{Name: "updated", Mean: m2, Std: s2, Sigmas: 2})
 }
 
+// figBandsLog is the cost over seeds of two methods on a log axis. The
+// spread of the first is wider than its mean early on, so the lower edge of
+// its band is clipped to a tenth of the mean there.
+func figBandsLog() (*Figure, error) {
+	n := 30
+	x := make([]float64, n)
+	m1, s1, m2, s2 := make([]float64, n), make([]float64, n), make([]float64, n), make([]float64, n)
+	for i := range n {
+		k := float64(i)
+		x[i] = k
+		m1[i] = 2000*math.Exp(-0.25*k) + 20
+		s1[i] = 1.5 * m1[i] * math.Exp(-0.1*k)
+		m2[i] = 2000*math.Exp(-0.12*k) + 50
+		s2[i] = 0.15 * m2[i]
+	}
+	return BandsLogY("Cost over 10 seeds", "iteration", "cost of the mean controller", x,
+		Band{Name: "with prior", Mean: m1, Std: s1}, Band{Name: "least squares", Mean: m2, Std: s2, Sigmas: 2})
+}
+
 func figTrajectories() (*Figure, error) {
 	var a, b Path
 	a.Name, b.Name = "iLQR", "MPC"
@@ -159,6 +178,7 @@ var goldenFigures = []struct {
 }{
 	{"lines", figLines},
 	{"bands", figBands},
+	{"bands_log", figBandsLog},
 	{"trajectories", figTrajectories},
 	{"heatmap", figHeatmap},
 	{"heatmap_labeled", figHeatmapLabeled},

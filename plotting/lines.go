@@ -104,7 +104,25 @@ func lines(fn, title, xlabel, ylabel string, x []float64, series []Series, logY 
 // value, on empty or mismatched input, NaN or infinite values, or a negative
 // Std.
 func Bands(title, xlabel, ylabel string, x []float64, bands ...Band) (*Figure, error) {
-	const fn = "Bands"
+	return bandsFigure("Bands", title, xlabel, ylabel, x, bands, false)
+}
+
+// logBandFloor is the least lower edge of a band of BandsLogY, as a
+// fraction of the mean.
+const logBandFloor = 0.1
+
+// BandsLogY is Bands with a logarithmic y axis, for the spread of a
+// quantity that spans orders of magnitude, such as the cost over seeds.
+// Every Mean must be positive. A log axis cannot show Mean − Sigmas·Std ≤ 0,
+// so the lower edge of a band is clipped to a tenth of the mean wherever it
+// would fall below that: a band whose lower edge runs exactly one decade
+// under its curve may reach further down than drawn. Upper edges are never
+// clipped. It fails, naming the bad value, as Bands does and on a Mean ≤ 0.
+func BandsLogY(title, xlabel, ylabel string, x []float64, bands ...Band) (*Figure, error) {
+	return bandsFigure("BandsLogY", title, xlabel, ylabel, x, bands, true)
+}
+
+func bandsFigure(fn, title, xlabel, ylabel string, x []float64, bands []Band, logY bool) (*Figure, error) {
 	if err := checkX(fn, x); err != nil {
 		return nil, err
 	}
@@ -132,6 +150,13 @@ func Bands(title, xlabel, ylabel string, x []float64, bands ...Band) (*Figure, e
 		if !finite(b.Sigmas) || b.Sigmas < 0 {
 			return nil, fmt.Errorf("plotting: %s: %s Sigmas = %g; want a finite value >= 0", fn, name, b.Sigmas)
 		}
+		if logY {
+			for k, m := range b.Mean {
+				if m <= 0 {
+					return nil, fmt.Errorf("plotting: %s: %s Mean[%d] = %g is not positive, which a log y axis cannot show", fn, name, k, m)
+				}
+			}
+		}
 	}
 	f, pn := singlePanel(title, xlabel, ylabel)
 	// Shades first, so that every mean line is drawn on top of every band.
@@ -149,8 +174,15 @@ func Bands(title, xlabel, ylabel string, x []float64, bands ...Band) (*Figure, e
 			ys = append(ys, b.Mean[j]+k*b.Std[j])
 		}
 		for j := n - 1; j >= 0; j-- {
+			lo := b.Mean[j] - k*b.Std[j]
+			if floor := logBandFloor * b.Mean[j]; logY && lo < floor {
+				lo = floor
+				if !(lo > 0) { // a tenth of the least positive float
+					lo = b.Mean[j]
+				}
+			}
 			xs = append(xs, x[j])
-			ys = append(ys, b.Mean[j]-k*b.Std[j])
+			ys = append(ys, lo)
 		}
 		c := Color(i)
 		shades[i] = &fill{xs: xs, ys: ys, color: color.NRGBA{R: c.R, G: c.G, B: c.B, A: 0x45}}
@@ -161,6 +193,10 @@ func Bands(title, xlabel, ylabel string, x []float64, bands ...Band) (*Figure, e
 		if b.Name != "" {
 			pn.legend(b.Name, shades[i], l)
 		}
+	}
+	if logY {
+		pn.plot.Y.Scale = plot.LogScale{}
+		pn.plot.Y.Tick.Marker = logTicks{}
 	}
 	pn.finish()
 	return f.WithStyle(f.style), nil

@@ -460,6 +460,10 @@ func TestBadInput(t *testing.T) {
 		{"bands mean NaN", func() (*Figure, error) { return Bands("", "", "", x, Band{Name: "p", Mean: row(nan, 1, 1), Std: good}) }, `band 0 ("p") Mean[0] is NaN`},
 		{"bands negative std", func() (*Figure, error) { return Bands("", "", "", x, Band{Mean: good, Std: row(1, -1, 1)}) }, "Std[1] = -1 is negative"},
 		{"bands sigmas", func() (*Figure, error) { return Bands("", "", "", x, Band{Mean: good, Std: good, Sigmas: nan}) }, "Sigmas = NaN"},
+		{"bands log nonpositive", func() (*Figure, error) {
+			return BandsLogY("", "", "", x, Band{Mean: good, Std: good}, Band{Name: "ls", Mean: row(1, 2, -0.5), Std: good})
+		}, `BandsLogY: band 1 ("ls") Mean[2] = -0.5 is not positive`},
+		{"bands log NaN", func() (*Figure, error) { return BandsLogY("", "", "", x, Band{Mean: good, Std: row(1, nan, 1)}) }, "BandsLogY: band 0 Std[1] is NaN"},
 		{"traj none", traj(Scene{}), "no paths"},
 		{"traj empty", traj(Scene{Paths: []Path{{Name: "a"}}}), `path 0 ("a") is empty`},
 		{"traj lengths", traj(Scene{Paths: []Path{{X: good, Y: row(1)}}}), "3 X values but 1 Y values"},
@@ -533,6 +537,9 @@ func TestEdgeCases(t *testing.T) {
 			return LinesLogY("", "", "", []float64{0, 1}, Series{Y: []float64{1e-300, 1e300}})
 		},
 		func() (*Figure, error) { return Bands("", "", "", one, Band{Mean: one, Std: []float64{0}}) },
+		func() (*Figure, error) {
+			return BandsLogY("", "", "", []float64{0, 1}, Band{Mean: []float64{5e-324, 1e300}, Std: []float64{1, 1e301}})
+		},
 		func() (*Figure, error) {
 			return Trajectories("", "", "", Scene{Paths: []Path{{X: one, Y: one}}, EqualAspect: true})
 		},
@@ -654,5 +661,36 @@ func TestSeriesOwnX(t *testing.T) {
 	_, err = Lines("t", "x", "y", x, Series{Name: "late", X: []float64{3, 4}, Y: []float64{1}})
 	if err == nil || !strings.Contains(err.Error(), `"late"`) {
 		t.Errorf("length mismatch: err = %v", err)
+	}
+}
+
+// TestBandsLogYClip: on a log axis the lower edge of a band is clipped to a
+// tenth of the mean where Mean − Sigmas·Std would fall below it, and is
+// left alone elsewhere; the upper edge is never clipped.
+func TestBandsLogYClip(t *testing.T) {
+	x := []float64{0, 1, 2}
+	mean := []float64{10, 10, 10}
+	std := []float64{1, 10, 30}
+	fig, err := BandsLogY("t", "x", "y", x, Band{Name: "b", Mean: mean, Std: std})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, ok := fig.panels[0].legendIcons[0][0].(*fill)
+	if !ok {
+		t.Fatal("no band drawn")
+	}
+	// The fill runs along the upper edge, then back along the lower one.
+	want := []float64{11, 20, 40, 1, 1, 9}
+	for i, y := range sh.ys {
+		if math.Abs(y-want[i]) > 1e-12 {
+			t.Errorf("band edges %v; want %v", sh.ys, want)
+			break
+		}
+	}
+	if _, ok := fig.Plot(0).Y.Scale.(plot.LogScale); !ok {
+		t.Errorf("y scale %T; want plot.LogScale", fig.Plot(0).Y.Scale)
+	}
+	if p := fig.Plot(0); p.Y.Min != 1 || p.Y.Max != 40 {
+		t.Errorf("y range [%v, %v]; want [1, 40]", p.Y.Min, p.Y.Max)
 	}
 }

@@ -140,27 +140,126 @@ func (f *Figure) draw(c draw.Canvas) {
 		return
 	}
 
-	grid := make([][]*plot.Plot, f.rows)
-	for r := range grid {
-		grid[r] = make([]*plot.Plot, f.cols)
-		for k := range grid[r] {
-			if pn := f.panels[r*f.cols+k]; pn != nil {
-				grid[r][k] = pn.plot
-			}
+	plots, cells := f.layoutGrid(c)
+	for i, pn := range f.panels {
+		if pn != nil {
+			pn.drawPlot(plots[i], cells[i], s)
+		}
+	}
+}
+
+// layoutGrid lays the panels of a figure that is not a stack out on c, the
+// figure less its margins and title. It returns shallow copies of the
+// panels' plots (nil for empty cells) whose y labels are fitted to the
+// height of their plotting areas, and the canvas of each, with the plotting
+// areas aligned across rows and columns.
+func (f *Figure) layoutGrid(c draw.Canvas) ([]*plot.Plot, []draw.Canvas) {
+	s := f.style
+	plots := make([]*plot.Plot, len(f.panels))
+	for i, pn := range f.panels {
+		if pn != nil {
+			p := *pn.plot
+			plots[i] = &p
 		}
 	}
 	tiles := draw.Tiles{
 		Rows: f.rows, Cols: f.cols,
 		PadX: s.LabelSize, PadY: s.LabelSize * 0.5,
 	}
-	cells := plot.Align(grid, tiles, c)
-	for r := range f.rows {
-		for k := range f.cols {
-			if pn := f.panels[r*f.cols+k]; pn != nil {
-				pn.draw(cells[r][k], s)
-			}
+	cells := alignPlots(plots, f.rows, f.cols, tiles, c)
+	// A y label longer than its plotting area is shrunk or broken onto two
+	// lines; the area never shrinks for the label. A label on two lines is
+	// wider, so align again.
+	refit := false
+	for i, p := range plots {
+		if p == nil || p.Y.Label.Text == "" {
+			continue
 		}
+		dc := dataCanvas(p, cells[i])
+		lab := p.Y.Label
+		p.Y.Label.Text, p.Y.Label.TextStyle.Font.Size = fitLabel(lab.Text, lab.TextStyle, dc.Max.Y-dc.Min.Y, s.TickSize)
+		refit = refit || p.Y.Label.Text != lab.Text || p.Y.Label.TextStyle.Font.Size != lab.TextStyle.Font.Size
 	}
+	if refit {
+		cells = alignPlots(plots, f.rows, f.cols, tiles, c)
+	}
+	return plots, cells
+}
+
+// alignPlots places rows×cols plots (row-major, nil for an empty cell) on
+// the tiles of c so that the plotting areas line up across each row and
+// column and all have the same size. It is gonum's plot.Align, measuring
+// the plotting areas with dataCanvas: gonum's own measure may shorten a
+// panel for its y label.
+func alignPlots(plots []*plot.Plot, rows, cols int, t draw.Tiles, c draw.Canvas) []draw.Canvas {
+	tiles := make([]draw.Canvas, len(plots))
+	for i := range plots {
+		tiles[i] = t.At(c, i%cols, i/cols)
+	}
+	// The most room any plot of column k needs left (l) and right (r) of
+	// its plotting area, and any plot of row r below (b) and above (t).
+	left, right := make([]vg.Length, cols), make([]vg.Length, cols)
+	below, above := make([]vg.Length, rows), make([]vg.Length, rows)
+	for i, p := range plots {
+		if p == nil {
+			continue
+		}
+		r, k := i/cols, i%cols
+		cc, dc := tiles[i], dataCanvas(p, tiles[i])
+		left[k] = max(left[k], dc.Min.X-cc.Min.X)
+		right[k] = max(right[k], cc.Max.X-dc.Max.X)
+		below[r] = max(below[r], dc.Min.Y-cc.Min.Y)
+		above[r] = max(above[r], cc.Max.Y-dc.Max.Y)
+	}
+	spaceX := t.PadX*vg.Length(cols-1) + t.PadLeft + t.PadRight
+	for k := range cols {
+		spaceX += left[k] + right[k]
+	}
+	spaceY := t.PadY*vg.Length(rows-1) + t.PadTop + t.PadBottom
+	for r := range rows {
+		spaceY += below[r] + above[r]
+	}
+	w := (c.Max.X - c.Min.X - spaceX) / vg.Length(cols)
+	h := (c.Max.Y - c.Min.Y - spaceY) / vg.Length(rows)
+
+	// Every plotting area is w×h, at the left of column k's room and the
+	// top of row r's.
+	out := make([]draw.Canvas, len(plots))
+	x := c.Min.X + t.PadLeft
+	colX := make([]vg.Length, cols) // left edge of column k's plotting areas
+	for k := range cols {
+		colX[k] = x + left[k]
+		x += left[k] + w + right[k] + t.PadX
+	}
+	y := c.Max.Y - t.PadTop
+	rowY := make([]vg.Length, rows) // top edge of row r's plotting areas
+	for r := range rows {
+		rowY[r] = y - above[r]
+		y -= above[r] + h + below[r] + t.PadY
+	}
+	for i, p := range plots {
+		r, k := i/cols, i%cols
+		want := vg.Rectangle{
+			Min: vg.Point{X: colX[k], Y: rowY[r] - h},
+			Max: vg.Point{X: colX[k] + w, Y: rowY[r]},
+		}
+		cc := tiles[i]
+		cc.Rectangle = vg.Rectangle{
+			Min: vg.Point{X: want.Min.X - left[k], Y: want.Min.Y - below[r]},
+			Max: vg.Point{X: want.Max.X + right[k], Y: want.Max.Y + above[r]},
+		}
+		if p != nil {
+			// Move the edges of the cell so that p's own margins put its
+			// plotting area on want.
+			dc := dataCanvas(p, cc)
+			cc.Min.X += want.Min.X - dc.Min.X
+			cc.Max.X += want.Max.X - dc.Max.X
+			cc.Min.Y += want.Min.Y - dc.Min.Y
+			cc.Max.Y += want.Max.Y - dc.Max.Y
+		}
+		out[i] = cc
+	}
+	return out
 }
 
 // titleSpace is the height that a title above the panels takes.
@@ -183,13 +282,6 @@ func (f *Figure) bodyArea(w, h vg.Length) vg.Rectangle {
 	}
 }
 
-// draw draws the panel on c. It works on a shallow copy of the plot, so that
-// layout adjustments made here (equal aspect) never change the figure.
-func (pn *panel) draw(c draw.Canvas, s Style) {
-	p := *pn.plot
-	pn.drawPlot(&p, c, s)
-}
-
 // drawPlot draws p, a shallow copy of the panel's plot that the caller may
 // have adjusted, on c.
 func (pn *panel) drawPlot(p *plot.Plot, c draw.Canvas, s Style) {
@@ -203,9 +295,9 @@ func (pn *panel) drawPlot(p *plot.Plot, c draw.Canvas, s Style) {
 		barW := s.TickSize
 		gap := s.TickSize
 		// The bar's tick labels sit on its left; measure them.
-		lw := bar.DataCanvas(c).Min.X - c.Min.X
+		lw := dataCanvas(&bar, c).Min.X - c.Min.X
 		c.Max.X -= lw + barW + gap
-		dc := p.DataCanvas(c)
+		dc := dataCanvas(p, c)
 		bc := c
 		bc.Min.X = c.Max.X + gap
 		bc.Max.X = bc.Min.X + lw + barW
@@ -219,10 +311,76 @@ func (pn *panel) drawPlot(p *plot.Plot, c draw.Canvas, s Style) {
 	case pn.equalAspect:
 		equalAspect(p, c)
 	}
-	dc := p.DataCanvas(c)
+	dc := dataCanvas(p, c)
 	spaceTicks(&p.X, dc.Max.X-dc.Min.X, false)
 	spaceTicks(&p.Y, dc.Max.Y-dc.Min.Y, true)
-	p.Draw(c)
+	drawWithYLabel(p, c)
+}
+
+// yLabelRoom is the width that the y label of p takes left of its axis:
+// what gonum sets aside for it.
+func yLabelRoom(p *plot.Plot) vg.Length {
+	lab := p.Y.Label
+	if lab.Text == "" {
+		return 0
+	}
+	return lab.TextStyle.FontExtents().Descent + lab.TextStyle.Height(lab.Text) + lab.Padding
+}
+
+// dataCanvas returns the plotting area of p when drawWithYLabel draws it on
+// c. It differs from p.DataCanvas in ignoring the length of the y label:
+// gonum shortens the plotting area to make room for a y label longer than
+// the axis and, on a log axis, for one of any length, as it measures the
+// label about the linear midpoint of the range, near the top of a log axis.
+func dataCanvas(p *plot.Plot, c draw.Canvas) draw.Canvas {
+	if p.Y.Label.Text == "" {
+		return p.DataCanvas(c)
+	}
+	q := *p
+	c.Min.X += yLabelRoom(p)
+	q.Y.Label.Text = ""
+	return q.DataCanvas(c)
+}
+
+// drawWithYLabel draws p on c as p.Draw does, except that it draws the y
+// label itself, centred on the plotting area that dataCanvas gives, so that
+// the label never changes the size of that area.
+func drawWithYLabel(p *plot.Plot, c draw.Canvas) {
+	if p.Y.Label.Text == "" {
+		p.Draw(c)
+		return
+	}
+	q := *p
+	lab := q.Y.Label
+	q.Y.Label.Text = ""
+	// The title is centred over the whole canvas, label included, and the
+	// background covers it all: draw them here as gonum would.
+	if q.BackgroundColor != nil {
+		c.SetColor(q.BackgroundColor)
+		c.Fill(c.Rectangle.Path())
+		q.BackgroundColor = nil
+	}
+	if q.Title.Text != "" {
+		descent := q.Title.TextStyle.FontExtents().Descent
+		c.FillText(q.Title.TextStyle, vg.Point{X: c.Center().X, Y: c.Max.Y + descent}, q.Title.Text)
+		rect := q.Title.TextStyle.Rectangle(q.Title.Text)
+		c.Max.Y -= rect.Size().Y
+		c.Max.Y -= q.Title.Padding
+		q.Title.Text = ""
+	}
+	body := c
+	body.Min.X += yLabelRoom(p)
+	q.Draw(body)
+
+	dc := q.DataCanvas(body)
+	y := (dc.Min.Y + dc.Max.Y) / 2
+	if lab.Position == draw.PosTop {
+		y = dc.Max.Y - lab.TextStyle.Width(lab.Text)/2
+	}
+	sty := lab.TextStyle
+	sty.Rotation += math.Pi / 2
+	x := c.Min.X + lab.TextStyle.Height(lab.Text) - lab.TextStyle.FontExtents().Descent
+	c.FillText(sty, vg.Point{X: x, Y: y}, lab.Text)
 }
 
 // shrinkToAspect returns c narrowed or shortened, about its centre, so that
@@ -234,7 +392,7 @@ func shrinkToAspect(p *plot.Plot, c draw.Canvas) draw.Canvas {
 	if !(xr > 0 && yr > 0) || math.IsInf(xr, 0) || math.IsInf(yr, 0) {
 		return c
 	}
-	dc := p.DataCanvas(c)
+	dc := dataCanvas(p, c)
 	w, h := dc.Max.X-dc.Min.X, dc.Max.Y-dc.Min.Y
 	if !(w > 0 && h > 0) {
 		return c
@@ -266,7 +424,7 @@ func equalAspect(p *plot.Plot, c draw.Canvas) {
 		if !(xr > 0 && yr > 0) || math.IsInf(xr, 0) || math.IsInf(yr, 0) {
 			return
 		}
-		dc := p.DataCanvas(c)
+		dc := dataCanvas(p, c)
 		w, h := float64(dc.Max.X-dc.Min.X), float64(dc.Max.Y-dc.Min.Y)
 		if !(w > 0 && h > 0) {
 			return

@@ -46,7 +46,7 @@ type spacing struct{ l, r, b, t vg.Length }
 
 // measure returns the spacing of p when drawn on a canvas of the given size.
 func measure(p *plot.Plot, size vg.Point) spacing {
-	dc := p.DataCanvas(draw.Canvas{Rectangle: vg.Rectangle{Max: size}})
+	dc := dataCanvas(p, draw.Canvas{Rectangle: vg.Rectangle{Max: size}})
 	return spacing{l: dc.Min.X, r: size.X - dc.Max.X, b: dc.Min.Y, t: size.Y - dc.Max.Y}
 }
 
