@@ -2,7 +2,9 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -34,13 +36,8 @@ func format(name string, r testing.BenchmarkResult) []string {
 		fmt.Sprintf("%s_allocs: %d allocs", name, r.AllocsPerOp()),
 		fmt.Sprintf("%s_bytes: %d B", name, r.AllocedBytesPerOp()),
 	}
-	perIter := 0.0
-	for unit, v := range r.Extra {
-		if unit == "iterations/solve" || unit == "iterations/run" {
-			perIter = v
-		}
-	}
-	for _, unit := range sortedKeys(r.Extra) {
+	perIter := r.Extra["iterations/solve"] + r.Extra["iterations/run"] // at most one is reported
+	for _, unit := range slices.Sorted(maps.Keys(r.Extra)) {
 		v := r.Extra[unit]
 		num, den, ok := strings.Cut(unit, "/")
 		switch {
@@ -58,17 +55,4 @@ func format(name string, r testing.BenchmarkResult) []string {
 		out = append(out, fmt.Sprintf("%s_allocs_per_iteration: %.3g allocs", name, float64(r.AllocsPerOp())/perIter))
 	}
 	return out
-}
-
-func sortedKeys(m map[string]float64) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	for i := 1; i < len(keys); i++ {
-		for j := i; j > 0 && keys[j] < keys[j-1]; j-- {
-			keys[j], keys[j-1] = keys[j-1], keys[j]
-		}
-	}
-	return keys
 }

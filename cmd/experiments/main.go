@@ -36,12 +36,9 @@ func main() {
 }
 
 func sampleSaving(nSeeds int) error {
-	if nSeeds < 1 {
-		return fmt.Errorf("-seeds = %d, want ≥ 1", nSeeds)
-	}
-	var seeds []uint64
-	for s := 1; s <= nSeeds; s++ {
-		seeds = append(seeds, uint64(s))
+	seeds, err := seedList(nSeeds)
+	if err != nil {
+		return err
 	}
 	Ns := []int{5, 6, 7, 8, 10, 12, 15, 20, 30, 40}
 	for _, task := range []lessons.Task{lessons.PointMassTask(), lessons.ArmTask()} {

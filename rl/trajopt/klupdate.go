@@ -158,12 +158,10 @@ func KLUpdate(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.QuadraticCost, eps
 		return nil, err
 	}
 	type trial struct {
-		eta  float64 // η actually used (raised above the requested one if Q̃uu was not PD)
-		c    *lqr.Controller
-		dist *lqr.TrajDist
-		kl   float64
+		eta float64 // η actually used (raised above the requested one if Q̃uu was not PD)
+		*solution
 	}
-	trials := map[float64]*trial{}
+	trials := map[float64]trial{}
 	res := &KLResult{}
 	// klAt runs the x-step of the dual: LQR on c/η − log p̄, the maximum-
 	// entropy controller, its trajectory distribution and KL. When Q̃uu is
@@ -177,7 +175,7 @@ func KLUpdate(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.QuadraticCost, eps
 				return 0, err
 			}
 			if tr != nil {
-				trials[req] = &trial{eta: eta, c: tr.c, dist: tr.dist, kl: tr.kl}
+				trials[req] = trial{eta, tr}
 				res.History = append(res.History, EtaStep{Iter: len(res.History) + 1, Eta: eta, KL: tr.kl})
 				if cfg.Progress != nil {
 					cfg.Progress(res.History[len(res.History)-1])
@@ -204,8 +202,8 @@ func KLUpdate(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.QuadraticCost, eps
 	if err != nil {
 		return nil, fmt.Errorf("trajopt: KL-constrained update (ε = %.4g): %w", epsilon, err)
 	}
-	pick := trials[r1.Eta]
-	if pick == nil {
+	pick, ok := trials[r1.Eta]
+	if !ok {
 		return nil, fmt.Errorf("trajopt: η search returned η = %g, which it never evaluated", r1.Eta)
 	}
 	res.Converged = r1.Converged

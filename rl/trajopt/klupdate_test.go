@@ -83,6 +83,9 @@ func TestKLFallsWithEta(t *testing.T) {
 		_, _ = KLUpdate(prev, dyn, q, 1e-300, KLConfig{Eta0: eta, MaxIter: 1, Progress: func(s EtaStep) { got = s.KL }})
 		kls = append(kls, got)
 	}
+	if !(kls[0] > 0) {
+		t.Fatalf("KL at η = 1e-3 is %v: the update did not run", kls[0])
+	}
 	for i := 1; i < len(kls); i++ {
 		if kls[i] > kls[i-1] {
 			t.Errorf("KL rose from %v to %v as η grew", kls[i-1], kls[i])

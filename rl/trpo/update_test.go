@@ -7,50 +7,28 @@ import (
 
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/rlcontrol/rlcontrol/rl/mlx"
-	"github.com/rlcontrol/rlcontrol/rl/nn"
 	"github.com/rlcontrol/rlcontrol/rl/policy"
 )
 
-// testPolicy is a Gaussian MLP policy: θ = [MLP params…, log σ…].
-type testPolicy struct {
-	net    *nn.MLP
-	logStd []float64
-}
-
-func newTestPolicy(t *testing.T, in, out int) *testPolicy {
-	net, err := nn.New(nn.Config{In: in, Hidden: []int{8, 8}, Out: out, Seed: 3})
+// newTestPolicy is a small Gaussian MLP policy (8×8 tanh, Glorot-scale
+// output layer, log σ = −0.5).
+func newTestPolicy(t *testing.T, in, out int) *policy.Gaussian {
+	p, err := policy.NewGaussian(policy.GaussianConfig{ObsDim: in, ActDim: out, Hidden: []int{8, 8}, InitLogStd: -0.5, OutputScale: 1, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ls := make([]float64, out)
-	for i := range ls {
-		ls[i] = -0.5
-	}
-	return &testPolicy{net: net, logStd: ls}
-}
-
-func (p *testPolicy) NumParams() int { return p.net.NumParams() + len(p.logStd) }
-func (p *testPolicy) Params() []float64 {
-	return append(p.net.Params(), p.logStd...)
-}
-func (p *testPolicy) SetParams(theta []float64) error {
-	n := p.net.NumParams()
-	copy(p.logStd, theta[n:])
-	return p.net.SetParams(theta[:n])
-}
-func (p *testPolicy) MeanLogStd(theta, obs *graph.Node) (*graph.Node, *graph.Node) {
-	n := p.net.NumParams()
-	return p.net.Forward(mlx.Segment(theta, 0, n), obs), mlx.Segment(theta, n, len(p.logStd))
+	return p
 }
 
 // batch returns random data and the policy's own mean/log-std as the old
 // distribution (so KL(π_old ‖ π_θ) = 0 at the current θ).
-func batch(t *testing.T, p *testPolicy, B int, rng *rand.Rand) *Data {
-	d := &Data{OldLogStd: append([]float64(nil), p.logStd...)}
+func batch(t *testing.T, p *policy.Gaussian, B int, rng *rand.Rand) *Data {
+	logStd := p.LogStd()
+	d := &Data{OldLogStd: logStd}
 	for i := 0; i < B; i++ {
 		d.Obs = append(d.Obs, []float64{rng.NormFloat64(), rng.NormFloat64(), rng.NormFloat64()})
 	}
-	means, err := p.net.Predict(d.Obs)
+	means, err := p.Mean(d.Obs)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -59,10 +37,10 @@ func batch(t *testing.T, p *testPolicy, B int, rng *rand.Rand) *Data {
 		a := make([]float64, len(means[i]))
 		lp := 0.0
 		for j := range a {
-			s := math.Exp(p.logStd[j])
+			s := math.Exp(logStd[j])
 			z := rng.NormFloat64()
 			a[j] = means[i][j] + s*z
-			lp += -0.5*z*z - p.logStd[j] - 0.5*math.Log(2*math.Pi)
+			lp += -0.5*z*z - logStd[j] - 0.5*math.Log(2*math.Pi)
 		}
 		d.Act = append(d.Act, a)
 		d.LogpOld = append(d.LogpOld, lp)
