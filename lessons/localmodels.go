@@ -46,16 +46,15 @@ func ArmTask() Task {
 	return Task{Name: "2-link arm", System: arm, Cost: c, X0: arm.DefaultStart(), T: 100, Iterations: 12}
 }
 
-// PendulumTask: swing the pendulum up in 3 s (T = 150 steps of 0.02 s).
-// The local-model loop does not clip actions, so the torque limit is left to
-// the control cost.
+// PendulumTask: lesson 01's swing-up (same pendulum and cost) in 3 s
+// (T = 150 steps of 0.02 s). The local-model loop does not clip actions, so
+// the torque limit is left to the control cost.
 func PendulumTask() Task {
-	p := system.NewPendulum()
-	c, err := cost.Diagonal([]float64{0.1, 0.01}, []float64{0.01}, []float64{1000, 100}, p.Goal())
+	p, err := SwingUp{T: 150}.Problem()
 	if err != nil {
-		panic(err)
+		panic(err) // constant settings: cannot fail
 	}
-	return Task{Name: "pendulum", System: p, Cost: c, X0: p.DefaultStart(), T: 150, Iterations: 15}
+	return Task{Name: "pendulum", System: p.System, Cost: p.Cost, X0: p.X0, T: p.T, Iterations: 15}
 }
 
 // Fit names the dynamics fitters compared in lesson 02.
