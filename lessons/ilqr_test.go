@@ -21,7 +21,7 @@ func TestSwingUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !res.Converged {
-		t.Errorf("did not converge: %s", res.Reason)
+		t.Errorf("did not converge: %s", res.Status)
 	}
 	xT := res.X[p.T]
 	if e := AngleError(xT[0]); e > 0.05 || math.Abs(xT[1]) > 0.1 {
@@ -55,7 +55,7 @@ func TestBalance(t *testing.T) {
 			t.Fatal(err)
 		}
 		if !res.Converged {
-			t.Errorf("x0 = %v: did not converge: %s", p.X0, res.Reason)
+			t.Errorf("x0 = %v: did not converge: %s", p.X0, res.Status)
 		}
 		for i, x := range res.X {
 			if math.Abs(x[1]) > math.Abs(p.X0[1])+1e-9 {

@@ -279,7 +279,7 @@ progress := func(it ilqr.Iteration) {
 	}
 }
 with := must(p.Solve(ilqr.Config{Progress: progress}))
-fmt.Printf("with line search: %d iterations, cost %.3f (%s)\n\n", len(with.History), with.Cost, with.Reason)
+fmt.Printf("with line search: %d iterations, cost %.3f (%s)\n\n", len(with.History), with.Cost, with.Status)
 without := must(p.Solve(ilqr.Config{AlwaysAccept: true, MaxIter: len(with.History)}))
 fmt.Printf("full steps, no line search: after %d iterations the cost is %.1f\n", len(without.History), without.Cost)
 show(lessons.ConvergenceFigure("Swing-up: why a line search",
@@ -301,7 +301,7 @@ p := must(lessons.SwingUp{}.Problem())
 res := must(p.Solve(ilqr.Config{}))
 xT := res.X[p.T]
 fmt.Printf("final state: θ = %.5f rad (error %.1e), θ̇ = %.1e rad/s; converged: %v (%s)\n",
-	xT[0], lessons.AngleError(xT[0]), xT[1], res.Converged, res.Reason)
+	xT[0], lessons.AngleError(xT[0]), xT[1], res.Converged, res.Status)
 if lessons.AngleError(xT[0]) > 0.05 || math.Abs(xT[1]) > 0.1 {
 	panic("the swing-up did not reach upright")
 }

@@ -94,7 +94,7 @@ func TestConvergesToKKT(t *testing.T) {
 				m := append(res.Lambda, res.Mu...)[0]
 				if !res.Converged || maxAbsDiff(res.X, xs) > want || math.Abs(m-ms) > want {
 					t.Errorf("%s %s closed=%v: converged %v (%s) after %d iterations, x = %v, multiplier = %v; want %v, %v within %g",
-						tc.name, method, closed, res.Converged, res.Reason, len(res.History), res.X, m, xs, ms, want)
+						tc.name, method, closed, res.Converged, res.Status, len(res.History), res.X, m, xs, ms, want)
 				}
 				if res.Violation > 10*want {
 					t.Errorf("%s %s closed=%v: violation %g", tc.name, method, closed, res.Violation)

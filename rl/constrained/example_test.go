@@ -57,7 +57,7 @@ func ExampleAugmentedLagrangian() {
 // Find the η at which a KL(η) that decreases in η meets ε = 0.5.
 func ExampleBracket1D() {
 	kl := func(eta float64) (float64, error) { return 10 / (eta + 1), nil }
-	res, err := constrained.Bracket1D(kl, 1e-3, 0.5, constrained.BracketConfig{})
+	res, err := constrained.Bracket1D(constrained.Plain1D(kl), 1e-3, 0.5, constrained.BracketConfig{})
 	if err != nil {
 		panic(err)
 	}

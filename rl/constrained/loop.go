@@ -35,7 +35,7 @@ func solve(p *Problem, o outer, alpha float64, al *alState) (Result, error) {
 	copy(mu, o.mu0)
 
 	ws := newWorkspace(p)
-	res := Result{X: x, Lambda: lam, Mu: mu, Reason: fmt.Sprintf("MaxIter = %d reached", o.maxIter)}
+	res := Result{X: x, Lambda: lam, Mu: mu, Status: IterationLimit}
 	prevResid := math.Inf(1)
 	for k := 1; k <= o.maxIter; k++ {
 		rho, step := 0.0, alpha
@@ -103,8 +103,7 @@ func solve(p *Problem, o outer, alpha float64, al *alState) (Result, error) {
 			o.progress(it)
 		}
 		if it.Residual <= o.tol {
-			res.Converged = true
-			res.Reason = fmt.Sprintf("residual %.3g ≤ Tol %.3g", it.Residual, o.tol)
+			res.Converged, res.Status = true, Converged
 			break
 		}
 		// Optional penalty growth: raise ρ when the residual did not shrink

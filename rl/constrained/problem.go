@@ -152,7 +152,7 @@ type Result struct {
 	Objective float64   // f(X)
 	Violation float64   // constraint violation at X (see Iteration.Violation)
 	Converged bool      // whether Residual fell below Tol
-	Reason    string    // why the run stopped
+	Status    Status    // why the run stopped: Converged or IterationLimit
 	History   []Iteration
 }
 

@@ -17,10 +17,30 @@ import (
 // larger η keeps p closer to p̄). Both helpers stop when
 // |KL(η) − ε| ≤ Tol·ε. They know nothing of LQR.
 
+// Constraint1D runs the x-step at the multiplier η asked for and returns
+// the η it actually used and the constraint value there. used equals eta
+// unless the x-step had to raise it: LQR on c/η − log p̄ has no minimum
+// when Q̃uu is not positive definite, and guided policy search then raises
+// η until it is. The searches continue from the η actually used, never from
+// the one asked for, so what they report is what was evaluated.
+type Constraint1D func(eta float64) (used, value float64, err error)
+
+// Plain1D wraps a constraint that never changes η into a Constraint1D.
+func Plain1D(f func(eta float64) (float64, error)) Constraint1D {
+	if f == nil {
+		return nil
+	}
+	return func(eta float64) (float64, float64, error) {
+		v, err := f(eta)
+		return eta, v, err
+	}
+}
+
 // Step1D is one evaluation of the constraint in DualAscent1D or Bracket1D.
 type Step1D struct {
 	Iter  int     // 1-based
-	Eta   float64 // η evaluated
+	Asked float64 // η asked for
+	Eta   float64 // η evaluated (≥ Asked; see Constraint1D)
 	Value float64 // constraintAt(η), e.g. KL(η)
 	Gap   float64 // Value − ε, the dual derivative dD/dη
 	// Lo and Hi are the bracket after this evaluation: Bracket1D's
@@ -32,16 +52,17 @@ type Step1D struct {
 
 // Result1D is the outcome of DualAscent1D or Bracket1D.
 type Result1D struct {
-	Eta   float64 // the last η evaluated
-	Value float64 // constraintAt(Eta)
-	// Converged: |Value − ε| ≤ Tol·ε, or AtLowerBound.
+	Eta   float64 // the last η evaluated (as used by the x-step)
+	Value float64 // the constraint value at Eta
+	// Status says why the search stopped: Converged (|Value − ε| ≤ Tol·ε),
+	// ConstraintSlack (η = EtaMin and Value < ε: the constraint is slack even
+	// with the weakest allowed η, so η ≈ 0 satisfies the KKT conditions by
+	// complementary slackness and the step is as long as it wants to be),
+	// IterationLimit, BracketExhausted or BracketCollapsed.
+	Status Status
+	// Converged is Status.Success(): Converged or ConstraintSlack.
 	Converged bool
-	// AtLowerBound: η = EtaMin and Value < ε. The constraint is slack even
-	// with the weakest allowed η, so η ≈ 0 satisfies the KKT conditions
-	// (complementary slackness) and the step is as long as it wants to be.
-	AtLowerBound bool
-	Reason       string
-	History      []Step1D
+	History   []Step1D
 }
 
 // ErrBracketExhausted is wrapped by Bracket1D's error when even η = EtaMax
@@ -86,7 +107,7 @@ type BracketConfig struct {
 	Progress func(Step1D)
 }
 
-func check1D(name string, f func(float64) (float64, error), eta0, epsilon float64) error {
+func check1D(name string, f Constraint1D, eta0, epsilon float64) error {
 	if f == nil {
 		return fmt.Errorf("constrained: %s: nil constraint function", name)
 	}
@@ -99,15 +120,22 @@ func check1D(name string, f func(float64) (float64, error), eta0, epsilon float6
 	return nil
 }
 
-func eval1D(name string, f func(float64) (float64, error), eta float64, k int) (float64, error) {
-	v, err := f(eta)
+func eval1D(name string, f Constraint1D, eta float64, k int) (used, v float64, err error) {
+	used, v, err = f(eta)
 	if err != nil {
-		return v, fmt.Errorf("constrained: %s evaluation %d at η = %g: %w", name, k, eta, err)
+		return used, v, fmt.Errorf("constrained: %s evaluation %d at η = %g: %w", name, k, eta, err)
+	}
+	if math.IsNaN(used) || math.IsInf(used, 0) || used < eta {
+		return used, v, fmt.Errorf("constrained: %s evaluation %d: asked for η = %g, the x-step used η = %v (want finite and ≥ the η asked for)", name, k, eta, used)
 	}
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return v, fmt.Errorf("constrained: %s evaluation %d: constraint value at η = %g is %v", name, k, eta, v)
+		return used, v, fmt.Errorf("constrained: %s evaluation %d: constraint value at η = %g is %v", name, k, used, v)
 	}
-	return v, nil
+	return used, v, nil
+}
+
+func (r *Result1D) stop(s Status) {
+	r.Status, r.Converged = s, s.Success()
 }
 
 // DualAscent1D maximises the dual of min E[c] s.t. KL ≤ ε over η ≥ 0 by
@@ -115,11 +143,13 @@ func eval1D(name string, f func(float64) (float64, error), eta float64, k int) (
 //
 //	η ← max(η + α (KL(η) − ε), EtaMin),
 //
-// starting from max(eta0, EtaMin). constraintAt(η) runs the x-step at η and
-// returns KL(η). It stops when |KL − ε| ≤ Tol·ε, or at η = EtaMin with
-// KL < ε (AtLowerBound). Errors from constraintAt are wrapped; a NaN or
-// infinite KL is an error.
-func DualAscent1D(constraintAt func(eta float64) (value float64, err error), eta0, epsilon float64, cfg AscentConfig) (Result1D, error) {
+// starting from max(eta0, EtaMin), each step taken from the η the x-step
+// actually used. constraintAt(η) runs the x-step at η and returns KL(η). It
+// stops when |KL − ε| ≤ Tol·ε (Converged), or at η = EtaMin with KL < ε
+// (ConstraintSlack); running out of MaxIter is IterationLimit, not an
+// error. Errors from constraintAt are wrapped; a NaN or infinite KL is an
+// error.
+func DualAscent1D(constraintAt Constraint1D, eta0, epsilon float64, cfg AscentConfig) (Result1D, error) {
 	const name = "DualAscent1D"
 	if err := check1D(name, constraintAt, eta0, epsilon); err != nil {
 		return Result1D{}, err
@@ -147,33 +177,32 @@ func DualAscent1D(constraintAt func(eta float64) (value float64, err error), eta
 		return Result1D{}, fmt.Errorf("constrained: AscentConfig.Tol = %v, want > 0 and finite", cfg.Tol)
 	}
 	eta := math.Max(eta0, cfg.EtaMin)
-	res := Result1D{Reason: fmt.Sprintf("MaxIter = %d reached", cfg.MaxIter)}
+	res := Result1D{}
 	for k := 1; k <= cfg.MaxIter; k++ {
-		v, err := eval1D(name, constraintAt, eta, k)
+		used, v, err := eval1D(name, constraintAt, eta, k)
 		if err != nil {
 			return res, err
 		}
-		st := Step1D{Iter: k, Eta: eta, Value: v, Gap: v - epsilon, Phase: "ascent"}
+		st := Step1D{Iter: k, Asked: eta, Eta: used, Value: v, Gap: v - epsilon, Phase: "ascent"}
 		res.History = append(res.History, st)
-		res.Eta, res.Value = eta, v
+		res.Eta, res.Value = used, v
 		if cfg.Progress != nil {
 			cfg.Progress(st)
 		}
 		if math.Abs(st.Gap) <= cfg.Tol*epsilon {
-			res.Converged = true
-			res.Reason = fmt.Sprintf("|KL − ε| = %.3g ≤ Tol·ε = %.3g", math.Abs(st.Gap), cfg.Tol*epsilon)
+			res.stop(Converged)
 			return res, nil
 		}
-		if eta == cfg.EtaMin && st.Gap < 0 {
-			res.Converged, res.AtLowerBound = true, true
-			res.Reason = fmt.Sprintf("η at EtaMin = %g with KL = %.4g < ε = %.4g: constraint slack", eta, v, epsilon)
+		if used <= cfg.EtaMin && st.Gap < 0 {
+			res.stop(ConstraintSlack)
 			return res, nil
 		}
-		eta = math.Max(eta+cfg.Alpha*st.Gap, cfg.EtaMin)
+		eta = math.Max(used+cfg.Alpha*st.Gap, cfg.EtaMin)
 		if math.IsInf(eta, 0) {
 			return res, fmt.Errorf("constrained: %s: η overflowed after evaluation %d (KL = %g, α = %g)", name, k, v, cfg.Alpha)
 		}
 	}
+	res.stop(IterationLimit)
 	return res, nil
 }
 
@@ -189,14 +218,17 @@ func DualAscent1D(constraintAt func(eta float64) (value float64, err error), eta
 // Bisecting log η treats η = 1e-3 and η = 1e3 alike, which suits a
 // multiplier whose useful range spans many decades.
 //
+// The bracket ends are the η values the x-step actually used (see
+// Constraint1D), so a search whose x-step raises η still brackets the root.
+//
 // If KL(EtaMin) < ε the constraint is slack: Bracket1D returns η = EtaMin
-// with AtLowerBound. If KL(EtaMax) is still above ε the bracket is exhausted
+// with Status ConstraintSlack. If KL(EtaMax) is still above ε the bracket is exhausted
 // and the error, which wraps ErrBracketExhausted, reports the KL reached.
 // Other errors: a bracket that collapses without meeting the tolerance
 // (KL jumps over ε, so it is not continuous or not decreasing), MaxIter
 // evaluations, an error or NaN from constraintAt. The returned Result1D
 // holds the history even with an error.
-func Bracket1D(constraintAt func(eta float64) (value float64, err error), eta0, epsilon float64, cfg BracketConfig) (Result1D, error) {
+func Bracket1D(constraintAt Constraint1D, eta0, epsilon float64, cfg BracketConfig) (Result1D, error) {
 	const name = "Bracket1D"
 	if err := check1D(name, constraintAt, eta0, epsilon); err != nil {
 		return Result1D{}, err
@@ -235,7 +267,7 @@ func Bracket1D(constraintAt func(eta float64) (value float64, err error), eta0, 
 	loFound, hiFound := false, false
 	res := Result1D{}
 	for k := 1; k <= cfg.MaxIter; k++ {
-		v, err := eval1D(name, constraintAt, eta, k)
+		used, v, err := eval1D(name, constraintAt, eta, k)
 		if err != nil {
 			return res, err
 		}
@@ -244,46 +276,52 @@ func Bracket1D(constraintAt func(eta float64) (value float64, err error), eta0, 
 		if !(loFound && hiFound) {
 			phase = "expand"
 		}
+		// The bracket moves to the η the x-step used: it is where v was
+		// measured, whatever η was asked for.
 		if gap > 0 {
-			lo, loVal, loFound = eta, v, true
+			if !loFound || used > lo {
+				lo, loVal = used, v
+			}
+			loFound = true
 		} else {
-			hi, hiVal, hiFound = eta, v, true
+			if !hiFound || used < hi {
+				hi, hiVal = used, v
+			}
+			hiFound = true
 		}
-		st := Step1D{Iter: k, Eta: eta, Value: v, Gap: gap, Lo: lo, Hi: hi, Phase: phase}
+		st := Step1D{Iter: k, Asked: eta, Eta: used, Value: v, Gap: gap, Lo: lo, Hi: hi, Phase: phase}
 		res.History = append(res.History, st)
-		res.Eta, res.Value = eta, v
+		res.Eta, res.Value = used, v
 		if cfg.Progress != nil {
 			cfg.Progress(st)
 		}
 		switch {
 		case math.Abs(gap) <= cfg.Tol*epsilon:
-			res.Converged = true
-			res.Reason = fmt.Sprintf("|KL − ε| = %.3g ≤ Tol·ε = %.3g", math.Abs(gap), cfg.Tol*epsilon)
+			res.stop(Converged)
 			return res, nil
-		case gap < 0 && eta <= cfg.EtaMin:
-			res.Converged, res.AtLowerBound = true, true
-			res.Reason = fmt.Sprintf("η at EtaMin = %g with KL = %.4g < ε = %.4g: constraint slack", eta, v, epsilon)
+		case gap < 0 && used <= cfg.EtaMin:
+			res.stop(ConstraintSlack)
 			return res, nil
-		case gap > 0 && eta >= cfg.EtaMax:
-			res.Reason = "bracket exhausted"
+		case gap > 0 && used >= cfg.EtaMax:
+			res.stop(BracketExhausted)
 			return res, fmt.Errorf("constrained: %s: %w: KL reached %.6g at η = EtaMax = %g, still above ε = %g (+%.0f%% tolerance); raise EtaMax or ε",
-				name, ErrBracketExhausted, v, eta, epsilon, 100*cfg.Tol)
+				name, ErrBracketExhausted, v, used, epsilon, 100*cfg.Tol)
 		}
 		switch {
 		case loFound && hiFound:
-			if hi/lo-1 < 1e-12 {
-				res.Reason = "bracket collapsed"
-				return res, fmt.Errorf("constrained: %s: bracket collapsed at η ≈ %g with KL(lo) = %.6g > ε = %g > KL(hi) = %.6g: KL(η) is not continuous and decreasing there",
-					name, lo, loVal, epsilon, hiVal)
+			if !(hi > lo) || hi/lo-1 < 1e-12 {
+				res.stop(BracketCollapsed)
+				return res, fmt.Errorf("constrained: %s: bracket collapsed at η ∈ [%g, %g] with KL(lo) = %.6g > ε = %g > KL(hi) = %.6g: KL(η) is not continuous and decreasing there",
+					name, lo, hi, loVal, epsilon, hiVal)
 			}
 			eta = math.Sqrt(lo) * math.Sqrt(hi) // geometric mean, no overflow
 		case loFound:
-			eta = math.Min(eta*cfg.Expand, cfg.EtaMax)
+			eta = math.Min(lo*cfg.Expand, cfg.EtaMax)
 		default:
-			eta = math.Max(eta/cfg.Expand, cfg.EtaMin)
+			eta = math.Max(hi/cfg.Expand, cfg.EtaMin)
 		}
 	}
-	res.Reason = fmt.Sprintf("MaxIter = %d reached", cfg.MaxIter)
+	res.stop(IterationLimit)
 	return res, fmt.Errorf("constrained: %s: no η within tolerance after %d evaluations: last η = %g with KL = %.6g, ε = %g, bracket [%g, %g]",
 		name, cfg.MaxIter, res.Eta, res.Value, epsilon, lo, hi)
 }

@@ -3,6 +3,7 @@ package ilqr
 import (
 	"errors"
 	"fmt"
+	"github.com/rlcontrol/rlcontrol/rl/constrained"
 	"math"
 
 	"github.com/rlcontrol/rlcontrol/rl/cost"
@@ -126,10 +127,14 @@ type Result struct {
 	// gains K_t, feedforward k_t and Q̃uu_t, in deviation coordinates around
 	// (X, U). Nil if that last backward pass failed. It is owned by the
 	// Solver and overwritten by its next Solve: Clone it to keep it.
-	Solution  *lqr.Solution
-	History   []Iteration
+	Solution *lqr.Solution
+	History  []Iteration
+	// Converged is Status.Success().
 	Converged bool
-	Reason    string // why the solver stopped
+	// Status says why the solver stopped: Converged (relative improvement
+	// below TolFun), SmallGradient (feedforward terms below TolGrad),
+	// RegularizationLimit (μ passed MuMax) or IterationLimit.
+	Status constrained.Status
 }
 
 // Solver holds the workspace for repeated solves of one system, cost and
@@ -327,7 +332,7 @@ func (s *Solver) linearize() error {
 // action sequence u0 (T actions; clamped to the limits). It returns an error
 // for bad input, a non-finite initial cost, or a failure of the Jacobians; a
 // run that stops without converging (μ above MuMax, MaxIter reached) is not
-// an error: Result.Converged is false and Result.Reason says why.
+// an error: Result.Converged is false and Result.Status says why.
 func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 	if err := system.CheckVec("ilqr: x0", x0, s.n); err != nil {
 		return nil, err
@@ -349,13 +354,13 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 	cfg := &s.cfg
 	res := &Result{History: make([]Iteration, 0, cfg.MaxIter)}
 	mu, delta := cfg.MuInit, 1.0
-	// increase raises μ after a failure; it reports false, with the reason
+	// increase raises μ after a failure; it reports false, with the status
 	// set, when μ would exceed MuMax.
-	increase := func(why string) bool {
+	increase := func() bool {
 		delta = math.Max(cfg.MuFactor, delta*cfg.MuFactor)
 		mu = math.Max(cfg.MuMin, mu*delta)
 		if mu > cfg.MuMax {
-			res.Reason = fmt.Sprintf("%s and μ = %.3g exceeded MuMax = %.3g", why, mu, cfg.MuMax)
+			res.Status = constrained.RegularizationLimit
 			return false
 		}
 		return true
@@ -385,7 +390,7 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 			}
 			it.BackwardFailed = true
 			s.record(res, it)
-			if !increase("Quu is not positive definite") {
+			if !increase() {
 				break
 			}
 			continue
@@ -393,7 +398,7 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 		it.GradNorm = s.gradNorm(sol)
 		if it.GradNorm < cfg.TolGrad && mu < 1e-5 {
 			s.record(res, it)
-			res.Converged, res.Reason = true, fmt.Sprintf("feedforward terms below TolGrad = %g", cfg.TolGrad)
+			res.Status = constrained.SmallGradient
 			break
 		}
 		var Jnew float64
@@ -418,7 +423,7 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 		if !it.Accepted {
 			it.Alpha = 0
 			s.record(res, it)
-			if !increase("no step size improved the cost") {
+			if !increase() {
 				break
 			}
 			continue
@@ -431,13 +436,14 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 		J = Jnew
 		s.record(res, it)
 		if it.Actual >= 0 && it.Actual < cfg.TolFun*math.Abs(J) {
-			res.Converged, res.Reason = true, fmt.Sprintf("relative improvement below TolFun = %g", cfg.TolFun)
+			res.Status = constrained.Converged
 			break
 		}
 	}
-	if res.Reason == "" {
-		res.Reason = fmt.Sprintf("reached MaxIter = %d", cfg.MaxIter)
+	if res.Status == constrained.NotTerminated {
+		res.Status = constrained.IterationLimit
 	}
+	res.Converged = res.Status.Success()
 	res.Cost = J
 	res.X = cloneGrid(s.xs)
 	res.U = cloneGrid(s.us)

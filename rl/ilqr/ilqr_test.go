@@ -85,7 +85,7 @@ func TestLinearQuadraticIsOneStep(t *testing.T) {
 		t.Fatal(err)
 	}
 	if !res.Converged {
-		t.Fatalf("not converged: %s", res.Reason)
+		t.Fatalf("not converged: %s", res.Status)
 	}
 	if res.History[0].Alpha != 1 || math.Abs(res.History[0].Ratio-1) > 1e-6 {
 		t.Errorf("first iteration α = %v, ratio = %v; want a full step with ratio 1", res.History[0].Alpha, res.History[0].Ratio)

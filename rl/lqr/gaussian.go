@@ -34,7 +34,7 @@ func NewDynamics(n, m, T int) *Dynamics {
 }
 
 // Dims returns n, m and T, or an error naming the first inconsistent or
-// non-finite entry.
+// non-finite entry. It allocates nothing unless it returns an error.
 func (d *Dynamics) Dims() (n, m, T int, err error) {
 	if d == nil || len(d.Fx) == 0 {
 		return 0, 0, 0, fmt.Errorf("lqr: dynamics are empty")
@@ -48,45 +48,45 @@ func (d *Dynamics) Dims() (n, m, T int, err error) {
 	}
 	n, m = d.Fu[0].Dims()
 	for t := 0; t < T; t++ {
-		if _, err := checkMat(label{-1, fmt.Sprintf("lqr: dynamics Fx[%d]", t)}, d.Fx[t], n, n, false); err != nil {
+		if _, err := checkMat(label{"lqr: dynamics Fx", t, ""}, d.Fx[t], n, n, false); err != nil {
 			return 0, 0, 0, err
 		}
-		if _, err := checkMat(label{-1, fmt.Sprintf("lqr: dynamics Fu[%d]", t)}, d.Fu[t], n, m, false); err != nil {
+		if _, err := checkMat(label{"lqr: dynamics Fu", t, ""}, d.Fu[t], n, m, false); err != nil {
 			return 0, 0, 0, err
 		}
 		if d.F0[t] == nil {
 			return 0, 0, 0, fmt.Errorf("lqr: dynamics F0[%d] is nil", t)
 		}
-		if _, err := checkVec(label{-1, fmt.Sprintf("lqr: dynamics F0[%d]", t)}, d.F0[t], n, nil); err != nil {
+		if _, err := checkVec(label{"lqr: dynamics F0", t, ""}, d.F0[t], n, nil); err != nil {
 			return 0, 0, 0, err
 		}
-		if err := checkSym(fmt.Sprintf("lqr: dynamics Cov[%d]", t), d.Cov[t], n); err != nil {
+		if err := checkSym(label{"lqr: dynamics Cov", t, ""}, d.Cov[t], n); err != nil {
 			return 0, 0, 0, err
 		}
 	}
 	if d.X0Mean == nil || d.X0Cov == nil {
 		return 0, 0, 0, fmt.Errorf("lqr: dynamics X0Mean or X0Cov is nil")
 	}
-	if _, err := checkVec(label{-1, "lqr: dynamics X0Mean"}, d.X0Mean, n, nil); err != nil {
+	if _, err := checkVec(named("lqr: dynamics X0Mean"), d.X0Mean, n, nil); err != nil {
 		return 0, 0, 0, err
 	}
-	if err := checkSym("lqr: dynamics X0Cov", d.X0Cov, n); err != nil {
+	if err := checkSym(named("lqr: dynamics X0Cov"), d.X0Cov, n); err != nil {
 		return 0, 0, 0, err
 	}
 	return n, m, T, nil
 }
 
-func checkSym(what string, s *mat.SymDense, n int) error {
+func checkSym(what label, s *mat.SymDense, n int) error {
 	if s == nil {
-		return fmt.Errorf("%s is nil", what)
+		return fmt.Errorf("%v is nil", what)
 	}
 	if s.SymmetricDim() != n {
-		return fmt.Errorf("%s is %d×%d, want %d×%d", what, s.SymmetricDim(), s.SymmetricDim(), n, n)
+		return fmt.Errorf("%v is %d×%d, want %d×%d", what, s.SymmetricDim(), s.SymmetricDim(), n, n)
 	}
 	for i := 0; i < n; i++ {
 		for j := i; j < n; j++ {
 			if v := s.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
-				return fmt.Errorf("%s[%d,%d] = %v is not finite", what, i, j, v)
+				return fmt.Errorf("%v[%d,%d] = %v is not finite", what, i, j, v)
 			}
 		}
 	}
@@ -106,9 +106,11 @@ type Controller struct {
 	Cov []*mat.SymDense // T covariances, m×m, positive definite
 }
 
-// Dims returns m, n and T of the controller, or an error naming the first
-// inconsistent entry.
-func (c *Controller) Dims() (m, n, T int, err error) {
+// Dims returns n, m and T of the controller (the order of
+// Dynamics.Dims and Problem.Dims), or an error naming the first
+// inconsistent or non-finite entry. It allocates nothing unless it returns
+// an error.
+func (c *Controller) Dims() (n, m, T int, err error) {
 	if c == nil || len(c.K) == 0 || c.K[0] == nil {
 		return 0, 0, 0, fmt.Errorf("lqr: controller is empty")
 	}
@@ -118,20 +120,20 @@ func (c *Controller) Dims() (m, n, T int, err error) {
 	}
 	m, n = c.K[0].Dims()
 	for t := 0; t < T; t++ {
-		if _, err := checkMat(label{-1, fmt.Sprintf("lqr: controller K[%d]", t)}, c.K[t], m, n, false); err != nil {
+		if _, err := checkMat(label{"lqr: controller K", t, ""}, c.K[t], m, n, false); err != nil {
 			return 0, 0, 0, err
 		}
 		if c.Kff[t] == nil {
 			return 0, 0, 0, fmt.Errorf("lqr: controller k[%d] is nil", t)
 		}
-		if _, err := checkVec(label{-1, fmt.Sprintf("lqr: controller k[%d]", t)}, c.Kff[t], m, nil); err != nil {
+		if _, err := checkVec(label{"lqr: controller k", t, ""}, c.Kff[t], m, nil); err != nil {
 			return 0, 0, 0, err
 		}
-		if err := checkSym(fmt.Sprintf("lqr: controller Cov[%d]", t), c.Cov[t], m); err != nil {
+		if err := checkSym(label{"lqr: controller Cov", t, ""}, c.Cov[t], m); err != nil {
 			return 0, 0, 0, err
 		}
 	}
-	return m, n, T, nil
+	return n, m, T, nil
 }
 
 // NewConstantController returns the controller u_t ~ N(k, σ² I) for every t
@@ -260,4 +262,17 @@ func (c *Controller) LogProb(t int, x, u []float64) (float64, error) {
 		return 0, err
 	}
 	return -0.5 * (mat.Dot(d, &sol) + ch.LogDet() + float64(m)*math.Log(2*math.Pi)), nil
+}
+
+// Clone returns a deep copy of c.
+func (c *Controller) Clone() *Controller {
+	out := &Controller{}
+	for t := range c.K {
+		out.K = append(out.K, mat.DenseCopyOf(c.K[t]))
+		out.Kff = append(out.Kff, mat.VecDenseCopyOf(c.Kff[t]))
+		cov := mat.NewSymDense(c.Cov[t].SymmetricDim(), nil)
+		cov.CopySym(c.Cov[t])
+		out.Cov = append(out.Cov, cov)
+	}
+	return out
 }

@@ -58,16 +58,20 @@ const symTol = 1e-8
 // label names a field in error messages; it is formatted only on error, so
 // validation allocates nothing on the happy path.
 type label struct {
-	t     int // step index, or −1 for Final and other names
-	field string
+	pre  string // e.g. "lqr: Steps" or "lqr: dynamics Fx"
+	t    int    // index written as [t] after pre, or −1 for none
+	post string // e.g. ".A"
 }
 
 func (l label) String() string {
 	if l.t < 0 {
-		return l.field
+		return l.pre + l.post
 	}
-	return fmt.Sprintf("lqr: Steps[%d].%s", l.t, l.field)
+	return fmt.Sprintf("%s[%d]%s", l.pre, l.t, l.post)
 }
+
+// named is a label without an index.
+func named(s string) label { return label{s, -1, ""} }
 
 func checkMat(what label, d *mat.Dense, r, c int, sym bool) ([]float64, error) {
 	if d == nil {
@@ -136,43 +140,43 @@ func (p *Problem) flatten(steps []raw, fin *raw, zero []float64) error {
 		s := &p.Steps[t]
 		r := &steps[t]
 		var err error
-		name := func(f string) label { return label{t, f} }
-		if r.A, err = checkMat(name("A"), s.A, n, n, false); err != nil {
+		name := func(f string) label { return label{"lqr: Steps", t, f} }
+		if r.A, err = checkMat(name(".A"), s.A, n, n, false); err != nil {
 			return err
 		}
-		if r.B, err = checkMat(name("B"), s.B, n, m, false); err != nil {
+		if r.B, err = checkMat(name(".B"), s.B, n, m, false); err != nil {
 			return err
 		}
-		if r.a, err = checkVec(name("Offset"), s.Offset, n, zero); err != nil {
+		if r.a, err = checkVec(name(".Offset"), s.Offset, n, zero); err != nil {
 			return err
 		}
-		if r.Cxx, err = checkMat(name("Cxx"), s.Cxx, n, n, true); err != nil {
+		if r.Cxx, err = checkMat(name(".Cxx"), s.Cxx, n, n, true); err != nil {
 			return err
 		}
-		if r.Cuu, err = checkMat(name("Cuu"), s.Cuu, m, m, true); err != nil {
+		if r.Cuu, err = checkMat(name(".Cuu"), s.Cuu, m, m, true); err != nil {
 			return err
 		}
 		if s.Cux == nil {
 			r.Cux = zero[:m*n]
-		} else if r.Cux, err = checkMat(name("Cux"), s.Cux, m, n, false); err != nil {
+		} else if r.Cux, err = checkMat(name(".Cux"), s.Cux, m, n, false); err != nil {
 			return err
 		}
-		if r.cx, err = checkVec(name("Cx"), s.Cx, n, zero); err != nil {
+		if r.cx, err = checkVec(name(".Cx"), s.Cx, n, zero); err != nil {
 			return err
 		}
-		if r.cu, err = checkVec(name("Cu"), s.Cu, m, zero); err != nil {
+		if r.cu, err = checkVec(name(".Cu"), s.Cu, m, zero); err != nil {
 			return err
 		}
 		if math.IsNaN(s.C0) || math.IsInf(s.C0, 0) {
-			return fmt.Errorf("%v = %v is not finite", name("C0"), s.C0)
+			return fmt.Errorf("%v = %v is not finite", name(".C0"), s.C0)
 		}
 		r.c0 = s.C0
 	}
 	var err error
-	if fin.Cxx, err = checkMat(label{-1, "lqr: Final.Cxx"}, p.Final.Cxx, n, n, true); err != nil {
+	if fin.Cxx, err = checkMat(named("lqr: Final.Cxx"), p.Final.Cxx, n, n, true); err != nil {
 		return err
 	}
-	if fin.cx, err = checkVec(label{-1, "lqr: Final.Cx"}, p.Final.Cx, n, zero); err != nil {
+	if fin.cx, err = checkVec(named("lqr: Final.Cx"), p.Final.Cx, n, zero); err != nil {
 		return err
 	}
 	if math.IsNaN(p.Final.C0) || math.IsInf(p.Final.C0, 0) {
@@ -197,17 +201,17 @@ func (p *Problem) Cost(xs, us []*mat.VecDense) (float64, error) {
 	}
 	J := 0.0
 	for t := range steps {
-		x, err := checkVec(label{-1, fmt.Sprintf("lqr: xs[%d]", t)}, xs[t], n, zero)
+		x, err := checkVec(label{"lqr: xs", t, ""}, xs[t], n, zero)
 		if err != nil {
 			return 0, err
 		}
-		u, err := checkVec(label{-1, fmt.Sprintf("lqr: us[%d]", t)}, us[t], m, zero)
+		u, err := checkVec(label{"lqr: us", t, ""}, us[t], m, zero)
 		if err != nil {
 			return 0, err
 		}
 		J += stageCost(&steps[t], x, u, n, m)
 	}
-	x, err := checkVec(label{-1, fmt.Sprintf("lqr: xs[%d]", T)}, xs[T], n, zero)
+	x, err := checkVec(label{"lqr: xs", T, ""}, xs[T], n, zero)
 	if err != nil {
 		return 0, err
 	}

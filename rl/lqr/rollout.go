@@ -37,7 +37,7 @@ func (sol *Solution) Rollout(p *Problem, x0 *mat.VecDense) (*Trajectory, error) 
 	if err := p.flatten(steps, &fin, zero); err != nil {
 		return nil, err
 	}
-	x, err := checkVec(label{-1, "lqr: x0"}, x0, n, zero)
+	x, err := checkVec(named("lqr: x0"), x0, n, zero)
 	if err != nil {
 		return nil, err
 	}

@@ -53,7 +53,7 @@ func (g *Gaussian) Sample(dst []float64, rng *rand.Rand) { g.SampleAround(dst, g
 // ActionSamplers returns one sampler per time step for the controller's
 // action noise.
 func (c *Controller) ActionSamplers() ([]*Gaussian, error) {
-	m, _, T, err := c.Dims()
+	_, m, T, err := c.Dims()
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +70,7 @@ func (c *Controller) ActionSamplers() ([]*Gaussian, error) {
 // dynamics dyn: xs[i] has T+1 states and us[i] T actions. It is the Monte
 // Carlo counterpart of Forward, used to check it.
 func SampleLinear(c *Controller, dyn *Dynamics, N int, rng *rand.Rand) (xs, us [][][]float64, err error) {
-	m, n, T, err := c.Dims()
+	n, m, T, err := c.Dims()
 	if err != nil {
 		return nil, nil, err
 	}

@@ -47,7 +47,7 @@ func (d *TrajDist) StateStd(t int) []float64 {
 //	μu = K μx + k,  Σxu = Σx Kᵀ,  Σuu = K Σx Kᵀ + Σc
 //	μx' = F μz + f, Σx' = F Σz Fᵀ + Σdyn,   F = [Fx Fu].
 func Forward(c *Controller, dyn *Dynamics) (*TrajDist, error) {
-	m, n, T, err := c.Dims()
+	n, m, T, err := c.Dims()
 	if err != nil {
 		return nil, err
 	}
@@ -128,16 +128,16 @@ func Forward(c *Controller, dyn *Dynamics) (*TrajDist, error) {
 //
 // It returns the total and the per-step terms.
 func KL(p, pbar *Controller, dist *TrajDist) (float64, []float64, error) {
-	m, n, T, err := p.Dims()
+	n, m, T, err := p.Dims()
 	if err != nil {
 		return 0, nil, err
 	}
-	bm, bn, bT, err := pbar.Dims()
+	bn, bm, bT, err := pbar.Dims()
 	if err != nil {
 		return 0, nil, err
 	}
 	if bm != m || bn != n || bT != T || len(dist.Mean) != T {
-		return 0, nil, fmt.Errorf("lqr: KL: controllers have (m, n, T) = (%d, %d, %d) and (%d, %d, %d), distribution has T = %d", m, n, T, bm, bn, bT, len(dist.Mean))
+		return 0, nil, fmt.Errorf("lqr: KL: controllers have (n, m, T) = (%d, %d, %d) and (%d, %d, %d), distribution has T = %d", n, m, T, bn, bm, bT, len(dist.Mean))
 	}
 	per := make([]float64, T)
 	total := 0.0
@@ -175,4 +175,19 @@ func KL(p, pbar *Controller, dist *TrajDist) (float64, []float64, error) {
 		total += kl
 	}
 	return total, per, nil
+}
+
+// Clone returns a deep copy of d.
+func (d *TrajDist) Clone() *TrajDist {
+	sym := func(s *mat.SymDense) *mat.SymDense {
+		c := mat.NewSymDense(s.SymmetricDim(), nil)
+		c.CopySym(s)
+		return c
+	}
+	out := &TrajDist{FinalMean: mat.VecDenseCopyOf(d.FinalMean), FinalCov: sym(d.FinalCov)}
+	for t := range d.Mean {
+		out.Mean = append(out.Mean, mat.VecDenseCopyOf(d.Mean[t]))
+		out.Cov = append(out.Cov, sym(d.Cov[t]))
+	}
+	return out
 }

@@ -1,13 +1,11 @@
 package trajopt
 
 import (
-	"errors"
 	"fmt"
 	"math"
 
 	"github.com/rlcontrol/rlcontrol/rl/constrained"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
-	"gonum.org/v1/gonum/mat"
 )
 
 // Method chooses how KLUpdate searches for the dual variable η.
@@ -105,14 +103,18 @@ type EtaStep struct {
 type KLResult struct {
 	Controller *lqr.Controller // the new controller p(u|x)
 	Dist       *lqr.TrajDist   // its trajectory distribution under the model
-	Eta        float64         // the dual variable reached
-	KL         float64         // D_KL(p(τ) ‖ p̄(τ)) under the model
+	Eta        float64         // the dual variable reached (an η evaluated)
+	KL         float64         // D_KL(p(τ) ‖ p̄(τ)) under the model, at Eta
 	// ExpectedCost is E_p[J] under the model and the quadratic cost.
 	ExpectedCost float64
 	History      []EtaStep
-	// Converged is false when the plain dual gradient method ran out of
-	// iterations; the result is then the last η tried. (The bracketing
-	// search returns an error instead.)
+	// Status says why the search stopped: constrained.Converged
+	// (|KL − ε| ≤ Tol·ε), constrained.ConstraintSlack (KL < ε even at
+	// MinEta: the cost alone moves p less than ε), or, for the dual
+	// gradient method only, constrained.IterationLimit. The bracketing
+	// search returns an error instead of an unconverged result.
+	Status constrained.Status
+	// Converged is Status.Success().
 	Converged bool
 }
 
@@ -126,180 +128,99 @@ type KLResult struct {
 //
 //	c̃(x, u) = c(x, u)/η − log p̄(u | x),
 //
-// with the maximum-entropy covariance Σ = Q̃uu⁻¹; the KL of that solution
-// falls as η grows (η → ∞ gives back p̄). The search over η follows
-// cfg.Method. When Q̃uu is not positive definite at some η, η is raised.
-// It returns an error for bad input, and when the search cannot meet the
-// bound even at MaxEta (the error reports the KL reached).
+// with the maximum-entropy covariance Σ = Q̃uu⁻¹ (SolveAtEta); the KL of
+// that solution falls as η grows (η → ∞ gives back p̄). The search over η
+// follows cfg.Method. When Q̃uu is not positive definite at some η, η is
+// raised by δ, 2δ, 4δ, … (δ = 1e-4) until it is, as guided policy search
+// does, and the search continues from the η actually used. It returns an
+// error for bad input, and when the search cannot meet the bound even at
+// MaxEta (the error reports the KL reached). The result is the caller's;
+// for repeated updates of one size an Updater allocates almost nothing.
 func KLUpdate(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.QuadraticCost, epsilon float64, cfg KLConfig) (*KLResult, error) {
+	n, m, T, err := prev.Dims()
+	if err != nil {
+		return nil, err
+	}
+	u, err := NewUpdater(n, m, T)
+	if err != nil {
+		return nil, err
+	}
+	r, err := u.Update(prev, dyn, q, epsilon, cfg)
+	if err != nil {
+		return nil, err
+	}
+	c := *r
+	c.Controller, c.Dist = r.Controller.Clone(), r.Dist.Clone()
+	c.History = append([]EtaStep(nil), r.History...)
+	return &c, nil
+}
+
+// Update is KLUpdate on the updater's storage: the result, its controller,
+// distribution and history are overwritten by the updater's next call.
+func (u *Updater) Update(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.QuadraticCost, epsilon float64, cfg KLConfig) (*KLResult, error) {
 	if !(epsilon > 0) || math.IsInf(epsilon, 0) {
 		return nil, fmt.Errorf("trajopt: KL bound ε = %v, want > 0", epsilon)
 	}
 	if err := cfg.defaults(); err != nil {
 		return nil, err
 	}
-	m, n, T, err := prev.Dims()
-	if err != nil {
+	if err := u.load(prev, dyn, q); err != nil {
 		return nil, err
 	}
-	dn, dm, dT, err := dyn.Dims()
-	if err != nil {
-		return nil, err
-	}
-	if dn != n || dm != m || dT != T || len(q.Czz) != T {
-		return nil, fmt.Errorf("trajopt: KLUpdate: controller (n=%d, m=%d, T=%d), dynamics (n=%d, m=%d, T=%d) and cost (T=%d) differ", n, m, T, dn, dm, dT, len(q.Czz))
-	}
-	pklM, pklV, err := negLogPolicy(prev)
-	if err != nil {
-		return nil, err
-	}
-	solver, err := lqr.NewSolver(n, m, T)
-	if err != nil {
-		return nil, err
-	}
-	type trial struct {
-		eta float64 // η actually used (raised above the requested one if Q̃uu was not PD)
-		*solution
-	}
-	trials := map[float64]trial{}
-	res := &KLResult{}
-	// klAt runs the x-step of the dual: LQR on c/η − log p̄, the maximum-
-	// entropy controller, its trajectory distribution and KL. When Q̃uu is
-	// not positive definite it raises η by δ, 2δ, 4δ, … (δ = 1e-4) until it
-	// is, as guided policy search does.
-	klAt := func(eta float64) (float64, error) {
-		req, del := eta, 1e-4
-		for {
-			tr, err := solveAt(eta, q, dyn, prev, pklM, pklV, solver)
-			if err != nil {
-				return 0, err
-			}
-			if tr != nil {
-				trials[req] = trial{eta, tr}
-				res.History = append(res.History, EtaStep{Iter: len(res.History) + 1, Eta: eta, KL: tr.kl})
-				if cfg.Progress != nil {
-					cfg.Progress(res.History[len(res.History)-1])
-				}
-				return tr.kl, nil
-			}
-			res.History = append(res.History, EtaStep{Iter: len(res.History) + 1, Eta: eta, KL: math.Inf(1), NotPD: true})
-			eta = req + del
-			del *= 2
-			if eta > cfg.MaxEta {
-				return 0, fmt.Errorf("Q̃uu is not positive definite even at η = %.3g (check that the dynamics and cost are well conditioned)", eta)
-			}
-		}
-	}
+	res := &u.res
+	*res = KLResult{Controller: u.ctrl, Dist: u.dist, History: res.History[:0]}
+	u.cfg = cfg
 	var r1 constrained.Result1D
+	var err error
 	switch cfg.Method {
 	case DualGradient:
-		r1, err = constrained.DualAscent1D(klAt, cfg.Eta0, epsilon, constrained.AscentConfig{
+		r1, err = constrained.DualAscent1D(u.klAt, cfg.Eta0, epsilon, constrained.AscentConfig{
 			Alpha: cfg.DualStep, EtaMin: cfg.MinEta, MaxIter: cfg.MaxIter, Tol: cfg.Tol})
 	default:
-		r1, err = constrained.Bracket1D(klAt, cfg.Eta0, epsilon, constrained.BracketConfig{
+		r1, err = constrained.Bracket1D(u.klAt, cfg.Eta0, epsilon, constrained.BracketConfig{
 			EtaMin: cfg.MinEta, EtaMax: cfg.MaxEta, MaxIter: cfg.MaxIter, Tol: cfg.Tol})
 	}
 	if err != nil {
 		return nil, fmt.Errorf("trajopt: KL-constrained update (ε = %.4g): %w", epsilon, err)
 	}
-	pick, ok := trials[r1.Eta]
-	if !ok {
-		return nil, fmt.Errorf("trajopt: η search returned η = %g, which it never evaluated", r1.Eta)
+	// The searches stop right after an evaluation, so the stored controller
+	// is the one at r1.Eta.
+	if last := res.History[len(res.History)-1]; last.Eta != r1.Eta || last.NotPD {
+		return nil, fmt.Errorf("trajopt: η search returned η = %g but last evaluated η = %g", r1.Eta, last.Eta)
 	}
-	res.Converged = r1.Converged
-	res.Controller, res.Dist, res.Eta, res.KL = pick.c, pick.dist, pick.eta, pick.kl
-	if res.ExpectedCost, err = q.Expected(pick.dist); err != nil {
-		return nil, err
-	}
+	res.Status, res.Converged = r1.Status, r1.Converged
+	res.Eta, res.KL = r1.Eta, r1.Value
+	res.ExpectedCost = u.expectedCost()
 	return res, nil
 }
 
-// solution is one x-step of the dual.
-type solution struct {
-	c    *lqr.Controller
-	dist *lqr.TrajDist
-	kl   float64
-}
-
-// solveAt solves the max-entropy LQR on c/η − log p̄ and returns the
-// controller, its trajectory distribution under dyn and its KL from prev;
-// nil (and no error) when Q̃uu is not positive definite at this η.
-func solveAt(eta float64, q *lqr.QuadraticCost, dyn *lqr.Dynamics, prev *lqr.Controller, pklM []*mat.SymDense, pklV []*mat.VecDense, solver *lqr.Solver) (*solution, error) {
-	p, err := q.Problem(dyn, 1/eta, pklM, pklV)
-	if err != nil {
-		return nil, err
-	}
-	sol, err := solver.Backward(p, lqr.Options{})
-	if lqr.IsNotPD(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	c, err := lqr.MaxEntropyController(sol)
-	if lqr.IsNotPD(err) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	dist, err := lqr.Forward(c, dyn)
-	if err != nil {
-		return nil, err
-	}
-	kl, _, err := lqr.KL(c, prev, dist)
-	if err != nil {
-		return nil, err
-	}
-	return &solution{c: c, dist: dist, kl: kl}, nil
-}
-
-// negLogPolicy returns, per step, the quadratic and linear terms of
-// −log p̄(u|x) in z = [x; u] (up to a constant):
-//
-//	½ zᵀ [K̄ᵀPK̄  −K̄ᵀP; −PK̄  P] z + zᵀ [K̄ᵀP k̄; −P k̄],   P = Σ̄⁻¹.
-func negLogPolicy(c *lqr.Controller) ([]*mat.SymDense, []*mat.VecDense, error) {
-	m, n, T, err := c.Dims()
-	if err != nil {
-		return nil, nil, err
-	}
-	M := make([]*mat.SymDense, T)
-	V := make([]*mat.VecDense, T)
-	for t := 0; t < T; t++ {
-		var ch mat.Cholesky
-		if !ch.Factorize(c.Cov[t]) {
-			return nil, nil, errors.New("trajopt: previous controller's covariance at t = " + fmt.Sprint(t) + " is not positive definite")
+// klAt runs the x-step of the dual for the search: LQR on c/η − log p̄, the
+// maximum-entropy controller, its trajectory distribution and KL. When
+// Q̃uu is not positive definite it raises η by δ, 2δ, 4δ, … (δ = 1e-4)
+// until it is, and reports the η it used.
+func (u *Updater) klAt(eta float64) (used, kl float64, err error) {
+	res := &u.res
+	req, del := eta, 1e-4
+	for {
+		kl, notPD, err := u.solve(eta)
+		if err != nil {
+			return eta, 0, err
 		}
-		var P mat.SymDense
-		if err := ch.InverseTo(&P); err != nil {
-			return nil, nil, err
+		st := EtaStep{Iter: len(res.History) + 1, Eta: eta, KL: kl}
+		if notPD >= 0 {
+			st.KL, st.NotPD = math.Inf(1), true
 		}
-		var PK mat.Dense
-		PK.Mul(&P, c.K[t]) // m×n
-		var KtPK mat.Dense
-		KtPK.Mul(c.K[t].T(), &PK) // n×n
-		var Pk mat.VecDense
-		Pk.MulVec(&P, c.Kff[t])
-		var KtPk mat.VecDense
-		KtPk.MulVec(c.K[t].T(), &Pk)
-		S := mat.NewSymDense(n+m, nil)
-		v := mat.NewVecDense(n+m, nil)
-		for i := 0; i < n; i++ {
-			for j := i; j < n; j++ {
-				S.SetSym(i, j, 0.5*(KtPK.At(i, j)+KtPK.At(j, i)))
-			}
-			for j := 0; j < m; j++ {
-				S.SetSym(i, n+j, -PK.At(j, i))
-			}
-			v.SetVec(i, KtPk.AtVec(i))
+		res.History = append(res.History, st)
+		if u.cfg.Progress != nil {
+			u.cfg.Progress(st)
 		}
-		for i := 0; i < m; i++ {
-			for j := i; j < m; j++ {
-				S.SetSym(n+i, n+j, P.At(i, j))
-			}
-			v.SetVec(n+i, -Pk.AtVec(i))
+		if notPD < 0 {
+			return eta, kl, nil
 		}
-		M[t], V[t] = S, v
+		eta = req + del
+		del *= 2
+		if eta > u.cfg.MaxEta {
+			return eta, 0, fmt.Errorf("Q̃uu is not positive definite even at η = %.3g (check that the dynamics and cost are well conditioned)", eta)
+		}
 	}
-	return M, V, nil
 }

@@ -19,7 +19,7 @@ import (
 // the fitted dynamics must see the actions that were actually taken, and the
 // lessons' costs keep actions moderate.
 func Rollouts(sys system.System, c *lqr.Controller, x0 []float64, x0Std float64, N int, rng *rand.Rand) (dynfit.Samples, error) {
-	m, n, T, err := c.Dims()
+	n, m, T, err := c.Dims()
 	if err != nil {
 		return dynfit.Samples{}, err
 	}
@@ -116,7 +116,7 @@ func ModelError(dyn *lqr.Dynamics, s dynfit.Samples) (float64, error) {
 // MeanCost returns the cost of one noise-free rollout of controller c from
 // x0 (u_t = K_t x_t + k_t).
 func MeanCost(sys system.System, c cost.Cost, ctrl *lqr.Controller, x0 []float64) (float64, error) {
-	m, n, T, err := ctrl.Dims()
+	n, m, T, err := ctrl.Dims()
 	if err != nil {
 		return 0, err
 	}
