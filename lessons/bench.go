@@ -28,7 +28,8 @@ func Benchmarks() []Bench {
 	return []Bench{
 		{"ilqr_pendulum_swingup_T300", func(b *testing.B) { benchILQR(b, must(SwingUp{}.Problem())) }},
 		{"ilqr_cartpole_balance_T100", func(b *testing.B) { benchILQR(b, must(Balance{}.Problem())) }},
-		{"kl_update_pointmass_T100", benchKLUpdate},
+		{"kl_update_pointmass_T100", func(b *testing.B) { benchKLUpdate(b, true) }},
+		{"kl_update_pointmass_T100_one_call", func(b *testing.B) { benchKLUpdate(b, false) }},
 		{"gmm_prior_fit_pointmass", benchGMMPrior},
 		{"local_model_loop_pointmass_5iter", benchIteration},
 		{"rollouts_pendulum_16envs", benchRollouts},
@@ -82,8 +83,11 @@ func pointMassData() (Task, *lqr.Controller, dynfit.Samples, *lqr.QuadraticCost,
 }
 
 // benchKLUpdate times one KL-constrained update (bracketing η search, ε = 20
-// nats over T = 100) on the point mass.
-func benchKLUpdate(b *testing.B) {
+// nats over T = 100) on the point mass (n = 4, m = 2): with a reused
+// trajopt.Updater (the loop's hot path) or the one-call trajopt.KLUpdate,
+// which also allocates the workspace and copies the result. It reports the
+// η evaluations (backward + forward passes) per update.
+func benchKLUpdate(b *testing.B, reuse bool) {
 	_, ctrl, s, q, err := pointMassData()
 	if err != nil {
 		b.Fatal(err)
@@ -92,12 +96,25 @@ func benchKLUpdate(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
+	u, err := trajopt.NewUpdater(4, 2, len(q.Czz))
+	if err != nil {
+		b.Fatal(err)
+	}
 	b.ReportAllocs()
+	evals := 0
 	for b.Loop() {
-		if _, err := trajopt.KLUpdate(ctrl, dyn, q, 20, trajopt.KLConfig{}); err != nil {
+		var res *trajopt.KLResult
+		if reuse {
+			res, err = u.Update(ctrl, dyn, q, 20, trajopt.KLConfig{})
+		} else {
+			res, err = trajopt.KLUpdate(ctrl, dyn, q, 20, trajopt.KLConfig{})
+		}
+		if err != nil {
 			b.Fatal(err)
 		}
+		evals += len(res.History)
 	}
+	b.ReportMetric(float64(evals)/float64(b.N), "eta_evaluations/update")
 }
 
 // benchGMMPrior times one GMM-prior step of the loop in steady state: the
