@@ -7,9 +7,9 @@ import (
 	"github.com/rlcontrol/rlcontrol/plotting"
 	"github.com/rlcontrol/rlcontrol/rl/cost"
 	"github.com/rlcontrol/rlcontrol/rl/dynfit"
-	"github.com/rlcontrol/rlcontrol/rl/stats"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 	"github.com/rlcontrol/rlcontrol/rl/trajopt"
+	"gonum.org/v1/gonum/stat"
 )
 
 // Task is a problem for the local-model lessons (02 and 03): reach a goal
@@ -141,7 +141,10 @@ func SampleSweep(task Task, fit Fit, Ns []int, seeds []uint64) ([]SweepPoint, er
 		}
 		p.Mean, p.Std = math.NaN(), math.NaN()
 		if len(ok) > 0 {
-			p.Mean, p.Std = stats.MeanStd(ok)
+			p.Mean, p.Std = stat.MeanStdDev(ok, nil)
+			if len(ok) == 1 {
+				p.Std = 0 // one seed: no spread (gonum's n−1 gives NaN)
+			}
 		}
 		out = append(out, p)
 	}

@@ -7,8 +7,8 @@ import (
 
 	"github.com/rlcontrol/rlcontrol/plotting"
 	"github.com/rlcontrol/rlcontrol/rl/env"
-	"github.com/rlcontrol/rlcontrol/rl/stats"
 	"github.com/rlcontrol/rlcontrol/rl/trpo"
+	"gonum.org/v1/gonum/stat"
 )
 
 // PendulumTRPOConfig is lesson 04's set-up for the Gym pendulum: 100 000
@@ -73,7 +73,7 @@ func LearningCurve(name string, cfg trpo.Config, seeds []uint64, progress func(s
 		runs = append(runs, res.History)
 		c.PerSeed = append(c.PerSeed, LastMean(res.History, 10))
 	}
-	c.Final, _ = stats.MeanStd(c.PerSeed)
+	c.Final = stat.Mean(c.PerSeed, nil)
 	for i := range runs[0] {
 		var v []float64
 		for _, h := range runs {
@@ -84,7 +84,10 @@ func LearningCurve(name string, cfg trpo.Config, seeds []uint64, progress func(s
 		if len(v) == 0 {
 			continue
 		}
-		m, s := stats.MeanStd(v)
+		m, s := stat.MeanStdDev(v, nil)
+		if len(v) == 1 {
+			s = 0 // one seed: no spread (gonum's n−1 gives NaN)
+		}
 		c.Steps = append(c.Steps, float64(runs[0][i].EnvSteps))
 		c.Mean, c.Std = append(c.Mean, m), append(c.Std, s)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -201,29 +202,9 @@ func (c *Quadratic) Dims() (n, m int) { return c.n, c.m }
 // Goal returns a copy of x*.
 func (c *Quadratic) Goal() []float64 { return append([]float64(nil), c.xGoal...) }
 
-func quad(a, v []float64, k int) float64 {
-	s := 0.0
-	for i := 0; i < k; i++ {
-		for j := 0; j < k; j++ {
-			s += v[i] * a[i*k+j] * v[j]
-		}
-	}
-	return 0.5 * s
-}
-
 func sub(dst, a, b []float64) {
 	for i := range dst {
 		dst[i] = a[i] - b[i]
-	}
-}
-
-func matVec(dst, a, v []float64, k int) {
-	for i := 0; i < k; i++ {
-		s := 0.0
-		for j := 0; j < k; j++ {
-			s += a[i*k+j] * v[j]
-		}
-		dst[i] = s
 	}
 }
 
@@ -232,21 +213,21 @@ func matVec(dst, a, v []float64, k int) {
 func (c *Quadratic) Stage(_ int, x, u []float64) float64 {
 	sub(c.dx, x, c.xGoal)
 	sub(c.du, u, c.uGoal)
-	return quad(c.q, c.dx, c.n) + quad(c.r, c.du, c.m)
+	return 0.5*small.Quad(c.dx, c.q, c.dx, c.n, c.n) + 0.5*small.Quad(c.du, c.r, c.du, c.m, c.m)
 }
 
 // Final returns ½(x − x*)ᵀQf(x − x*).
 func (c *Quadratic) Final(x []float64) float64 {
 	sub(c.dx, x, c.xGoal)
-	return quad(c.qf, c.dx, c.n)
+	return 0.5 * small.Quad(c.dx, c.qf, c.dx, c.n, c.n)
 }
 
 // StageDerivs writes ℓx = Q(x − x*), ℓu = R(u − u*), ℓxx = Q, ℓuu = R, ℓux = 0.
 func (c *Quadratic) StageDerivs(d *Derivs, _ int, x, u []float64) {
 	sub(c.dx, x, c.xGoal)
 	sub(c.du, u, c.uGoal)
-	matVec(d.Lx, c.q, c.dx, c.n)
-	matVec(d.Lu, c.r, c.du, c.m)
+	small.MulVec(d.Lx, c.q, c.dx, c.n, c.n)
+	small.MulVec(d.Lu, c.r, c.du, c.m, c.m)
 	copy(d.Lxx, c.q)
 	copy(d.Luu, c.r)
 	for i := range d.Lux {
@@ -257,6 +238,6 @@ func (c *Quadratic) StageDerivs(d *Derivs, _ int, x, u []float64) {
 // FinalDerivs writes ℓx = Qf(x − x*) and ℓxx = Qf.
 func (c *Quadratic) FinalDerivs(d *Derivs, x []float64) {
 	sub(c.dx, x, c.xGoal)
-	matVec(d.Lx, c.qf, c.dx, c.n)
+	small.MulVec(d.Lx, c.qf, c.dx, c.n, c.n)
 	copy(d.Lxx, c.qf)
 }

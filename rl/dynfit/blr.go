@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 	"gonum.org/v1/gonum/mat"
 )
@@ -187,6 +188,7 @@ func FitBayesian(s Samples, p BayesPrior) (*lqr.Dynamics, error) {
 	G := make([]float64, d*d) // XᵀX + λI, then its Cholesky factor
 	W := make([]float64, d*n) // Xᵀy + λβ₀ for all outputs, then [F0 Fx Fu]ᵀ
 	z := make([]float64, d)
+	col := make([]float64, d) // scratch for the solve
 	cov := make([]float64, n*n)
 	r := make([]float64, n)
 	for t := 0; t < T; t++ {
@@ -229,14 +231,14 @@ func FitBayesian(s Samples, p BayesPrior) (*lqr.Dynamics, error) {
 				}
 			}
 		}
-		if j := cholPivot(G, G, d, true, nil); j >= 0 {
+		if j := small.CholeskyRank(G, G, d, nil); j >= 0 {
 			what := "the constant 1"
 			if j > 0 {
 				what = component(j-1, n)
 			}
 			return nil, fmt.Errorf("dynfit: %s: step %d: XᵀX + λI (λ = %g) is singular at %s: the regressor is zero, constant or a linear combination of the ones before it over the rollouts; vary the samples more, or raise Strength", fn, t, lam, what)
 		}
-		cholSolveCols(G, W, d, n)
+		small.CholSolve(G, W, col, d, n)
 		fx, fu, f0 := out.Fx[t], out.Fu[t], out.F0[t]
 		for o := 0; o < n; o++ {
 			f0.SetVec(o, W[o])

@@ -1,6 +1,7 @@
 package dynfit
 
 import (
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 )
 
@@ -19,12 +20,13 @@ type conditioner struct {
 	ft         []float64 // p×n: Fᵀ
 	f0         []float64 // n
 	mean2      []float64 // p: squared means, for the rank test
+	col        []float64 // p: scratch for the solve
 }
 
 func newConditioner(n, m int) *conditioner {
 	p := n + m
 	return &conditioner{n: n, m: m, p: p, D: p + n,
-		l: make([]float64, p*p), ft: make([]float64, p*n), f0: make([]float64, n), mean2: make([]float64, p)}
+		l: make([]float64, p*p), ft: make([]float64, p*n), f0: make([]float64, n), mean2: make([]float64, p), col: make([]float64, p)}
 }
 
 // solve computes F and f0 from the joint mean mu (D) and covariance sig
@@ -38,13 +40,13 @@ func (c *conditioner) solve(mu, sig []float64, reg float64) int {
 		c.l[i*p+i] += reg
 		c.mean2[i] = mu[i] * mu[i]
 	}
-	if j := cholPivot(c.l, c.l, p, true, c.mean2); j >= 0 {
+	if j := small.CholeskyRank(c.l, c.l, p, c.mean2); j >= 0 {
 		return j
 	}
 	for i := 0; i < p; i++ { // Σ_ab, p×n
 		copy(c.ft[i*n:i*n+n], sig[i*D+p:i*D+D])
 	}
-	cholSolveCols(c.l, c.ft, p, n)
+	small.CholSolve(c.l, c.ft, c.col, p, n)
 	for i := 0; i < n; i++ {
 		v := mu[p+i]
 		for j := 0; j < p; j++ {
@@ -69,7 +71,7 @@ func (c *conditioner) condCov(cov, sig []float64) {
 			cov[k*n+i] = v
 		}
 	}
-	symmetrize(cov, n)
+	small.Symmetrize(cov, n)
 }
 
 // predict writes F a + f0 into out (n) for a = [x; u].
@@ -137,7 +139,7 @@ func fitX0(d *lqr.Dynamics, s *Samples, n int) {
 	}
 	mu := d.X0Mean.RawVector().Data
 	cov := make([]float64, n*n)
-	moments(mu, cov, z, N, n)
+	small.Moments(mu, cov, z, N, n)
 	for i := 0; i < n; i++ {
 		cov[i*n+i] += x0Reg
 	}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -431,12 +432,12 @@ func (g *GMM) floorEigen(s []float64, reg float64) {
 		for j := 0; j < D; j++ {
 			a[j*D+j] -= reg
 		}
-		if cholPivot(a, a, D, false, nil) < 0 {
+		if small.Cholesky(a, a, D) {
 			return
 		}
 		copy(a, s)
 	}
-	symEigen(a, v, w, D)
+	small.SymEigen(a, v, w, D)
 	for j := range w {
 		w[j] = math.Max(w[j], reg)
 	}
@@ -480,7 +481,7 @@ func (g *GMM) reboot(dead []int, z []float64, N int) {
 		}
 	} else {
 		mean := make([]float64, D)
-		moments(mean, pooled, z, N, D)
+		small.Moments(mean, pooled, z, N, D)
 		for a := 0; a < D; a++ {
 			pooled[a*D+a] += 1e-6
 		}
@@ -518,26 +519,13 @@ func (g *GMM) factor() error {
 	l := g.lbuf[:D*D]
 	for k := 0; k < K; k++ {
 		sk := g.sigma[k*D*D : (k+1)*D*D]
-		if cholPivot(l, sk, D, false, nil) >= 0 {
+		if !small.Cholesky(l, sk, D) {
 			return fmt.Errorf("the covariance of cluster %d is not positive definite (raise GMMConfig.Reg)", k)
 		}
 		li := g.linv[k*D*D : (k+1)*D*D]
+		small.InvLower(li, l, D)
 		logdet := 0.0
-		for j := 0; j < D; j++ { // column j of L⁻¹ by forward substitution
-			for a := 0; a < D; a++ {
-				if a < j {
-					li[a*D+j] = 0
-					continue
-				}
-				s := 0.0
-				if a == j {
-					s = 1
-				}
-				for b := j; b < a; b++ {
-					s -= l[a*D+b] * li[b*D+j]
-				}
-				li[a*D+j] = s / l[a*D+a]
-			}
+		for j := 0; j < D; j++ {
 			logdet += 2 * math.Log(l[j*D+j])
 		}
 		g.lnorm[k] = g.logw[k] - 0.5*(float64(D)*math.Log(2*math.Pi)+logdet)
@@ -554,7 +542,7 @@ func (g *GMM) initStats(z []float64, N int, init GMMInit, rng *rand.Rand) {
 	clear(g.s1)
 	clear(g.s2)
 	mean, cov := make([]float64, D), make([]float64, D*D)
-	moments(mean, cov, z, N, D)
+	small.Moments(mean, cov, z, N, D)
 	d := make([]float64, D)
 	add := func(i, k int) {
 		zi, mk := z[i*D:i*D+D], g.mu[k*D:k*D+D]

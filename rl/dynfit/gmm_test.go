@@ -244,3 +244,41 @@ func gauss2(x []float64, mu *mat.VecDense, S *mat.SymDense) float64 {
 	q := (c*dx*dx - 2*b*dx*dy + a*dy*dy) / det
 	return math.Exp(-0.5*q) / (2 * math.Pi * math.Sqrt(det))
 }
+
+// floorEigen raises exactly the eigenvalues below the floor, and leaves a
+// matrix already above it untouched.
+func TestFloorEigen(t *testing.T) {
+	rng := rand.New(rand.NewPCG(60, 1))
+	for _, D := range []int{1, 2, 5, 10} {
+		// Rank-deficient: a low-rank part plus nothing.
+		a := mat.NewSymDense(D, nil)
+		a.SymOuterK(1, randDense(rng, D, (D+1)/2))
+		var es mat.EigenSym
+		if !es.Factorize(a, false) {
+			t.Fatal("EigenSym failed")
+		}
+		want := es.Values(nil)
+
+		g := &GMM{k: 1, dim: D}
+		g.scratch(1)
+		const reg = 0.5
+		fl := symFull(a)
+		g.floorEigen(fl, reg)
+		var ef mat.EigenSym
+		ef.Factorize(mat.NewSymDense(D, fl), false)
+		fv := ef.Values(nil)
+		for i := range want {
+			if e := math.Abs(fv[i] - math.Max(want[i], reg)); e > 1e-12*math.Max(1, want[D-1]) {
+				t.Errorf("D=%d: floored eigenvalue %d = %v, want max(%v, %v)", D, i, fv[i], want[i], reg)
+			}
+		}
+		bf := symFull(randSPD(rng, D, 1))
+		orig := append([]float64(nil), bf...)
+		g.floorEigen(bf, 1e-3)
+		for i := range bf {
+			if bf[i] != orig[i] {
+				t.Fatalf("D=%d: floorEigen changed a matrix above the floor", D)
+			}
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -202,7 +203,7 @@ func (p *GMMPrior) InitialState() (mu0 *mat.VecDense, Phi *mat.SymDense, m, n0 f
 		copy(z[i*n:], x)
 	}
 	mu, cov := make([]float64, n), make([]float64, n*n)
-	moments(mu, cov, z, N, n)
+	small.Moments(mu, cov, z, N, n)
 	s := float64(n) * p.cfg.Strength
 	Phi = mat.NewSymDense(n, nil)
 	for i := 0; i < n; i++ {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 )
 
@@ -74,7 +75,7 @@ func LeastSquares(s Samples, reg float64) (*lqr.Dynamics, error) {
 	pred := make([]float64, n)
 	for t := 0; t < T; t++ {
 		fillStep(z, &s, t, n, m)
-		moments(mu, sig, z, N, D)
+		small.Moments(mu, sig, z, N, D)
 		if j := c.solve(mu, sig, reg); j >= 0 {
 			return nil, singularErr(fn, t, j, n, reg)
 		}

@@ -3,6 +3,7 @@ package dynfit
 import (
 	"fmt"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 	"gonum.org/v1/gonum/mat"
 )
@@ -55,7 +56,7 @@ func NIWPosterior(pts *mat.Dense, mu0 *mat.VecDense, Phi *mat.SymDense, m, n0 fl
 		mat.Row(z[i*D:i*D+D], i, pts)
 	}
 	muHat, sigHat := make([]float64, D), make([]float64, D*D)
-	moments(muHat, sigHat, z, N, D)
+	small.Moments(muHat, sigHat, z, N, D)
 	muOut, sigOut := make([]float64, D), make([]float64, D*D)
 	niwPost(muOut, sigOut, muHat, sigHat, N, symFull(Phi), mu0.RawVector().Data, mu0.RawVector().Inc, m, n0, D)
 	return mat.NewVecDense(D, muOut), mat.NewSymDense(D, sigOut), nil
@@ -175,7 +176,7 @@ func FitWithPrior(s Samples, prior Prior, reg float64) (*lqr.Dynamics, error) {
 		if err := checkNIW(fmt.Sprintf("dynfit: %s: step %d", fn, t), D, mu0, Phi, pm, pn0); err != nil {
 			return nil, err
 		}
-		moments(muHat, sigHat, z, N, D)
+		small.Moments(muHat, sigHat, z, N, D)
 		raw := mu0.RawVector()
 		niwPost(mu, sig, muHat, sigHat, N, symFull(Phi), raw.Data, raw.Inc, pm, pn0, D)
 		if j := c.solve(mu, sig, reg); j >= 0 {
@@ -197,7 +198,7 @@ func FitWithPrior(s Samples, prior Prior, reg float64) (*lqr.Dynamics, error) {
 			copy(x0[i*n:i*n+n], s.X[i][0])
 		}
 		mh, sh := make([]float64, n), make([]float64, n*n)
-		moments(mh, sh, x0, N, n)
+		small.Moments(mh, sh, x0, N, n)
 		sx := make([]float64, n*n)
 		raw := mu0.RawVector()
 		niwPost(d.X0Mean.RawVector().Data, sx, mh, sh, N, symFull(Phi), raw.Data, raw.Inc, pm, pn0, n)

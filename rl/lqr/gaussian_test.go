@@ -6,9 +6,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rlcontrol/rlcontrol/rl/stats"
-
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat"
 )
 
 func randomDynamics(rng *rand.Rand, n, m, T int) *Dynamics {
@@ -88,7 +87,8 @@ func TestForwardMonteCarlo(t *testing.T) {
 					vals[i] = us[i][step][a-n]
 				}
 			}
-			mu, se := stats.MeanSE(vals)
+			mu, sd := stat.MeanStdDev(vals, nil)
+			se := stat.StdErr(sd, N)
 			if d := math.Abs(mu - dist.Mean[step].AtVec(a)); d > 5*se {
 				t.Errorf("t=%d z[%d]: sample mean %.4f, Forward %.4f (SE %.4f)", step, a, mu, dist.Mean[step].AtVec(a), se)
 			}
@@ -96,7 +96,8 @@ func TestForwardMonteCarlo(t *testing.T) {
 			for i, v := range vals {
 				sq[i] = (v - dist.Mean[step].AtVec(a)) * (v - dist.Mean[step].AtVec(a))
 			}
-			vmu, vse := stats.MeanSE(sq)
+			vmu, vsd := stat.MeanStdDev(sq, nil)
+			vse := stat.StdErr(vsd, N)
 			if d := math.Abs(vmu - dist.Cov[step].At(a, a)); d > 5*vse {
 				t.Errorf("t=%d var z[%d]: sample %.4f, Forward %.4f (SE %.4f)", step, a, vmu, dist.Cov[step].At(a, a), vse)
 			}
@@ -106,7 +107,7 @@ func TestForwardMonteCarlo(t *testing.T) {
 	for i := range finals {
 		finals[i] = xs[i][T][0]
 	}
-	if mu, se := stats.MeanSE(finals); math.Abs(mu-dist.FinalMean.AtVec(0)) > 5*se {
+	if mu, sd := stat.MeanStdDev(finals, nil); math.Abs(mu-dist.FinalMean.AtVec(0)) > 5*stat.StdErr(sd, N) {
 		t.Errorf("final mean %.4f, Forward %.4f", mu, dist.FinalMean.AtVec(0))
 	}
 }
@@ -153,7 +154,8 @@ func TestKLMonteCarlo(t *testing.T) {
 			est[i] += lp - lq
 		}
 	}
-	mu, se := stats.MeanSE(est)
+	mu, sd := stat.MeanStdDev(est, nil)
+	se := stat.StdErr(sd, N)
 	if math.Abs(mu-kl) > 5*se {
 		t.Errorf("analytic KL %.4f, Monte Carlo %.4f ± %.4f", kl, mu, se)
 	}
@@ -192,8 +194,8 @@ func TestExpectedCost(t *testing.T) {
 		x := mat.NewVecDense(n, xs[i][T])
 		vals[i] += 0.5*mat.Inner(x, q.Final.Cxx, x) + mat.Dot(q.Final.Cx, x) + q.Final.C0
 	}
-	if mu, se := stats.MeanSE(vals); math.Abs(mu-want) > 5*se {
-		t.Errorf("expected cost %.4f, Monte Carlo %.4f ± %.4f", want, mu, se)
+	if mu, sd := stat.MeanStdDev(vals, nil); math.Abs(mu-want) > 5*stat.StdErr(sd, N) {
+		t.Errorf("expected cost %.4f, Monte Carlo %.4f ± %.4f", want, mu, stat.StdErr(sd, N))
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -57,7 +58,7 @@ func TestVisitation(t *testing.T) {
 		if want := 1 / (1 - m.Gamma); math.Abs(sum-want) > 1e-12*want {
 			t.Fatalf("case %d: Σρ = %.15g, want 1/(1−γ) = %.15g", i, sum, want)
 		}
-		if eta := dot(ev.Rho, ev.CPi); math.Abs(eta-ev.Eta) > 1e-11*costScale(m) {
+		if eta := small.Dot(ev.Rho, ev.CPi); math.Abs(eta-ev.Eta) > 1e-11*costScale(m) {
 			t.Fatalf("case %d: ρ·c_π = %v, ρ0·V = %v", i, eta, ev.Eta)
 		}
 		// Series: x_t = ρ0ᵀ P_π^t, weighted by γ^t, until γ^t < 1e-16.

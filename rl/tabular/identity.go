@@ -3,6 +3,8 @@ package tabular
 import (
 	"fmt"
 	"math"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 )
 
 // ExpectedAdvantage returns Ā(s) = Σ_a π̃(a|s) A(s, a), the advantage of
@@ -37,7 +39,7 @@ func Identity(m *MDP, pi, piNew Policy) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	return old.Eta + dot(nw.Rho, ExpectedAdvantage(old.Adv, piNew)), nil
+	return old.Eta + small.Dot(nw.Rho, ExpectedAdvantage(old.Adv, piNew)), nil
 }
 
 // Surrogate returns the lecture's local approximation of η,
@@ -62,7 +64,7 @@ func Surrogate(m *MDP, pi, piNew Policy) (float64, error) {
 // Surrogate returns L_π(π̃) for the evaluated policy π (π̃ is assumed to
 // have the MDP's shape).
 func (ev *Evaluation) Surrogate(piNew Policy) float64 {
-	return ev.Eta + dot(ev.Rho, ExpectedAdvantage(ev.Adv, piNew))
+	return ev.Eta + small.Dot(ev.Rho, ExpectedAdvantage(ev.Adv, piNew))
 }
 
 // KL returns D_KL(p ‖ q) = Σ_i p_i log(p_i/q_i), with 0·log 0 = 0 and +Inf
@@ -186,8 +188,8 @@ func Compare(m *MDP, pi, piNew Policy) (*Comparison, error) {
 	c := &Comparison{
 		EtaOld:    old.Eta,
 		EtaNew:    nw.Eta,
-		Identity:  old.Eta + dot(nw.Rho, abar),
-		Surrogate: old.Eta + dot(old.Rho, abar),
+		Identity:  old.Eta + small.Dot(nw.Rho, abar),
+		Surrogate: old.Eta + small.Dot(old.Rho, abar),
 	}
 	c.MaxKL, _ = MaxKL(pi, piNew)
 	c.MaxTV, _ = MaxTV(pi, piNew)
@@ -307,7 +309,7 @@ func BoundMixture(m *MDP, pi, piPrime Policy, alpha float64) (*MixtureBound, err
 
 func mixtureBound(m *MDP, ev *Evaluation, piPrime Policy, alpha float64) *MixtureBound {
 	abar := ExpectedAdvantage(ev.Adv, piPrime)
-	b := &MixtureBound{PolicyAdvantage: -dot(ev.Rho, abar), Epsilon: maxAbs(abar)}
+	b := &MixtureBound{PolicyAdvantage: -small.Dot(ev.Rho, abar), Epsilon: maxAbs(abar)}
 	b.C = PenaltyMixture(b.Epsilon, m.Gamma)
 	b.Surrogate = ev.Eta - alpha*b.PolicyAdvantage
 	b.Bound = b.Surrogate + b.C*alpha*alpha
@@ -322,14 +324,6 @@ func penaltyTimes(C, D float64) float64 {
 		return 0
 	}
 	return C * D
-}
-
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += a[i] * b[i]
-	}
-	return s
 }
 
 func maxAbs(x []float64) float64 {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -162,7 +163,7 @@ func NaturalStep(m *MDP, theta [][]float64, delta float64) ([][]float64, error) 
 	if err != nil {
 		return nil, err
 	}
-	gFg := dot(flatten(softmaxGradient(ev)), flatten(ng))
+	gFg := small.Dot(flatten(softmaxGradient(ev)), flatten(ng))
 	step := unflatten(make([]float64, m.S*m.A), m.S, m.A)
 	if !(gFg > 0) {
 		return step, nil

@@ -9,8 +9,8 @@ import (
 	"github.com/rlcontrol/rlcontrol/rl/cost"
 	"github.com/rlcontrol/rlcontrol/rl/dynfit"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
-	"github.com/rlcontrol/rlcontrol/rl/stats"
 	"github.com/rlcontrol/rlcontrol/rl/system"
+	"gonum.org/v1/gonum/stat"
 )
 
 // Fitter fits time-varying linear-Gaussian dynamics to one iteration's
@@ -216,7 +216,10 @@ func Run(sys system.System, c cost.Cost, x0 []float64, T int, cfg Config) (*Resu
 			return nil, err
 		}
 		st := IterStats{Iter: it, ModelError: math.NaN(), PredictedImprovement: math.NaN(), ActualImprovement: math.NaN()}
-		st.Cost, st.CostStd = stats.MeanStd(costs)
+		st.Cost, st.CostStd = stat.MeanStdDev(costs, nil)
+		if len(costs) == 1 {
+			st.CostStd = 0 // one rollout: no spread (gonum's n−1 gives NaN)
+		}
 		st.FinalState = meanFinal(s)
 		if st.MeanCost, err = MeanCost(sys, c, ctrl, x0); err != nil {
 			return nil, err

@@ -3,6 +3,8 @@ package trpo
 import (
 	"fmt"
 	"math"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 )
 
 // ConjugateGradient solves A x = b for a symmetric positive-definite A given
@@ -18,7 +20,7 @@ func ConjugateGradient(Av func(v []float64) ([]float64, error), b []float64, ite
 	x := make([]float64, n)
 	r := append([]float64(nil), b...)
 	p := append([]float64(nil), b...)
-	rr := dot(r, r)
+	rr := small.Dot(r, r)
 	k := 0
 	for ; k < iters && rr > tol; k++ {
 		Ap, err := Av(p)
@@ -28,7 +30,7 @@ func ConjugateGradient(Av func(v []float64) ([]float64, error), b []float64, ite
 		if len(Ap) != n {
 			return nil, k, fmt.Errorf("trpo: ConjugateGradient: product has length %d, want %d", len(Ap), n)
 		}
-		pAp := dot(p, Ap)
+		pAp := small.Dot(p, Ap)
 		if !(pAp > 0) || math.IsInf(pAp, 0) {
 			return nil, k, fmt.Errorf("trpo: ConjugateGradient: pᵀAp = %v at iteration %d: the matrix is not positive definite", pAp, k+1)
 		}
@@ -37,7 +39,7 @@ func ConjugateGradient(Av func(v []float64) ([]float64, error), b []float64, ite
 			x[i] += alpha * p[i]
 			r[i] -= alpha * Ap[i]
 		}
-		rrNew := dot(r, r)
+		rrNew := small.Dot(r, r)
 		beta := rrNew / rr
 		for i := range p {
 			p[i] = r[i] + beta*p[i]
@@ -45,12 +47,4 @@ func ConjugateGradient(Av func(v []float64) ([]float64, error), b []float64, ite
 		rr = rrNew
 	}
 	return x, k, nil
-}
-
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i, x := range a {
-		s += x * b[i]
-	}
-	return s
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -96,7 +97,7 @@ func TestConjugateGradient(t *testing.T) {
 	for i := range r {
 		res += (r[i] - b[i]) * (r[i] - b[i])
 	}
-	if math.Sqrt(res) > 1e-8*math.Sqrt(dot(b, b)) {
+	if math.Sqrt(res) > 1e-8*math.Sqrt(small.Dot(b, b)) {
 		t.Errorf("residual %v after %d iterations", math.Sqrt(res), k)
 	}
 	x10, _, _ := ConjugateGradient(Av, b, 10, 1e-20)
@@ -105,8 +106,8 @@ func TestConjugateGradient(t *testing.T) {
 	for i := range r10 {
 		res10 += (r10[i] - b[i]) * (r10[i] - b[i])
 	}
-	if res10 >= dot(b, b) {
-		t.Errorf("10 iterations did not reduce the residual: %v ≥ %v", res10, dot(b, b))
+	if res10 >= small.Dot(b, b) {
+		t.Errorf("10 iterations did not reduce the residual: %v ≥ %v", res10, small.Dot(b, b))
 	}
 	neg := func(v []float64) ([]float64, error) {
 		out := make([]float64, len(v))

@@ -9,7 +9,7 @@ import (
 
 	"github.com/rlcontrol/rlcontrol/rl/env"
 	"github.com/rlcontrol/rlcontrol/rl/policy"
-	"github.com/rlcontrol/rlcontrol/rl/stats"
+	"gonum.org/v1/gonum/stat"
 )
 
 // Result is a trained policy, its value baseline and the learning curve.
@@ -85,7 +85,10 @@ func iterate(u *Updater, pol *policy.Gaussian, val *policy.Value, vec *env.Vec, 
 	st.Episodes = len(b.EpReturns)
 	st.MeanReturn, st.StdReturn = math.NaN(), math.NaN()
 	if st.Episodes > 0 {
-		st.MeanReturn, st.StdReturn = stats.MeanStd(b.EpReturns)
+		st.MeanReturn, st.StdReturn = stat.MeanStdDev(b.EpReturns, nil)
+		if st.Episodes == 1 {
+			st.StdReturn = 0 // gonum's n−1 std of one value is NaN
+		}
 	}
 	values, next, err := val.Evaluate(b)
 	if err != nil {

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/mlx"
 	"github.com/rlcontrol/rlcontrol/rl/policy"
 )
@@ -208,7 +209,7 @@ func (u *Updater) step(d *Data) (StepStats, error) {
 	if err != nil {
 		return st, err
 	}
-	st.GradNorm = math.Sqrt(dot(g, g))
+	st.GradNorm = math.Sqrt(small.Dot(g, g))
 	if !(st.GradNorm > 0) {
 		st.Backtracks = -1
 		return st, nil // nothing to do: a zero (or non-finite) gradient
@@ -230,7 +231,7 @@ func (u *Updater) step(d *Data) (StepStats, error) {
 		if err != nil {
 			return st, err
 		}
-		sFs := dot(s, Fs)
+		sFs := small.Dot(s, Fs)
 		if !(sFs > 0) {
 			return st, fmt.Errorf("trpo: sᵀFs = %v: the Fisher matrix is not positive definite along the step", sFs)
 		}
@@ -240,7 +241,7 @@ func (u *Updater) step(d *Data) (StepStats, error) {
 			full[i] = beta * s[i]
 		}
 	}
-	st.ExpectedGain = dot(g, full)
+	st.ExpectedGain = small.Dot(g, full)
 	next := make([]float64, len(theta))
 	try := func(frac float64) (float64, float64, error) {
 		for i := range theta {

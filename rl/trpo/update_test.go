@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gomlx/gomlx/core/graph"
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/mlx"
 	"github.com/rlcontrol/rlcontrol/rl/policy"
 )
@@ -109,7 +110,7 @@ func TestFisherVectorProduct(t *testing.T) {
 		t.Errorf("Fisher-vector product differs from finite differences: relative error %.2e", math.Sqrt(num/den))
 	}
 	// F is positive semi-definite: vᵀFv ≥ 0.
-	if q := dot(v, Fv); q < 0 {
+	if q := small.Dot(v, Fv); q < 0 {
 		t.Errorf("vᵀFv = %v < 0", q)
 	}
 }

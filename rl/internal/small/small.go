@@ -1,7 +1,5 @@
 package small
 
-import "math"
-
 // Mul sets c = a·b where a is r×k and b is k×q; c is r×q.
 func Mul(c, a, b []float64, r, k, q int) {
 	for i := 0; i < r; i++ {
@@ -101,66 +99,6 @@ func Symmetrize(a []float64, n int) {
 		for j := i + 1; j < n; j++ {
 			v := 0.5 * (a[i*n+j] + a[j*n+i])
 			a[i*n+j], a[j*n+i] = v, v
-		}
-	}
-}
-
-// Cholesky writes into l the lower-triangular factor of the symmetric n×n
-// matrix a (only its lower triangle is read), a = l·lᵀ. It returns false if a
-// is not numerically positive definite; l is then unspecified. l may alias a.
-func Cholesky(l, a []float64, n int) bool {
-	for j := 0; j < n; j++ {
-		d := a[j*n+j]
-		for k := 0; k < j; k++ {
-			d -= l[j*n+k] * l[j*n+k]
-		}
-		if !(d > 0) { // also catches NaN
-			return false
-		}
-		d = math.Sqrt(d)
-		l[j*n+j] = d
-		for i := j + 1; i < n; i++ {
-			s := a[i*n+j]
-			for k := 0; k < j; k++ {
-				s -= l[i*n+k] * l[j*n+k]
-			}
-			l[i*n+j] = s / d
-		}
-		for i := 0; i < j; i++ {
-			l[i*n+j] = 0
-		}
-	}
-	return true
-}
-
-// CholSolveVec overwrites b with the solution of (l·lᵀ)·x = b.
-func CholSolveVec(l, b []float64, n int) {
-	for i := 0; i < n; i++ {
-		s := b[i]
-		for k := 0; k < i; k++ {
-			s -= l[i*n+k] * b[k]
-		}
-		b[i] = s / l[i*n+i]
-	}
-	for i := n - 1; i >= 0; i-- {
-		s := b[i]
-		for k := i + 1; k < n; k++ {
-			s -= l[k*n+i] * b[k]
-		}
-		b[i] = s / l[i*n+i]
-	}
-}
-
-// CholSolve overwrites the n×q matrix b with the solution of (l·lᵀ)·x = b,
-// column by column. col is scratch of length n.
-func CholSolve(l, b, col []float64, n, q int) {
-	for j := 0; j < q; j++ {
-		for i := 0; i < n; i++ {
-			col[i] = b[i*q+j]
-		}
-		CholSolveVec(l, col, n)
-		for i := 0; i < n; i++ {
-			b[i*q+j] = col[i]
 		}
 	}
 }
