@@ -32,17 +32,14 @@ type EtaSolution struct {
 // action at T). LQR on c̃ with the maximum-entropy covariance Q̃uu⁻¹ is the
 // x-step SolveAtEta runs.
 func ModifiedCost(prev *lqr.Controller, q *lqr.QuadraticCost, eta float64) (*lqr.QuadraticCost, error) {
-	n, m, T, err := prev.Dims()
-	if err != nil {
-		return nil, err
-	}
-	u, err := NewUpdater(n, m, T)
+	u, err := updaterFor(prev)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkEta(eta); err != nil {
 		return nil, err
 	}
+	n, m, T := u.n, u.m, u.T
 	if err := u.loadPrev(prev); err != nil {
 		return nil, err
 	}
@@ -81,11 +78,7 @@ func ModifiedCost(prev *lqr.Controller, q *lqr.QuadraticCost, eta float64) (*lqr
 // Q̃uu is not positive definite at this η (η is too small: raise it). The
 // result is the caller's; for many calls reuse an Updater.
 func SolveAtEta(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.QuadraticCost, eta float64) (*EtaSolution, error) {
-	n, m, T, err := prev.Dims()
-	if err != nil {
-		return nil, err
-	}
-	u, err := NewUpdater(n, m, T)
+	u, err := updaterFor(prev)
 	if err != nil {
 		return nil, err
 	}
@@ -177,6 +170,15 @@ func NewUpdater(n, m, T int) (*Updater, error) {
 	u.prob.Final = lqr.Final{Cxx: mat.NewDense(n, n, u.fxx), Cx: mat.NewVecDense(n, u.fx)}
 	u.sol = EtaSolution{Controller: u.ctrl, Dist: u.dist}
 	return u, nil
+}
+
+// updaterFor allocates an updater of prev's size.
+func updaterFor(prev *lqr.Controller) (*Updater, error) {
+	n, m, T, err := prev.Dims()
+	if err != nil {
+		return nil, err
+	}
+	return NewUpdater(n, m, T)
 }
 
 func checkEta(eta float64) error {

@@ -137,11 +137,7 @@ type KLResult struct {
 // MaxEta (the error reports the KL reached). The result is the caller's;
 // for repeated updates of one size an Updater allocates almost nothing.
 func KLUpdate(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.QuadraticCost, epsilon float64, cfg KLConfig) (*KLResult, error) {
-	n, m, T, err := prev.Dims()
-	if err != nil {
-		return nil, err
-	}
-	u, err := NewUpdater(n, m, T)
+	u, err := updaterFor(prev)
 	if err != nil {
 		return nil, err
 	}
