@@ -46,9 +46,10 @@ func (s SwingUp) withDefaults() SwingUp {
 	return s
 }
 
-// Problem builds the swing-up: start hanging at rest, reach θ = π at rest.
-// Cost: ½(0.1 θ̃² + 0.01 θ̇²) + ½ r τ² per step, and ½(1000 θ̃² + 100 θ̇²) at
-// the end, with θ̃ = θ − π.
+// Problem builds the swing-up: start hanging at rest, x0 = [0, 0], reach
+// upright at rest, x* = [π, 0] (package system's angle convention). Cost:
+// ½(0.1 θ̃² + 0.01 θ̇²) + ½ r τ² per step, and ½(1000 θ̃² + 100 θ̇²) at the
+// end, with θ̃ = θ − π.
 func (s SwingUp) Problem() (*Problem, error) {
 	s = s.withDefaults()
 	if s.T < 0 {
@@ -59,11 +60,12 @@ func (s SwingUp) Problem() (*Problem, error) {
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	c, err := cost.Diagonal([]float64{0.1, 0.01}, []float64{s.ControlWeight}, []float64{1000, 100}, p.Goal())
+	goal := []float64{math.Pi, 0}
+	c, err := cost.Diagonal([]float64{0.1, 0.01}, []float64{s.ControlWeight}, []float64{1000, 100}, goal)
 	if err != nil {
 		return nil, fmt.Errorf("lessons: SwingUp.ControlWeight = %v: %w", s.ControlWeight, err)
 	}
-	return &Problem{System: p, Cost: c, X0: p.DefaultStart(), T: s.T, U0: Zeros(s.T, 1)}, nil
+	return &Problem{System: p, Cost: c, X0: []float64{0, 0}, T: s.T, U0: Zeros(s.T, 1)}, nil
 }
 
 // Balance are the settings of lesson 01's cart-pole balance. Zero fields take
@@ -79,9 +81,9 @@ type Balance struct {
 }
 
 // Problem builds the balance task: bring the cart-pole from X0 to rest
-// upright at the origin. Cost: ½ xᵀ diag(1, 10, 0.1, 1) x + ½ r F² per step
-// and ½ xᵀ diag(100, 100, 100, 100) x at the end. The force is limited to
-// ±10 N.
+// upright at the origin, x* = [0, 0, 0, 0]. Cost: ½ xᵀ diag(1, 10, 0.1, 1) x
+// + ½ r F² per step and ½ xᵀ diag(100, 100, 100, 100) x at the end. The
+// force is limited to ±10 N.
 func (b Balance) Problem() (*Problem, error) {
 	if b.T == 0 {
 		b.T = 100
@@ -94,12 +96,12 @@ func (b Balance) Problem() (*Problem, error) {
 	}
 	cp := system.NewCartPole()
 	if b.X0 == nil {
-		b.X0 = cp.DefaultStart()
+		b.X0 = []float64{0.5, 0.3, 0, 0}
 	}
 	if err := system.CheckVec("lessons: Balance.X0", b.X0, 4); err != nil {
 		return nil, err
 	}
-	c, err := cost.Diagonal([]float64{1, 10, 0.1, 1}, []float64{b.ControlWeight}, []float64{100, 100, 100, 100}, cp.Goal())
+	c, err := cost.Diagonal([]float64{1, 10, 0.1, 1}, []float64{b.ControlWeight}, []float64{100, 100, 100, 100}, make([]float64, 4))
 	if err != nil {
 		return nil, fmt.Errorf("lessons: Balance.ControlWeight = %v: %w", b.ControlWeight, err)
 	}

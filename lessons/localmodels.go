@@ -12,14 +12,16 @@ import (
 	"gonum.org/v1/gonum/stat"
 )
 
-// Task is a problem for the local-model lessons (02 and 03): reach a goal
+// Task is a problem for the local-model lessons (02 and 03): reach Goal
 // from X0 in T steps without knowing the dynamics.
 type Task struct {
 	Name   string
 	System system.System
 	Cost   cost.Cost
 	X0     []float64
-	T      int
+	// Goal is the state the cost pulls towards.
+	Goal []float64
+	T    int
 	// Iterations is the number of sample–fit–improve rounds the lessons run.
 	Iterations int
 }
@@ -27,23 +29,24 @@ type Task struct {
 // PointMassTask: move a 2-D point mass from rest at the origin to rest at
 // (2, 1) in 5 s (T = 100 steps of 0.05 s).
 func PointMassTask() Task {
-	pm := system.NewPointMass()
-	c, err := cost.Diagonal([]float64{1, 1, 0.1, 0.1}, []float64{0.1, 0.1}, []float64{100, 100, 10, 10}, pm.Goal())
+	goal := []float64{2, 1, 0, 0}
+	c, err := cost.Diagonal([]float64{1, 1, 0.1, 0.1}, []float64{0.1, 0.1}, []float64{100, 100, 10, 10}, goal)
 	if err != nil {
 		panic(err) // constant weights: cannot fail
 	}
-	return Task{Name: "point mass", System: pm, Cost: c, X0: pm.DefaultStart(), T: 100, Iterations: 10}
+	return Task{Name: "point mass", System: system.NewPointMass(), Cost: c, X0: []float64{0, 0, 0, 0}, Goal: goal, T: 100, Iterations: 10}
 }
 
-// ArmTask: reach with the 2-link arm from q = (0, π/2) to q = (π/2, π/2)
-// (end effector from (1, 1) to (−1, 1)) in 2 s (T = 100 steps of 0.02 s).
+// ArmTask: reach with the 2-link arm from rest at q = (0, π/2) to rest at
+// q = (π/2, π/2) (end effector from (1, 1) to (−1, 1), the elbow-positive
+// GoalStateFor(−1, 1)) in 2 s (T = 100 steps of 0.02 s).
 func ArmTask() Task {
-	arm := system.NewArm2Link()
-	c, err := cost.Diagonal([]float64{1, 1, 0.1, 0.1}, []float64{0.01, 0.01}, []float64{100, 100, 10, 10}, arm.Goal())
+	goal := []float64{math.Pi / 2, math.Pi / 2, 0, 0}
+	c, err := cost.Diagonal([]float64{1, 1, 0.1, 0.1}, []float64{0.01, 0.01}, []float64{100, 100, 10, 10}, goal)
 	if err != nil {
 		panic(err)
 	}
-	return Task{Name: "2-link arm", System: arm, Cost: c, X0: arm.DefaultStart(), T: 100, Iterations: 12}
+	return Task{Name: "2-link arm", System: system.NewArm2Link(), Cost: c, X0: []float64{0, math.Pi / 2, 0, 0}, Goal: goal, T: 100, Iterations: 12}
 }
 
 // PendulumTask: lesson 01's swing-up (same pendulum and cost) in 3 s
@@ -54,7 +57,7 @@ func PendulumTask() Task {
 	if err != nil {
 		panic(err) // constant settings: cannot fail
 	}
-	return Task{Name: "pendulum", System: p.System, Cost: p.Cost, X0: p.X0, T: p.T, Iterations: 15}
+	return Task{Name: "pendulum", System: p.System, Cost: p.Cost, X0: p.X0, Goal: p.Cost.Goal(), T: p.T, Iterations: 15}
 }
 
 // Fit names the dynamics fitters compared in lesson 02.

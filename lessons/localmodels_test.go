@@ -11,7 +11,7 @@ import (
 // position of that iteration's rollouts).
 func TestPointMassGMMPrior(t *testing.T) {
 	task := PointMassTask()
-	goal := task.System.Goal()
+	goal := task.Goal
 	reached := 0
 	for seed := uint64(1); seed <= 5; seed++ {
 		res, err := RunTask(task, FitGMMPrior, 5, 0.2, seed)

@@ -76,7 +76,7 @@ p := must(lessons.SwingUp{}.Problem())
 pend := p.System.(*system.Pendulum)
 fmt.Printf("pendulum: m = %g kg, l = %g m, g = %g m/s², damping b = %g, |τ| ≤ %g N·m\n",
 	pend.Mass, pend.Length, pend.Gravity, pend.Damping, pend.MaxTorque)
-fmt.Printf("horizon T = %d steps of %g s = %.1f s; start %v, goal %.4f\n", p.T, pend.Dt(), float64(p.T)*pend.Dt(), p.X0, pend.Goal())
+fmt.Printf("horizon T = %d steps of %g s = %.1f s; start %v, goal %.4f\n", p.T, pend.Dt(), float64(p.T)*pend.Dt(), p.X0, p.Cost.Goal())
 fmt.Printf("gravity's torque at horizontal, m·g·l = %.2f N·m, is %.1f× the torque limit\n",
 	pend.Mass*pend.Gravity*pend.Length, pend.Mass*pend.Gravity*pend.Length/pend.MaxTorque)
 

@@ -4,18 +4,19 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 
 	"github.com/rlcontrol/rlcontrol/rl/dynfit"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/mat"
 )
 
-// rollouts runs sys N times for T steps from its default start perturbed
-// by x0Std, under random actions u_t = nominal(t) + noise.
-func rollouts(sys system.System, rng *rand.Rand, N, T int, x0Std, noise float64, nominal func(t int) []float64) dynfit.Samples {
+// rollouts runs sys N times for T steps from start perturbed by x0Std,
+// under random actions u_t = nominal(t) + noise.
+func rollouts(sys system.System, start []float64, rng *rand.Rand, N, T int, x0Std, noise float64, nominal func(t int) []float64) dynfit.Samples {
 	var s dynfit.Samples
 	for i := 0; i < N; i++ {
-		x0 := sys.DefaultStart()
+		x0 := slices.Clone(start)
 		for j := range x0 {
 			x0[j] += x0Std * rng.NormFloat64()
 		}
@@ -46,7 +47,7 @@ func rollouts(sys system.System, rng *rand.Rand, N, T int, x0Std, noise float64,
 func ExampleLeastSquares() {
 	sys := system.NewDoubleIntegrator()
 	rng := rand.New(rand.NewPCG(1, 2))
-	s := rollouts(sys, rng, 5, 20, 0.1, 1, nil)
+	s := rollouts(sys, []float64{1, 0}, rng, 5, 20, 0.1, 1, nil) // around p = 1 at rest
 	dyn, err := dynfit.LeastSquares(s, 0)
 	if err != nil {
 		panic(err)
@@ -79,6 +80,7 @@ func rounded(a mat.Matrix) [][]float64 {
 // linear model.
 func ExampleFitWithPrior() {
 	sys := system.NewPointMass()
+	start := make([]float64, 4) // at rest at the origin
 	rng := rand.New(rand.NewPCG(3, 4))
 	circle := func(t int) []float64 { return []float64{math.Cos(0.1 * float64(t)), math.Sin(0.1 * float64(t))} }
 
@@ -87,13 +89,13 @@ func ExampleFitWithPrior() {
 		panic(err)
 	}
 	for iter := 0; iter < 3; iter++ { // earlier iterations: 5 rollouts each
-		if err := prior.Update(rollouts(sys, rng, 5, 50, 0.1, 0.5, circle)); err != nil {
+		if err := prior.Update(rollouts(sys, start, rng, 5, 50, 0.1, 0.5, circle)); err != nil {
 			panic(err)
 		}
 	}
 	fmt.Printf("prior: %d clusters on %d points\n", prior.GMM().K(), prior.Points())
 
-	s := rollouts(sys, rng, 2, 50, 0.1, 0.5, circle) // this iteration: 2 rollouts
+	s := rollouts(sys, start, rng, 2, 50, 0.1, 0.5, circle) // this iteration: 2 rollouts
 	if _, err := dynfit.LeastSquares(s, 0); err != nil {
 		fmt.Println("least squares:", err != nil)
 	}

@@ -3,6 +3,7 @@ package dynfit
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 
@@ -87,14 +88,20 @@ func randn(rng *rand.Rand, k int, std float64) []float64 {
 	return v
 }
 
-// systemSamples rolls sys out N times from its default start perturbed by
+// systemSamples rolls sys out N times from rest at the origin perturbed by
 // x0Std, under the nominal actions nominal(t) plus Gaussian noise uStd.
 func systemSamples(tb testing.TB, sys system.System, rng *rand.Rand, N, T int, x0Std, uStd float64, nominal func(t int) []float64) Samples {
+	tb.Helper()
+	return systemSamplesFrom(tb, sys, make([]float64, sys.StateDim()), rng, N, T, x0Std, uStd, nominal)
+}
+
+// systemSamplesFrom is systemSamples from start instead of the origin.
+func systemSamplesFrom(tb testing.TB, sys system.System, start []float64, rng *rand.Rand, N, T int, x0Std, uStd float64, nominal func(t int) []float64) Samples {
 	tb.Helper()
 	var s Samples
 	n, m := sys.StateDim(), sys.ActionDim()
 	for i := 0; i < N; i++ {
-		x0 := sys.DefaultStart()
+		x0 := slices.Clone(start)
 		for j := 0; j < n; j++ {
 			x0[j] += x0Std * rng.NormFloat64()
 		}

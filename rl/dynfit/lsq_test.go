@@ -223,11 +223,11 @@ func ones(n int) []float64 {
 func TestLeastSquaresPendulumLocal(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 1))
 	sys := system.NewPendulum()
-	sys.Start = []float64{1, 0}
+	start := []float64{1, 0}
 	const T = 20
 	nominal := func(t int) []float64 { return []float64{0.5} }
-	nom := systemSamples(t, sys, rng, 1, T, 0, 0, nominal)
-	s := systemSamples(t, sys, rng, 20, T, 1e-4, 1e-4, nominal)
+	nom := systemSamplesFrom(t, sys, start, rng, 1, T, 0, 0, nominal)
+	s := systemSamplesFrom(t, sys, start, rng, 20, T, 1e-4, 1e-4, nominal)
 	d, err := LeastSquares(s, 0)
 	if err != nil {
 		t.Fatal(err)

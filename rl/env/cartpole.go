@@ -4,26 +4,24 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
 // CartPole is the classic cart-pole balancing task (Barto, Sutton and
-// Anderson 1983; Gym's CartPole physics) with a continuous action: a cart
-// of mass 1 on a track carries a pole of mass 0.1 and half-length 0.5
-// hinged on top; the action a, clipped to [−1, 1], pushes the cart with
-// the force F = 10·a. The state and observation are [x, ẋ, θ, θ̇] with
-// θ = 0 upright. One step is Gym's explicit Euler update over Δt = 0.02 s
-// of
-//
-//	tmp = (F + m_p l θ̇² sin θ) / (m_c + m_p)
-//	θ̈  = (g sin θ − cos θ · tmp) / (l (4/3 − m_p cos² θ / (m_c + m_p)))
-//	ẍ  = tmp − m_p l θ̈ cos θ / (m_c + m_p)
-//
-// (x ← x + Δt ẋ, ẋ ← ẋ + Δt ẍ, θ ← θ + Δt θ̇, θ̇ ← θ̇ + Δt θ̈), with
-// g = 9.8 and l the half-length. The reward is +1 for every step, the
-// terminating one included. The episode terminates when |θ| > 12° or
-// |x| > 2.4 after a step, and is truncated after Horizon steps, so the
-// return counts the steps balanced, at most Horizon. Reset draws every
-// state component from U[−0.05, 0.05].
+// Anderson 1983; Gym's CartPole-v1 physics) with a continuous action: the
+// action a, clipped to [−1, 1], pushes the cart with the force
+// F = ForceMag·a. The state [x, θ, ẋ, θ̇] follows package system's
+// convention (θ from upright, θ > 0 leaning towards +x); the observation
+// is Gym's [x, ẋ, θ, θ̇]. One step is Gym's explicit Euler update over
+// Δt = 0.02 s (x ← x + Δt ẋ, ẋ ← ẋ + Δt ẍ, θ ← θ + Δt θ̇, θ̇ ← θ̇ + Δt θ̈)
+// with the accelerations ẍ, θ̈ of system.CartPole with Gym's parameters
+// (gymCartPole). The reward is +1 for every step, the terminating one
+// included. The episode terminates when |θ| > 12° or |x| > 2.4 after a
+// step, and is truncated after Horizon steps, so the return counts the
+// steps balanced, at most Horizon. Reset draws every state component from
+// U[−0.05, 0.05]. How these dynamics differ from system.CartPole's is
+// stated in the package doc.
 //
 // Fields are parameters: the zero value of each selects the classic value,
 // so &CartPole{} and NewCartPole() are the same environment.
@@ -34,33 +32,31 @@ type CartPole struct {
 	// ForceMag is the force in N of the action a = 1 (default 10; > 0).
 	ForceMag float64
 
-	s  [4]float64
+	s  [4]float64 // Gym's order: [x, ẋ, θ, θ̇]
 	ep episode
 }
 
-// Classic cart-pole constants (Gym's CartPoleEnv).
+// gymCartPole is the physics of Gym's CartPoleEnv: cart 1 kg, pole 0.1 kg
+// of half-length 0.5 m, g = 9.8 m/s², Δt = 0.02 s. Its MaxForce is the
+// default ForceMag.
+var gymCartPole = system.CartPole{CartMass: 1, PoleMass: 0.1, HalfLength: 0.5, Gravity: 9.8, MaxForce: 10, TimeStep: 0.02}
+
+// The cart-pole's termination thresholds (Gym's CartPoleEnv).
 const (
-	cpGravity   = 9.8
-	cpMassCart  = 1.0
-	cpMassPole  = 0.1
-	cpHalfLen   = 0.5
-	cpDt        = 0.02
-	cpThetaMax  = 12 * 2 * math.Pi / 360
-	cpXMax      = 2.4
-	cpTotalMass = cpMassCart + cpMassPole
-	cpPoleML    = cpMassPole * cpHalfLen
+	cpThetaMax = 12 * 2 * math.Pi / 360
+	cpXMax     = 2.4
 )
 
 // NewCartPole returns the classic cart-pole with its parameters written
 // out.
-func NewCartPole() *CartPole { return &CartPole{Horizon: 200, ForceMag: 10} }
+func NewCartPole() *CartPole { return &CartPole{Horizon: 200, ForceMag: gymCartPole.MaxForce} }
 
 func (c *CartPole) params() (horizon int, force float64) {
 	horizon = c.Horizon
 	if horizon == 0 {
 		horizon = 200
 	}
-	return horizon, orDefault(c.ForceMag, 10)
+	return horizon, orDefault(c.ForceMag, gymCartPole.MaxForce)
 }
 
 // Validate returns an error naming the first invalid parameter.
@@ -78,8 +74,8 @@ func (c *CartPole) ObsDim() int { return 4 }
 // ActDim returns 1: the push a ∈ [−1, 1].
 func (c *CartPole) ActDim() int { return 1 }
 
-// ActionBounds returns [−1], [1].
-func (c *CartPole) ActionBounds() (lo, hi []float64) { return []float64{-1}, []float64{1} }
+// ActionLimits returns [−1], [1].
+func (c *CartPole) ActionLimits() (lo, hi []float64) { return []float64{-1}, []float64{1} }
 
 // MaxSteps returns Horizon (default 200).
 func (c *CartPole) MaxSteps() int {
@@ -87,36 +83,41 @@ func (c *CartPole) MaxSteps() int {
 	return h
 }
 
-// Reset draws the state from U[−0.05, 0.05]⁴ and returns it.
+// Reset draws the state from U[−0.05, 0.05]⁴ and returns the first
+// observation.
 func (c *CartPole) Reset(rng *rand.Rand) []float64 {
 	rng = defaultRNG(rng)
-	var s [4]float64
-	for i := range s {
-		s[i] = 0.1*rng.Float64() - 0.05
+	for i := range c.s {
+		c.s[i] = 0.1*rng.Float64() - 0.05
 	}
-	return c.SetState(s[:])
+	c.ep.reset()
+	return c.obs()
 }
 
-// SetState starts a new episode from the state [x, ẋ, θ, θ̇] and returns it
-// as the first observation. It panics unless len(state) == 4.
+// SetState starts a new episode from the state [x, θ, ẋ, θ̇] of package
+// system's convention and returns the first observation [x, ẋ, θ, θ̇]. It
+// panics unless len(state) == 4.
 func (c *CartPole) SetState(state []float64) []float64 {
 	if len(state) != 4 {
 		panic(fmt.Sprintf("env: CartPole.SetState: state has length %d, want 4", len(state)))
 	}
-	copy(c.s[:], state)
+	c.s = [4]float64{state[0], state[2], state[1], state[3]}
 	c.ep.reset()
-	return c.State()
+	return c.obs()
 }
 
-// State returns the state [x, ẋ, θ, θ̇] (also the observation).
-func (c *CartPole) State() []float64 { return append([]float64(nil), c.s[:]...) }
+// State returns the state [x, θ, ẋ, θ̇] in package system's convention.
+func (c *CartPole) State() []float64 { return []float64{c.s[0], c.s[2], c.s[1], c.s[3]} }
+
+// obs returns Gym's observation [x, ẋ, θ, θ̇].
+func (c *CartPole) obs() []float64 { return append([]float64(nil), c.s[:]...) }
 
 // Truncated reports whether the last Step ended the episode at the time
 // limit rather than by the pole falling or the cart leaving the track.
 func (c *CartPole) Truncated() bool { return c.ep.truncated }
 
-// Step pushes the cart with 10·clip(action[0], −1, 1) N for 0.02 s (see
-// CartPole).
+// Step pushes the cart with ForceMag·clip(action[0], −1, 1) N for 0.02 s
+// (see CartPole).
 func (c *CartPole) Step(action []float64) (obs []float64, reward float64, done bool, err error) {
 	if err := c.Validate(); err != nil {
 		return nil, 0, false, err
@@ -130,16 +131,14 @@ func (c *CartPole) Step(action []float64) (obs []float64, reward float64, done b
 	horizon, forceMag := c.params()
 	f := forceMag * clip(action[0], -1, 1)
 	x, xdot, th, thdot := c.s[0], c.s[1], c.s[2], c.s[3]
-	sin, cos := math.Sin(th), math.Cos(th)
-	tmp := (f + cpPoleML*thdot*thdot*sin) / cpTotalMass
-	thacc := (cpGravity*sin - cos*tmp) / (cpHalfLen * (4.0/3.0 - cpMassPole*cos*cos/cpTotalMass))
-	xacc := tmp - cpPoleML*thacc*cos/cpTotalMass
-	x += cpDt * xdot
-	xdot += cpDt * xacc
-	th += cpDt * thdot
-	thdot += cpDt * thacc
+	xacc, thacc := gymCartPole.Accelerations(th, thdot, f)
+	dt := gymCartPole.TimeStep
+	x += dt * xdot
+	xdot += dt * xacc
+	th += dt * thdot
+	thdot += dt * thacc
 	c.s = [4]float64{x, xdot, th, thdot}
 	terminated := x < -cpXMax || x > cpXMax || th < -cpThetaMax || th > cpThetaMax
 	done = c.ep.advance(terminated, horizon)
-	return c.State(), 1, done, nil
+	return c.obs(), 1, done, nil
 }

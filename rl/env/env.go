@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
 // Env is a reinforcement-learning environment with continuous (box)
@@ -14,9 +16,9 @@ type Env interface {
 	ObsDim() int
 	// ActDim is the length of an action.
 	ActDim() int
-	// ActionBounds returns the box [lo, hi] that Step clips actions to
-	// (fresh slices of length ActDim).
-	ActionBounds() (lo, hi []float64)
+	// ActionLimits returns the box [lo, hi] that Step clips actions to
+	// (fresh slices of length ActDim), as system.System's ActionLimits.
+	ActionLimits() (lo, hi []float64)
 	// MaxSteps is the time limit: an episode is truncated after this many
 	// steps (≤ 0: no limit).
 	MaxSteps() int
@@ -24,7 +26,7 @@ type Env interface {
 	// (nil: a fixed stream seeded with 0) and returns its first
 	// observation.
 	Reset(rng *rand.Rand) []float64
-	// Step applies the action (clipped to ActionBounds) for one time step
+	// Step applies the action (clipped to ActionLimits) for one time step
 	// and returns the next observation, the reward and whether the episode
 	// ended (terminated or truncated). It returns an error, and changes
 	// nothing, if the action has the wrong length or a non-finite entry, if
@@ -61,13 +63,8 @@ func defaultRNG(rng *rand.Rand) *rand.Rand {
 // checkAction returns an error naming the first problem of action: wrong
 // length or a non-finite entry.
 func checkAction(name string, action []float64, dim int) error {
-	if len(action) != dim {
-		return fmt.Errorf("env: %s.Step: action has length %d, want %d", name, len(action), dim)
-	}
-	for i, a := range action {
-		if math.IsNaN(a) || math.IsInf(a, 0) {
-			return fmt.Errorf("env: %s.Step: action[%d] = %v is not finite", name, i, a)
-		}
+	if err := system.CheckVec("action", action, dim); err != nil {
+		return fmt.Errorf("env: %s.Step: %w", name, err)
 	}
 	return nil
 }

@@ -3,21 +3,25 @@ package env
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
 func near(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 
 // TestPendulumStepByHand checks one step against Gym's update computed by
-// hand: θ = 0.5, θ̇ = −0.3, u = 1.5, g = 10, m = l = 1, Δt = 0.05:
+// hand: Gym's angle φ = 0.5 (θ = π + 0.5), θ̇ = −0.3, u = 1.5, g = 10,
+// m = l = 1, Δt = 0.05:
 //
 //	θ̇' = −0.3 + (15 sin 0.5 + 3·1.5)·0.05 = 0.284569153952...
-//	θ'  = 0.5 + 0.05 θ̇'              = 0.514228457698...
+//	φ'  = 0.5 + 0.05 θ̇'              = 0.514228457698...
 //	r   = −(0.25 + 0.1·0.09 + 0.001·2.25) = −0.26125.
 func TestPendulumStepByHand(t *testing.T) {
 	p := NewPendulum()
-	p.SetState([]float64{0.5, -0.3})
+	p.SetState([]float64{math.Pi + 0.5, -0.3})
 	obs, r, done, err := p.Step([]float64{1.5})
 	if err != nil {
 		t.Fatal(err)
@@ -28,8 +32,8 @@ func TestPendulumStepByHand(t *testing.T) {
 	if !near(thdot, 0.284569153952, 1e-11) {
 		t.Fatalf("hand computation wrong: %v", thdot)
 	}
-	if s := p.State(); !near(s[0], th, 1e-12) || !near(s[1], thdot, 1e-12) {
-		t.Errorf("state %v, want [%v %v]", s, th, thdot)
+	if s := p.State(); !near(s[0], math.Pi+th, 1e-12) || !near(s[1], thdot, 1e-12) {
+		t.Errorf("state %v, want [π+%v %v]", s, th, thdot)
 	}
 	want := []float64{math.Cos(th), math.Sin(th), thdot}
 	for i := range want {
@@ -61,21 +65,21 @@ func TestPendulumClipping(t *testing.T) {
 	if ra != rb {
 		t.Errorf("reward with u = 100 is %v, with u = 2 %v: the clipped torque should be charged", ra, rb)
 	}
-	a.SetState([]float64{math.Pi / 2, 7.9})
+	a.SetState([]float64{3 * math.Pi / 2, 7.9}) // φ = π/2: gravity speeds it up
 	if o, _, _, _ := a.Step([]float64{2}); o[2] != 8 {
 		t.Errorf("θ̇ = %v after a step from 7.9 with full torque, want the clip 8", o[2])
 	}
-	a.SetState([]float64{-math.Pi / 2, -7.9})
+	a.SetState([]float64{math.Pi / 2, -7.9}) // φ = −π/2
 	if o, _, _, _ := a.Step([]float64{-2}); o[2] != -8 {
 		t.Errorf("θ̇ = %v, want −8", o[2])
 	}
 }
 
-// TestPendulumUpright: reward 0 exactly at θ = 0 (and at θ = 2π, which
-// wraps to 0), the upright equilibrium stays put.
+// TestPendulumUpright: reward 0 upright at θ = π (and at θ = 3π, −3π,
+// which wrap to it); hanging at θ = 0 is the worst angle.
 func TestPendulumUpright(t *testing.T) {
 	p := NewPendulum()
-	for _, th := range []float64{0, 2 * math.Pi, -4 * math.Pi} {
+	for _, th := range []float64{math.Pi, 3 * math.Pi, -3 * math.Pi} {
 		p.SetState([]float64{th, 0})
 		_, r, _, err := p.Step([]float64{0})
 		if err != nil {
@@ -85,12 +89,46 @@ func TestPendulumUpright(t *testing.T) {
 			t.Errorf("upright (θ = %v) reward %v, want 0", th, r)
 		}
 	}
-	p.SetState([]float64{math.Pi, 0}) // hanging down: the worst angle
+	p.SetState([]float64{0, 0}) // hanging down: the worst angle
 	if _, r, _, _ := p.Step([]float64{0}); !near(r, -math.Pi*math.Pi, 1e-12) {
 		t.Errorf("hanging reward %v, want −π²", r)
 	}
-	if w := WrapAngle(3*math.Pi + 0.1); !near(w, -math.Pi+0.1, 1e-12) {
-		t.Errorf("WrapAngle(3π+0.1) = %v", w)
+}
+
+// TestStateConventions: State and SetState use package system's states
+// (pendulum θ = 0 hanging down, cart-pole [x, θ, ẋ, θ̇]) while the
+// observations stay Gym's.
+func TestStateConventions(t *testing.T) {
+	p := NewPendulum()
+	obs := p.SetState([]float64{0, 0.5})
+	if !near(obs[0], -1, 1e-15) || !near(obs[1], 0, 1e-15) || obs[2] != 0.5 {
+		t.Errorf("hanging pendulum observed as %v, want [cos φ, sin φ, θ̇] = [−1, 0, 0.5]", obs)
+	}
+	if s := p.State(); s[0] != 0 || s[1] != 0.5 {
+		t.Errorf("State() = %v after SetState([0 0.5])", s)
+	}
+	// A quarter turn counter-clockwise from hanging, θ = π/2, is Gym's
+	// φ = −π/2: gravity pulls θ back towards 0 in both packages.
+	p.SetState([]float64{math.Pi / 2, 0})
+	if _, _, _, err := p.Step([]float64{0}); err != nil {
+		t.Fatal(err)
+	}
+	if s := p.State(); !(s[1] < 0) {
+		t.Errorf("pendulum released at θ = π/2 moves with θ̇ = %v, want < 0", s[1])
+	}
+	sp := system.NewPendulum()
+	next := make([]float64, 2)
+	if err := sp.Step(next, []float64{math.Pi / 2, 0}, []float64{0}); err != nil || !(next[1] < 0) {
+		t.Errorf("system pendulum released at θ = π/2: θ̇ = %v (%v), want < 0", next[1], err)
+	}
+
+	c := NewCartPole()
+	obs = c.SetState([]float64{1, 2, 3, 4})
+	if want := []float64{1, 3, 2, 4}; !slices.Equal(obs, want) {
+		t.Errorf("cart-pole SetState([x θ ẋ θ̇] = [1 2 3 4]) observes %v, want [x ẋ θ θ̇] = %v", obs, want)
+	}
+	if s := c.State(); !slices.Equal(s, []float64{1, 2, 3, 4}) {
+		t.Errorf("cart-pole State() = %v, want [1 2 3 4]", s)
 	}
 }
 
@@ -171,7 +209,7 @@ func TestCartPoleStepByHand(t *testing.T) {
 func TestCartPoleTerminates(t *testing.T) {
 	limit := 12 * math.Pi / 180
 	c := NewCartPole()
-	c.SetState([]float64{0, 0, 0.15, 0}) // leaning: falls with no push
+	c.SetState([]float64{0, 0.15, 0, 0}) // leaning: falls with no push
 	for k := 1; ; k++ {
 		obs, r, done, err := c.Step([]float64{0})
 		if err != nil {
@@ -188,7 +226,7 @@ func TestCartPoleTerminates(t *testing.T) {
 			break
 		}
 	}
-	c.SetState([]float64{2.39, 1, 0, 0}) // leaves the track in one step
+	c.SetState([]float64{2.39, 0, 1, 0}) // leaves the track in one step
 	if obs, _, done, _ := c.Step([]float64{0}); !done || c.Truncated() || obs[0] <= 2.4 {
 		t.Errorf("x = %v: done %v, truncated %v", obs[0], done, c.Truncated())
 	}
@@ -269,10 +307,11 @@ func TestResetReproducible(t *testing.T) {
 		if sa[0] != sb[0] || sa[1] != sb[1] {
 			t.Fatalf("same seed, different starts %v %v", sa, sb)
 		}
-		minTh, maxTh, maxW = math.Min(minTh, sa[0]), math.Max(maxTh, sa[0]), math.Max(maxW, math.Abs(sa[1]))
+		phi := sa[0] - math.Pi
+		minTh, maxTh, maxW = math.Min(minTh, phi), math.Max(maxTh, phi), math.Max(maxW, math.Abs(sa[1]))
 	}
 	if minTh > -3 || maxTh < 3 || maxW > 1 || maxW < 0.95 {
-		t.Errorf("starts: θ in [%v, %v], |θ̇| ≤ %v; want U[−π, π] × U[−1, 1]", minTh, maxTh, maxW)
+		t.Errorf("starts: φ = θ − π in [%v, %v], |θ̇| ≤ %v; want U[−π, π] × U[−1, 1]", minTh, maxTh, maxW)
 	}
 	c := NewCartPole()
 	for k := 0; k < 200; k++ {

@@ -2,9 +2,11 @@ package env_test
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/rlcontrol/rlcontrol/rl/env"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
 // One episode of Gym's Pendulum-v1 under zero torque: it lasts 200 steps and
@@ -12,7 +14,7 @@ import (
 func ExamplePendulum() {
 	p := env.NewPendulum()
 	obs := p.Reset(rand.New(rand.NewPCG(1, 2)))
-	fmt.Printf("obs has %d components: [cos θ, sin θ, θ̇]\n", len(obs))
+	fmt.Printf("obs has %d components: [cos φ, sin φ, θ̇]\n", len(obs))
 	total, steps := 0.0, 0
 	for {
 		_, r, done, err := p.Step([]float64{0})
@@ -28,14 +30,47 @@ func ExamplePendulum() {
 	}
 	fmt.Printf("steps %d, truncated %v, return below −100: %v\n", steps, p.Truncated(), total < -100)
 
-	// Upright at rest, no torque: the best reward, 0.
-	p.SetState([]float64{0, 0})
+	// Upright at rest (θ = π, Gym's φ = 0), no torque: the best reward, 0.
+	p.SetState([]float64{math.Pi, 0})
 	_, r, _, _ := p.Step([]float64{0})
 	fmt.Println("upright reward is 0:", r == 0)
 	// Output:
-	// obs has 3 components: [cos θ, sin θ, θ̇]
+	// obs has 3 components: [cos φ, sin φ, θ̇]
 	// steps 200, truncated true, return below −100: true
 	// upright reward is 0: true
+}
+
+// The state is in package system's convention, so system's renderer draws
+// the environment: here upright, the rod from the centre to the top.
+func ExamplePendulum_State() {
+	p := env.NewPendulum()
+	p.SetState([]float64{math.Pi, 0})
+	const w, h = 9, 9
+	img := make([]float64, w*h)
+	if err := system.NewPendulum().Render(img, w, h, p.State()); err != nil {
+		fmt.Println(err)
+		return
+	}
+	for i := 0; i < h; i++ {
+		for j := 0; j < w; j++ {
+			c := "."
+			if img[i*w+j] > 0.5 {
+				c = "#"
+			}
+			fmt.Print(c)
+		}
+		fmt.Println()
+	}
+	// Output:
+	// .........
+	// ....#....
+	// ....#....
+	// ....#....
+	// ....#....
+	// .........
+	// .........
+	// .........
+	// .........
 }
 
 // Sixteen cart-poles stepped together; copies that fall restart at once

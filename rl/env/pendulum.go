@@ -4,26 +4,30 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
 // Pendulum is Gym's Pendulum-v1 benchmark: swing a pendulum up from a
 // random angle and keep it upright with a torque too weak to lift it
-// directly. The hidden state is [θ, θ̇] with θ = 0 upright (unlike package
-// system's pendulum, where θ = 0 hangs down); θ is never wrapped in the
-// state. The observation is [cos θ, sin θ, θ̇], the action [u], clipped to
-// ±MaxTorque. One step is Gym's semi-implicit Euler update
+// directly. The state [θ, θ̇] follows package system's convention (θ = 0
+// hanging down, θ = π upright, counter-clockwise, never wrapped); Gym's
+// angle from upright is φ = θ − π (see gymAngle). The observation is
+// Gym's [cos φ, sin φ, θ̇], the action [u], clipped to ±MaxTorque. One
+// step is Gym's semi-implicit Euler update
 //
-//	θ̇' = clip(θ̇ + (3g/(2l) sin θ + 3/(m l²) u) Δt, −MaxSpeed, MaxSpeed)
-//	θ'  = θ + θ̇' Δt
+//	θ̇' = clip(θ̇ + (3g/(2l) sin φ + 3/(m l²) u) Δt, −MaxSpeed, MaxSpeed)
+//	φ'  = φ + θ̇' Δt
 //
 // with the reward of the state before the step
 //
-//	r = −(wrap(θ)² + 0.1 θ̇² + 0.001 u²),   wrap(θ) ∈ [−π, π),
+//	r = −(wrap(φ)² + 0.1 θ̇² + 0.001 u²),   wrap = system.WrapAngle,
 //
 // so r ∈ [−16.27, 0], and 0 only upright at rest with no torque. Reset
-// draws θ ~ U[−π, π], θ̇ ~ U[−1, 1]. Episodes never terminate; they are
+// draws φ ~ U[−π, π], θ̇ ~ U[−1, 1]. Episodes never terminate; they are
 // truncated after Horizon steps. A uniformly random policy scores about
-// −1200 per episode, a good swing-up policy about −150 to −200.
+// −1200 per episode, a good swing-up policy about −150 to −200. How these
+// dynamics differ from system.Pendulum's is stated in the package doc.
 //
 // Fields are parameters: the zero value of each selects Gym's value, so
 // &Pendulum{} and NewPendulum() are the same environment. Set them before
@@ -33,8 +37,8 @@ type Pendulum struct {
 	MaxTorque float64
 	// MaxSpeed bounds |θ̇| after each step (default 8; > 0).
 	MaxSpeed float64
-	// Dt is the time step Δt in seconds (default 0.05; > 0).
-	Dt float64
+	// TimeStep is the time step Δt in seconds (default 0.05; > 0).
+	TimeStep float64
 	// Gravity is g (default 10; > 0).
 	Gravity float64
 	// Mass is m (default 1; > 0).
@@ -45,14 +49,21 @@ type Pendulum struct {
 	// is truncated (default 200; ≥ 1).
 	Horizon int
 
-	th, thdot float64
-	ep        episode
+	phi, thdot float64 // Gym's angle φ = θ − π and θ̇
+	ep         episode
 }
 
 // NewPendulum returns Gym's Pendulum-v1 with its parameters written out.
 func NewPendulum() *Pendulum {
-	return &Pendulum{MaxTorque: 2, MaxSpeed: 8, Dt: 0.05, Gravity: 10, Mass: 1, Length: 1, Horizon: 200}
+	return &Pendulum{MaxTorque: 2, MaxSpeed: 8, TimeStep: 0.05, Gravity: 10, Mass: 1, Length: 1, Horizon: 200}
 }
+
+// gymAngle converts a pendulum angle θ of package system's convention
+// (from hanging down) to Gym's φ = θ − π (from upright), the angle Pendulum
+// steps, observes and rewards: SetState converts with it and State with its
+// inverse θ = φ + π. Keeping φ inside leaves the floating-point operations
+// of a step those of Gym.
+func gymAngle(theta float64) float64 { return theta - math.Pi }
 
 // params returns the parameters with defaults filled in.
 func (p *Pendulum) params() (maxT, maxS, dt, g, m, l float64, horizon int) {
@@ -60,7 +71,7 @@ func (p *Pendulum) params() (maxT, maxS, dt, g, m, l float64, horizon int) {
 	if horizon == 0 {
 		horizon = 200
 	}
-	return orDefault(p.MaxTorque, 2), orDefault(p.MaxSpeed, 8), orDefault(p.Dt, 0.05),
+	return orDefault(p.MaxTorque, 2), orDefault(p.MaxSpeed, 8), orDefault(p.TimeStep, 0.05),
 		orDefault(p.Gravity, 10), orDefault(p.Mass, 1), orDefault(p.Length, 1), horizon
 }
 
@@ -70,7 +81,7 @@ func (p *Pendulum) Validate() error {
 	for _, f := range []struct {
 		name string
 		v    float64
-	}{{"MaxTorque", maxT}, {"MaxSpeed", maxS}, {"Dt", dt}, {"Gravity", g}, {"Mass", m}, {"Length", l}} {
+	}{{"MaxTorque", maxT}, {"MaxSpeed", maxS}, {"TimeStep", dt}, {"Gravity", g}, {"Mass", m}, {"Length", l}} {
 		if err := checkPositive("Pendulum", f.name, f.v); err != nil {
 			return err
 		}
@@ -81,14 +92,14 @@ func (p *Pendulum) Validate() error {
 	return nil
 }
 
-// ObsDim returns 3: [cos θ, sin θ, θ̇].
+// ObsDim returns 3: [cos φ, sin φ, θ̇].
 func (p *Pendulum) ObsDim() int { return 3 }
 
 // ActDim returns 1: the torque u.
 func (p *Pendulum) ActDim() int { return 1 }
 
-// ActionBounds returns [−MaxTorque], [MaxTorque].
-func (p *Pendulum) ActionBounds() (lo, hi []float64) {
+// ActionLimits returns [−MaxTorque], [MaxTorque].
+func (p *Pendulum) ActionLimits() (lo, hi []float64) {
 	maxT, _, _, _, _, _, _ := p.params()
 	return []float64{-maxT}, []float64{maxT}
 }
@@ -99,39 +110,44 @@ func (p *Pendulum) MaxSteps() int {
 	return h
 }
 
-// Reset draws θ ~ U[−π, π], θ̇ ~ U[−1, 1] from rng and returns the first
-// observation.
+// Reset draws φ ~ U[−π, π] (θ = φ + π) and θ̇ ~ U[−1, 1] from rng and
+// returns the first observation.
 func (p *Pendulum) Reset(rng *rand.Rand) []float64 {
 	rng = defaultRNG(rng)
-	th := math.Pi * (2*rng.Float64() - 1)
+	phi := math.Pi * (2*rng.Float64() - 1)
 	thdot := 2*rng.Float64() - 1
-	return p.SetState([]float64{th, thdot})
+	return p.start(phi, thdot)
 }
 
-// SetState starts a new episode from the state [θ, θ̇] (for tests and
-// demonstrations: from upright, say) and returns its first observation.
-// It panics unless len(state) == 2.
+// SetState starts a new episode from the state [θ, θ̇] of package system's
+// convention (for tests and demonstrations: from upright, θ = π, say) and
+// returns its first observation. It panics unless len(state) == 2.
 func (p *Pendulum) SetState(state []float64) []float64 {
 	if len(state) != 2 {
 		panic(fmt.Sprintf("env: Pendulum.SetState: state has length %d, want 2", len(state)))
 	}
-	p.th, p.thdot = state[0], state[1]
+	return p.start(gymAngle(state[0]), state[1])
+}
+
+func (p *Pendulum) start(phi, thdot float64) []float64 {
+	p.phi, p.thdot = phi, thdot
 	p.ep.reset()
 	return p.obs()
 }
 
-// State returns the hidden state [θ, θ̇] (θ not wrapped).
-func (p *Pendulum) State() []float64 { return []float64{p.th, p.thdot} }
+// State returns the hidden state [θ, θ̇] in package system's convention
+// (θ = φ + π, not wrapped), so that system.Pendulum's Render draws it.
+func (p *Pendulum) State() []float64 { return []float64{p.phi + math.Pi, p.thdot} }
 
 // Truncated reports whether the last Step ended the episode at the time
 // limit; for Pendulum every episode ends that way.
 func (p *Pendulum) Truncated() bool { return p.ep.truncated }
 
 func (p *Pendulum) obs() []float64 {
-	return []float64{math.Cos(p.th), math.Sin(p.th), p.thdot}
+	return []float64{math.Cos(p.phi), math.Sin(p.phi), p.thdot}
 }
 
-// Step applies the torque action[0], clipped to ±MaxTorque, for Dt
+// Step applies the torque action[0], clipped to ±MaxTorque, for TimeStep
 // seconds (see Pendulum for the update and the reward).
 func (p *Pendulum) Step(action []float64) (obs []float64, reward float64, done bool, err error) {
 	if err := p.Validate(); err != nil {
@@ -145,20 +161,10 @@ func (p *Pendulum) Step(action []float64) (obs []float64, reward float64, done b
 	}
 	maxT, maxS, dt, g, m, l, horizon := p.params()
 	u := clip(action[0], -maxT, maxT)
-	a := WrapAngle(p.th)
+	a := system.WrapAngle(p.phi)
 	reward = -(a*a + 0.1*p.thdot*p.thdot + 0.001*u*u)
-	p.thdot = clip(p.thdot+(3*g/(2*l)*math.Sin(p.th)+3/(m*l*l)*u)*dt, -maxS, maxS)
-	p.th += p.thdot * dt
+	p.thdot = clip(p.thdot+(3*g/(2*l)*math.Sin(p.phi)+3/(m*l*l)*u)*dt, -maxS, maxS)
+	p.phi += p.thdot * dt
 	done = p.ep.advance(false, horizon)
 	return p.obs(), reward, done, nil
-}
-
-// WrapAngle maps an angle to [−π, π), as Gym's angle_normalize does:
-// ((x + π) mod 2π) − π with a floored modulo.
-func WrapAngle(x float64) float64 {
-	m := math.Mod(x+math.Pi, 2*math.Pi)
-	if m < 0 {
-		m += 2 * math.Pi
-	}
-	return m - math.Pi
 }

@@ -56,7 +56,7 @@ type Episode struct {
 // NewVec makes n copies of an environment by calling newEnv n times (each
 // call must return a new, independent value) and seeds copy i's resets
 // with PCG(seed, i). It returns an error if n < 1, newEnv is nil or returns
-// nil, or the copies disagree on their dimensions, bounds or MaxSteps.
+// nil, or the copies disagree on their dimensions, action limits or MaxSteps.
 // Call Reset before Step.
 func NewVec(newEnv func() Env, n int, seed uint64) (*Vec, error) {
 	if newEnv == nil {
@@ -71,17 +71,17 @@ func NewVec(newEnv func() Env, n int, seed uint64) (*Vec, error) {
 		if e == nil {
 			return nil, fmt.Errorf("env: NewVec: newEnv returned nil for copy %d", i)
 		}
-		lo, hi := e.ActionBounds()
+		lo, hi := e.ActionLimits()
 		if i == 0 {
 			v.obsDim, v.actDim, v.lo, v.hi, v.maxSteps = e.ObsDim(), e.ActDim(), lo, hi, e.MaxSteps()
 			if v.obsDim < 1 || v.actDim < 1 {
 				return nil, fmt.Errorf("env: NewVec: ObsDim = %d, ActDim = %d, want ≥ 1", v.obsDim, v.actDim)
 			}
 			if len(lo) != v.actDim || len(hi) != v.actDim {
-				return nil, fmt.Errorf("env: NewVec: action bounds have lengths %d and %d, want ActDim = %d", len(lo), len(hi), v.actDim)
+				return nil, fmt.Errorf("env: NewVec: action limits have lengths %d and %d, want ActDim = %d", len(lo), len(hi), v.actDim)
 			}
 		} else if e.ObsDim() != v.obsDim || e.ActDim() != v.actDim || e.MaxSteps() != v.maxSteps || !equal(lo, v.lo) || !equal(hi, v.hi) {
-			return nil, fmt.Errorf("env: NewVec: copy %d differs from copy 0 (ObsDim %d vs %d, ActDim %d vs %d, MaxSteps %d vs %d, or action bounds)",
+			return nil, fmt.Errorf("env: NewVec: copy %d differs from copy 0 (ObsDim %d vs %d, ActDim %d vs %d, MaxSteps %d vs %d, or action limits)",
 				i, e.ObsDim(), v.obsDim, e.ActDim(), v.actDim, e.MaxSteps(), v.maxSteps)
 		}
 		v.envs = append(v.envs, e)
@@ -124,8 +124,8 @@ func (v *Vec) ObsDim() int { return v.obsDim }
 // ActDim returns the action length of every copy.
 func (v *Vec) ActDim() int { return v.actDim }
 
-// ActionBounds returns the action box of every copy.
-func (v *Vec) ActionBounds() (lo, hi []float64) {
+// ActionLimits returns the action box of every copy.
+func (v *Vec) ActionLimits() (lo, hi []float64) {
 	return append([]float64(nil), v.lo...), append([]float64(nil), v.hi...)
 }
 
@@ -162,7 +162,7 @@ func (v *Vec) Obs() [][]float64 {
 }
 
 // Step applies actions[i] to copy i (each environment clips it to the
-// action bounds) and returns, per copy, the next observation, the reward,
+// action limits) and returns, per copy, the next observation, the reward,
 // whether the episode ended at this step (dones: terminated or truncated)
 // and whether that end was a truncation (truncated[i] implies dones[i];
 // dones[i] && !truncated[i] is a termination). A copy whose episode ended

@@ -187,7 +187,7 @@ type noLimit struct{ t int }
 
 func (e *noLimit) ObsDim() int                      { return 1 }
 func (e *noLimit) ActDim() int                      { return 1 }
-func (e *noLimit) ActionBounds() (lo, hi []float64) { return []float64{-1}, []float64{1} }
+func (e *noLimit) ActionLimits() (lo, hi []float64) { return []float64{-1}, []float64{1} }
 func (e *noLimit) MaxSteps() int                    { return 3 }
 func (e *noLimit) Reset(*rand.Rand) []float64       { e.t = 0; return []float64{0} }
 func (e *noLimit) Step(a []float64) ([]float64, float64, bool, error) {

@@ -11,8 +11,9 @@ import (
 
 // Swing a torque-limited pendulum up from hanging at rest in 6 s.
 func ExampleSolve() {
-	p := system.NewPendulum() // |τ| ≤ 5 N·m, dt = 0.02 s
-	c, err := cost.Diagonal([]float64{0.1, 0.01}, []float64{0.01}, []float64{1000, 100}, p.Goal())
+	p := system.NewPendulum()     // |τ| ≤ 5 N·m, dt = 0.02 s
+	goal := []float64{math.Pi, 0} // upright at rest
+	c, err := cost.Diagonal([]float64{0.1, 0.01}, []float64{0.01}, []float64{1000, 100}, goal)
 	if err != nil {
 		panic(err)
 	}
@@ -21,7 +22,7 @@ func ExampleSolve() {
 	for t := range u0 {
 		u0[t] = []float64{0}
 	}
-	res, err := ilqr.Solve(p, c, p.DefaultStart(), u0, ilqr.Config{})
+	res, err := ilqr.Solve(p, c, []float64{0, 0}, u0, ilqr.Config{}) // from hanging at rest
 	if err != nil {
 		panic(err)
 	}
@@ -39,7 +40,7 @@ func ExampleMPC() {
 	model := system.NewPendulum()
 	plant := system.NewPendulum()
 	plant.Mass *= 1.3
-	c, err := cost.Diagonal([]float64{10, 1}, []float64{0.01}, []float64{100, 10}, model.Goal())
+	c, err := cost.Diagonal([]float64{10, 1}, []float64{0.01}, []float64{100, 10}, []float64{math.Pi, 0})
 	if err != nil {
 		panic(err)
 	}

@@ -23,8 +23,6 @@ func (l *linear) StateDim() int                        { return l.n }
 func (l *linear) ActionDim() int                       { return l.m }
 func (l *linear) Dt() float64                          { return 0.1 }
 func (l *linear) ActionLimits() ([]float64, []float64) { return l.lo, l.hi }
-func (l *linear) DefaultStart() []float64              { return make([]float64, l.n) }
-func (l *linear) Goal() []float64                      { return make([]float64, l.n) }
 func (l *linear) StateNames() []string                 { return make([]string, l.n) }
 func (l *linear) ActionNames() []string                { return make([]string, l.m) }
 func (l *linear) Step(next, x, u []float64) error {

@@ -37,10 +37,8 @@ import (
 // energy.
 //
 // Defaults: two uniform 1 kg, 1 m links (r = 0.5 m, I = m l²/12), joint
-// damping 0.1 N·m·s/rad, |τ_i| ≤ 5 N·m, no gravity. The reaching task
-// starts at rest at q = [0, π/2] (end effector at (1, 1)) and ends at rest
-// at q = [π/2, π/2], the elbow-positive solution of GoalStateFor(-1, 1)
-// (end effector at (−1, 1)).
+// damping 0.1 N·m·s/rad, |τ_i| ≤ 5 N·m, no gravity. GoalStateFor turns a
+// point to reach into a state at rest.
 //
 // Methods keep no scratch: one Arm2Link may be stepped from several
 // goroutines as long as its fields are not changed meanwhile.
@@ -67,11 +65,6 @@ type Arm2Link struct {
 	MaxTorque float64
 	// TimeStep is the RK4 step in seconds (> 0; default 0.02).
 	TimeStep float64
-	// Start is the state DefaultStart returns (default [0, π/2, 0, 0]).
-	Start []float64
-	// GoalState is the state Goal returns (default [π/2, π/2, 0, 0]). Use
-	// GoalStateFor to aim at a point instead.
-	GoalState []float64
 }
 
 // NewArm2Link returns a two-link arm with the default parameters listed on
@@ -86,8 +79,6 @@ func NewArm2Link() *Arm2Link {
 		Gravity:   0,
 		MaxTorque: 5,
 		TimeStep:  0.02,
-		Start:     []float64{0, math.Pi / 2, 0, 0},
-		GoalState: []float64{math.Pi / 2, math.Pi / 2, 0, 0},
 	}
 }
 
@@ -139,10 +130,7 @@ func (a *Arm2Link) Validate() error {
 	if err := a.checkDynamics(); err != nil {
 		return err
 	}
-	if err := limit(armName, "MaxTorque", a.MaxTorque); err != nil {
-		return err
-	}
-	return checkStates(armName, 4, a.Start, a.GoalState)
+	return limit(armName, "MaxTorque", a.MaxTorque)
 }
 
 // Name returns "2-link arm".
@@ -159,12 +147,6 @@ func (a *Arm2Link) Dt() float64 { return a.TimeStep }
 
 // ActionLimits returns [-MaxTorque, MaxTorque] for both joints.
 func (a *Arm2Link) ActionLimits() (lo, hi []float64) { return symmetricLimits(a.MaxTorque, 2) }
-
-// DefaultStart returns a copy of Start.
-func (a *Arm2Link) DefaultStart() []float64 { return clone(a.Start) }
-
-// Goal returns a copy of GoalState.
-func (a *Arm2Link) Goal() []float64 { return clone(a.GoalState) }
 
 // StateNames returns the labels of q1, q2, q̇1, q̇2.
 func (a *Arm2Link) StateNames() []string {
@@ -377,8 +359,7 @@ func (a *Arm2Link) InverseKinematics(px, py float64, elbowPositive bool) (q1, q2
 }
 
 // GoalStateFor returns the state [q1, q2, 0, 0] at rest whose end effector
-// is at (px, py), from InverseKinematics. Assign it to GoalState to change
-// the reaching target.
+// is at (px, py), from InverseKinematics: the goal of a reaching task.
 func (a *Arm2Link) GoalStateFor(px, py float64, elbowPositive bool) ([]float64, error) {
 	q1, q2, err := a.InverseKinematics(px, py, elbowPositive)
 	if err != nil {

@@ -24,8 +24,8 @@ import (
 // Jacobians returns the exact derivatives of that RK4 step, built from the
 // analytic derivatives of the two accelerations above.
 //
-// Defaults: m_c = 1 kg, m_p = 0.1 kg, l = 0.5 m, g = 9.81 m/s², |F| ≤ 10 N;
-// start [0.5, 0.3, 0, 0] (cart off centre, pole tilted 17°), goal all zeros.
+// Defaults: m_c = 1 kg, m_p = 0.1 kg, l = 0.5 m, g = 9.81 m/s², |F| ≤ 10 N.
+// The balance task's goal is x = 0: centred, upright, at rest.
 //
 // Methods keep no scratch: one CartPole may be stepped from several
 // goroutines as long as its fields are not changed meanwhile.
@@ -44,11 +44,6 @@ type CartPole struct {
 	MaxForce float64
 	// TimeStep is the RK4 step in seconds (> 0; default 0.02).
 	TimeStep float64
-	// Start is the state DefaultStart returns (default [0.5, 0.3, 0, 0]).
-	Start []float64
-	// GoalState is the state Goal returns (default [0, 0, 0, 0]: centred,
-	// upright, at rest).
-	GoalState []float64
 }
 
 // NewCartPole returns a cart-pole with the default parameters listed on
@@ -61,8 +56,6 @@ func NewCartPole() *CartPole {
 		Gravity:    9.81,
 		MaxForce:   10,
 		TimeStep:   0.02,
-		Start:      []float64{0.5, 0.3, 0, 0},
-		GoalState:  []float64{0, 0, 0, 0},
 	}
 }
 
@@ -93,10 +86,7 @@ func (c *CartPole) Validate() error {
 	if err := c.checkDynamics(); err != nil {
 		return err
 	}
-	if err := limit(cartPoleName, "MaxForce", c.MaxForce); err != nil {
-		return err
-	}
-	return checkStates(cartPoleName, 4, c.Start, c.GoalState)
+	return limit(cartPoleName, "MaxForce", c.MaxForce)
 }
 
 // Name returns "cart-pole".
@@ -113,12 +103,6 @@ func (c *CartPole) Dt() float64 { return c.TimeStep }
 
 // ActionLimits returns [-MaxForce, MaxForce].
 func (c *CartPole) ActionLimits() (lo, hi []float64) { return symmetricLimits(c.MaxForce, 1) }
-
-// DefaultStart returns a copy of Start.
-func (c *CartPole) DefaultStart() []float64 { return clone(c.Start) }
-
-// Goal returns a copy of GoalState.
-func (c *CartPole) Goal() []float64 { return clone(c.GoalState) }
 
 // StateNames returns the labels of x, θ, ẋ, θ̇.
 func (c *CartPole) StateNames() []string {
@@ -153,20 +137,23 @@ func (c *CartPole) Jacobians(A, B, x, u []float64) error {
 	return checkJacResult(cartPoleName, A, B)
 }
 
-// accelerations returns ẍ and θ̈ (see the type's doc comment).
-func (c *CartPole) accelerations(theta, omega, force float64) (xacc, thacc float64) {
+// Accelerations returns the cart's acceleration ẍ and the pole's θ̈ at the
+// pole angle theta, its rate omega and the force on the cart: the equations
+// of the type's doc comment, with ẍ = temp − m_p l θ̈ cos θ / M computed as
+// Gym's CartPoleEnv writes it. It checks neither its arguments nor the
+// parameters. Package env steps Gym's cart-pole with it.
+func (c *CartPole) Accelerations(theta, omega, force float64) (xacc, thacc float64) {
 	mt := c.CartMass + c.PoleMass
 	ml := c.PoleMass * c.HalfLength
 	s, co := math.Sincos(theta)
 	temp := (force + ml*omega*omega*s) / mt
 	thacc = (c.Gravity*s - co*temp) / (c.HalfLength * (4.0/3.0 - c.PoleMass*co*co/mt))
-	k := ml / mt
-	xacc = temp - k*thacc*co
+	xacc = temp - ml*thacc*co/mt
 	return
 }
 
 func (c *CartPole) deriv(x vecX, u vecU) vecX {
-	xacc, thacc := c.accelerations(x[1], x[3], u[0])
+	xacc, thacc := c.Accelerations(x[1], x[3], u[0])
 	return vecX{x[2], x[3], xacc, thacc}
 }
 
@@ -201,7 +188,7 @@ func (c *CartPole) derivJac(x vecX, u vecU) (g vecX, gx matXX, gu matXU) {
 	dthF := dnumF / den
 
 	k := ml / mt
-	xacc := temp - k*thacc*co
+	xacc := temp - ml*thacc*co/mt
 	dxTh := dtempTh - k*(dthTh*co-thacc*s)
 	dxW := dtempW - k*dthW*co
 	dxF := dtempF - k*dthF*co

@@ -107,17 +107,6 @@ func timeStep(sys string, dt float64) error {
 	return nil
 }
 
-// checkStates checks the Start and GoalState fields of a system.
-func checkStates(sys string, n int, start, goal []float64) error {
-	if err := CheckVec("Start", start, n); err != nil {
-		return fmt.Errorf("%s: %w", sys, err)
-	}
-	if err := CheckVec("GoalState", goal, n); err != nil {
-		return fmt.Errorf("%s: %w", sys, err)
-	}
-	return nil
-}
-
 // symmetricLimits returns the box [-lim, lim]^m.
 func symmetricLimits(lim float64, m int) (lo, hi []float64) {
 	lo, hi = make([]float64, m), make([]float64, m)
@@ -126,6 +115,3 @@ func symmetricLimits(lim float64, m int) (lo, hi []float64) {
 	}
 	return lo, hi
 }
-
-// clone returns a fresh copy of v.
-func clone(v []float64) []float64 { return append([]float64(nil), v...) }

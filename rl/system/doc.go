@@ -10,8 +10,25 @@
 //	PointMass         [px, py, vx, vy]         [Fx, Fy]     go to a point, avoid discs
 //	DoubleIntegrator  [p_1…p_d, v_1…v_d]       [a_1…a_d]    exact LQR checks
 //
-// Units are SI; angles are in radians, counter-clockwise, never wrapped by
-// Step (WrapAngle helps costs compare them).
+// Units are SI.
+//
+// # Angles
+//
+// One angle convention holds here and in package env, whose Pendulum and
+// CartPole expose their states in it:
+//
+//   - angles are in radians and never wrapped by Step, so a state records
+//     how many turns were made; WrapAngle (Gym's angle_normalize) maps an
+//     angle or a difference of angles to [−π, π) where a cost or a reward
+//     compares them;
+//   - a pendulum's θ is measured counter-clockwise from hanging straight
+//     down: θ = 0 is the stable rest, θ = π upright (Gym's Pendulum-v1 angle
+//     is θ − π);
+//   - a cart-pole's θ is the pole's angle from upright, θ > 0 leaning
+//     towards +x, the convention of Barto, Sutton & Anderson and of Gym.
+//
+// The swing-up and balance tasks, their start and goal states, are defined
+// by the lessons, not here.
 //
 // # Integration
 //

@@ -22,21 +22,16 @@ import (
 // approximation: Step is exactly A x + B u.
 //
 // Defaults (NewDoubleIntegrator): Dim = 1, TimeStep = 0.1 s, unbounded
-// actions, start at p = 1 at rest on every axis, goal the origin at rest.
+// actions.
 type DoubleIntegrator struct {
 	// Dim is the number of axes d (≥ 1; default 1). The state has 2d entries
-	// and the action d. If you change it, resize Start and GoalState too
-	// (or use NewDoubleIntegratorDim).
+	// and the action d.
 	Dim int
 	// TimeStep is Δt in seconds (> 0; default 0.1).
 	TimeStep float64
 	// MaxAccel bounds |a_i| in m/s² (> 0; default +Inf, no limit, so that
 	// unconstrained LQR is the exact optimum).
 	MaxAccel float64
-	// Start is the state DefaultStart returns (default p_i = 1, v_i = 0).
-	Start []float64
-	// GoalState is the state Goal returns (default all zeros).
-	GoalState []float64
 }
 
 // maxIntegratorDim bounds Dim so that 2d × 2d matrices stay reasonable.
@@ -56,16 +51,10 @@ func NewDoubleIntegratorDim(d int) (*DoubleIntegrator, error) {
 	if d < 1 || d > maxIntegratorDim {
 		return nil, fmt.Errorf("double integrator: dimension %d, want 1 ≤ d ≤ %d", d, maxIntegratorDim)
 	}
-	start := make([]float64, 2*d)
-	for i := 0; i < d; i++ {
-		start[i] = 1
-	}
 	return &DoubleIntegrator{
-		Dim:       d,
-		TimeStep:  0.1,
-		MaxAccel:  inf,
-		Start:     start,
-		GoalState: make([]float64, 2*d),
+		Dim:      d,
+		TimeStep: 0.1,
+		MaxAccel: inf,
 	}, nil
 }
 
@@ -87,10 +76,7 @@ func (s *DoubleIntegrator) Validate() error {
 	if err := s.checkDynamics(); err != nil {
 		return err
 	}
-	if err := limit(doubleIntegratorName, "MaxAccel", s.MaxAccel); err != nil {
-		return err
-	}
-	return checkStates(doubleIntegratorName, 2*s.Dim, s.Start, s.GoalState)
+	return limit(doubleIntegratorName, "MaxAccel", s.MaxAccel)
 }
 
 // Name returns "double integrator".
@@ -109,12 +95,6 @@ func (s *DoubleIntegrator) Dt() float64 { return s.TimeStep }
 func (s *DoubleIntegrator) ActionLimits() (lo, hi []float64) {
 	return symmetricLimits(s.MaxAccel, max(s.Dim, 0))
 }
-
-// DefaultStart returns a copy of Start.
-func (s *DoubleIntegrator) DefaultStart() []float64 { return clone(s.Start) }
-
-// Goal returns a copy of GoalState.
-func (s *DoubleIntegrator) Goal() []float64 { return clone(s.GoalState) }
 
 // StateNames returns "p (m)", "v (m/s)" for Dim = 1 and "p1 (m)", …,
 // "v1 (m/s)", … otherwise.

@@ -26,12 +26,12 @@ func ExamplePendulum() {
 	// t=0.06 s  θ=0.10004 rad  θ̇=0.00123 rad/s
 }
 
-// Linearise the pendulum at the upright goal: A and B are the exact
-// derivatives of the RK4 step.
+// Linearise the pendulum upright at rest, x = [π, 0]: A and B are the
+// exact derivatives of the RK4 step.
 func ExamplePendulum_Jacobians() {
 	p := system.NewPendulum()
 	A, B := make([]float64, 4), make([]float64, 2)
-	if err := p.Jacobians(A, B, p.Goal(), []float64{0}); err != nil {
+	if err := p.Jacobians(A, B, []float64{math.Pi, 0}, []float64{0}); err != nil {
 		fmt.Println(err)
 		return
 	}
@@ -138,8 +138,7 @@ func ExampleArm2Link_GoalStateFor() {
 		fmt.Println(err)
 		return
 	}
-	arm.GoalState = goal
-	px, py, _ := arm.EndEffector(arm.Goal())
+	px, py, _ := arm.EndEffector(goal)
 	fmt.Printf("q = [%.4f %.4f], end effector at (%.3f, %.3f)\n", goal[0], goal[1], px, py)
 	_, err = arm.GoalStateFor(3, 0, true)
 	fmt.Println(err)

@@ -46,11 +46,6 @@ type Pendulum struct {
 	MaxTorque float64
 	// TimeStep is the RK4 step in seconds (> 0; default 0.02).
 	TimeStep float64
-	// Start is the state DefaultStart returns (default [0, 0]: hanging at
-	// rest).
-	Start []float64
-	// GoalState is the state Goal returns (default [π, 0]: upright at rest).
-	GoalState []float64
 	// ImageRodLength is the rod's drawn length as a fraction of half the
 	// image's shorter side, in (0, 1] (default 0.8).
 	ImageRodLength float64
@@ -69,8 +64,6 @@ func NewPendulum() *Pendulum {
 		Damping:        0.05,
 		MaxTorque:      5,
 		TimeStep:       0.02,
-		Start:          []float64{0, 0},
-		GoalState:      []float64{math.Pi, 0},
 		ImageRodLength: 0.8,
 		ImageRodWidth:  0.08,
 	}
@@ -107,9 +100,6 @@ func (p *Pendulum) Validate() error {
 	if err := limit(pendulumName, "MaxTorque", p.MaxTorque); err != nil {
 		return err
 	}
-	if err := checkStates(pendulumName, 2, p.Start, p.GoalState); err != nil {
-		return err
-	}
 	if !(p.ImageRodLength > 0 && p.ImageRodLength <= 1) {
 		return fmt.Errorf("pendulum: ImageRodLength = %v, want a value in (0, 1]", p.ImageRodLength)
 	}
@@ -130,12 +120,6 @@ func (p *Pendulum) Dt() float64 { return p.TimeStep }
 
 // ActionLimits returns [-MaxTorque, MaxTorque].
 func (p *Pendulum) ActionLimits() (lo, hi []float64) { return symmetricLimits(p.MaxTorque, 1) }
-
-// DefaultStart returns a copy of Start.
-func (p *Pendulum) DefaultStart() []float64 { return clone(p.Start) }
-
-// Goal returns a copy of GoalState.
-func (p *Pendulum) Goal() []float64 { return clone(p.GoalState) }
 
 // StateNames returns the labels of θ and θ̇.
 func (p *Pendulum) StateNames() []string { return []string{"θ (rad)", "θ̇ (rad/s)"} }

@@ -3,6 +3,7 @@ package system
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -11,7 +12,7 @@ import (
 // calling visit after each step.
 func simulate(t *testing.T, sys System, x, u []float64, steps int, visit func(k int, x []float64)) []float64 {
 	t.Helper()
-	x = clone(x)
+	x = slices.Clone(x)
 	for k := 0; k < steps; k++ {
 		if err := sys.Step(x, x, u); err != nil {
 			t.Fatalf("%s: step %d: %v", sys.Name(), k, err)
@@ -91,7 +92,7 @@ func TestPendulumSwingUpFeasible(t *testing.T) {
 	if p.MaxTorque >= p.Mass*p.Gravity*p.Length {
 		t.Fatalf("MaxTorque %v can lift the pendulum directly", p.MaxTorque)
 	}
-	x := p.DefaultStart()
+	x := []float64{0, 0} // hanging at rest
 	eUp := p.Mass * p.Gravity * p.Length
 	reached := -1
 	for k := 0; k < 300; k++ {
@@ -163,7 +164,7 @@ func TestCartPolePhysics(t *testing.T) {
 		t.Errorf("pushed cart: state %v, want x, ẋ > 0 and θ, θ̇ < 0", x)
 	}
 	// Upright at rest with no force is an equilibrium.
-	x = simulate(t, c, c.Goal(), []float64{0}, 50, nil)
+	x = simulate(t, c, []float64{0, 0, 0, 0}, []float64{0}, 50, nil)
 	for i, v := range x {
 		if v != 0 {
 			t.Errorf("equilibrium drifted: x[%d] = %v", i, v)
@@ -242,7 +243,7 @@ func TestArmPhysics(t *testing.T) {
 	if !(x[0] > 0 && x[2] > 0) {
 		t.Errorf("shoulder torque: state %v, want q1, q̇1 > 0", x)
 	}
-	x = simulate(t, a, a.DefaultStart(), []float64{0, 0}, 10, nil)
+	x = simulate(t, a, []float64{0, math.Pi / 2, 0, 0}, []float64{0, 0}, 10, nil)
 	if x[0] != 0 || x[1] != math.Pi/2 || x[2] != 0 || x[3] != 0 {
 		t.Errorf("arm at rest without torque moved to %v", x)
 	}
@@ -265,7 +266,7 @@ func TestArmKinematics(t *testing.T) {
 		}
 		Jp, Jm := make([]float64, 8), make([]float64, 8)
 		for j := 0; j < 4; j++ {
-			xp, xm := clone(x), clone(x)
+			xp, xm := slices.Clone(x), slices.Clone(x)
 			xp[j] += h
 			xm[j] -= h
 			pxp, pyp, _ := a.EndEffector(xp)
@@ -313,20 +314,21 @@ func TestArmKinematics(t *testing.T) {
 	if q1, q2, err := a.InverseKinematics(1.9, 0, true); err != nil || math.Abs(q1) > 1e-6 || math.Abs(q2) > 1e-6 {
 		t.Errorf("IK of the outstretched point: %v, %v, %v", q1, q2, err)
 	}
-	// The default goal is the elbow-positive IK of (−1, 1).
+	// The lessons' reaching goal q = (π/2, π/2) is the elbow-positive IK of
+	// (−1, 1), and their start q = (0, π/2) puts the end effector at (1, 1).
 	d := NewArm2Link()
 	goal, err := d.GoalStateFor(-1, 1, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for i, v := range d.Goal() {
+	for i, v := range []float64{math.Pi / 2, math.Pi / 2, 0, 0} {
 		if math.Abs(v-goal[i]) > 1e-12 {
-			t.Errorf("default goal %v, IK of (−1, 1) gives %v", d.Goal(), goal)
+			t.Errorf("IK of (−1, 1) gives %v, want q = (π/2, π/2)", goal)
 		}
 	}
-	px, py, _ := d.EndEffector(d.DefaultStart())
+	px, py, _ := d.EndEffector([]float64{0, math.Pi / 2, 0, 0})
 	if math.Abs(px-1) > 1e-12 || math.Abs(py-1) > 1e-12 {
-		t.Errorf("default start's end effector at (%v, %v), want (1, 1)", px, py)
+		t.Errorf("end effector at q = (0, π/2) at (%v, %v), want (1, 1)", px, py)
 	}
 	// Bad arguments.
 	if _, _, err := d.EndEffector([]float64{0, 0}); err == nil {
@@ -517,7 +519,7 @@ func TestDoubleIntegrator(t *testing.T) {
 
 func TestWrapAngle(t *testing.T) {
 	cases := [][2]float64{
-		{0, 0}, {math.Pi, math.Pi}, {-math.Pi, math.Pi}, {3 * math.Pi, math.Pi},
+		{0, 0}, {math.Pi, -math.Pi}, {-math.Pi, -math.Pi}, {3 * math.Pi, -math.Pi},
 		{2*math.Pi + 0.5, 0.5}, {-2*math.Pi - 0.5, -0.5}, {7, 7 - 2*math.Pi},
 	}
 	for _, c := range cases {
@@ -533,14 +535,14 @@ func TestWrapAngle(t *testing.T) {
 func TestRollout(t *testing.T) {
 	p := NewPendulum()
 	us := [][]float64{{1}, {2}, {-1}, {0}}
-	xs, err := Rollout(p, p.DefaultStart(), us)
+	xs, err := Rollout(p, []float64{0, 0}, us)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if len(xs) != len(us)+1 {
 		t.Fatalf("%d states for %d actions", len(xs), len(us))
 	}
-	x := p.DefaultStart()
+	x := []float64{0, 0}
 	for k, u := range us {
 		_ = p.Step(x, x, u)
 		if x[0] != xs[k+1][0] || x[1] != xs[k+1][1] {

@@ -37,8 +37,8 @@ type Rect struct {
 // PointMass renders itself (Render) as the agent, a white disc, on a black
 // field covering World, with obstacles drawn in gray (0.5).
 //
-// Defaults: m = 1 kg, no drag, |F_i| ≤ 2 N, start at rest at (0, 0), goal at
-// rest at (2, 1), no obstacles, agent radius 0.25 m, World [−3, 3]².
+// Defaults: m = 1 kg, no drag, |F_i| ≤ 2 N, no obstacles, agent radius
+// 0.25 m, World [−3, 3]².
 //
 // Methods keep no scratch: one PointMass may be stepped from several
 // goroutines as long as its fields are not changed meanwhile.
@@ -52,10 +52,6 @@ type PointMass struct {
 	MaxForce float64
 	// TimeStep is the RK4 step in seconds (> 0; default 0.05).
 	TimeStep float64
-	// Start is the state DefaultStart returns (default [0, 0, 0, 0]).
-	Start []float64
-	// GoalState is the state Goal returns (default [2, 1, 0, 0]).
-	GoalState []float64
 	// Obstacles are discs to avoid (default none). Radii must be ≥ 0.
 	Obstacles []Circle
 	// AgentRadius is the agent's radius in m, used by Penetration and
@@ -74,8 +70,6 @@ func NewPointMass() *PointMass {
 		Damping:     0,
 		MaxForce:    2,
 		TimeStep:    0.05,
-		Start:       []float64{0, 0, 0, 0},
-		GoalState:   []float64{2, 1, 0, 0},
 		AgentRadius: 0.25,
 		World:       Rect{XMin: -3, XMax: 3, YMin: -3, YMax: 3},
 	}
@@ -130,9 +124,6 @@ func (p *PointMass) Validate() error {
 	if err := limit(pointMassName, "MaxForce", p.MaxForce); err != nil {
 		return err
 	}
-	if err := checkStates(pointMassName, 4, p.Start, p.GoalState); err != nil {
-		return err
-	}
 	if err := p.checkObstacles(); err != nil {
 		return err
 	}
@@ -153,12 +144,6 @@ func (p *PointMass) Dt() float64 { return p.TimeStep }
 
 // ActionLimits returns [-MaxForce, MaxForce] for both axes.
 func (p *PointMass) ActionLimits() (lo, hi []float64) { return symmetricLimits(p.MaxForce, 2) }
-
-// DefaultStart returns a copy of Start.
-func (p *PointMass) DefaultStart() []float64 { return clone(p.Start) }
-
-// Goal returns a copy of GoalState.
-func (p *PointMass) Goal() []float64 { return clone(p.GoalState) }
 
 // StateNames returns the labels of px, py, vx, vy.
 func (p *PointMass) StateNames() []string {

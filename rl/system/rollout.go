@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 )
 
 var inf = math.Inf(1)
@@ -53,7 +54,7 @@ func FiniteDiffJacobians(sys System, A, B, x, u []float64, h float64) error {
 	if !(h > 0) || math.IsInf(h, 1) {
 		return fmt.Errorf("FiniteDiffJacobians: step h = %v, want a finite value > 0", h)
 	}
-	xp, up := clone(x), clone(u)
+	xp, up := slices.Clone(x), slices.Clone(u)
 	fp, fm := make([]float64, n), make([]float64, n)
 	diff := func(v []float64, j int, out []float64, cols int) error {
 		v0 := v[j]
@@ -85,17 +86,16 @@ func FiniteDiffJacobians(sys System, A, B, x, u []float64, h float64) error {
 	return nil
 }
 
-// WrapAngle maps an angle in rad to (−π, π]; use it to compare the
-// unwrapped angles of Pendulum and CartPole with a goal (e.g.
-// WrapAngle(θ − π) is the pendulum's angle from upright). Non-finite input
-// is returned as NaN.
+// WrapAngle maps an angle in rad to [−π, π), the same floating-point
+// operations as Gym's angle_normalize, ((a + π) mod 2π) − π with a floored
+// modulo, so that package env's Pendulum rewards match Gym's to the bit.
+// Use it to compare the unwrapped angles of Pendulum and CartPole with a
+// goal (e.g. WrapAngle(θ − π) is the pendulum's angle from upright). The
+// result is exact up to a rounding of a + π; non-finite input gives NaN.
 func WrapAngle(a float64) float64 {
-	if !finite(a) {
-		return math.NaN()
+	m := math.Mod(a+math.Pi, 2*math.Pi)
+	if m < 0 {
+		m += 2 * math.Pi
 	}
-	r := math.Remainder(a, 2*math.Pi) // in [−π, π]
-	if r <= -math.Pi {
-		r += 2 * math.Pi
-	}
-	return r
+	return m - math.Pi
 }

@@ -30,10 +30,6 @@ type System interface {
 	// Step itself does not clip: the optimizer enforces the box. A component
 	// may be ±Inf where the action is unbounded.
 	ActionLimits() (lo, hi []float64)
-	// DefaultStart is the start state used by the lessons (a fresh copy).
-	DefaultStart() []float64
-	// Goal is the target state used by the lessons (a fresh copy).
-	Goal() []float64
 	// StateNames labels each state component for plots, e.g. "θ (rad)".
 	StateNames() []string
 	// ActionNames labels each action component for plots.

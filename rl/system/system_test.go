@@ -3,6 +3,7 @@ package system
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -146,7 +147,7 @@ func TestStepAliasesAndMatchesRollout(t *testing.T) {
 		if err := tc.sys.Step(want, x, u); err != nil {
 			t.Fatal(err)
 		}
-		got := clone(x)
+		got := slices.Clone(x)
 		if err := tc.sys.Step(got, got, u); err != nil {
 			t.Fatal(err)
 		}
@@ -175,18 +176,6 @@ func TestMetadata(t *testing.T) {
 				t.Errorf("%s: action limits [%v, %v] do not contain 0", s.Name(), lo[i], hi[i])
 			}
 		}
-		if err := CheckVec("start", s.DefaultStart(), n); err != nil {
-			t.Errorf("%s: %v", s.Name(), err)
-		}
-		if err := CheckVec("goal", s.Goal(), n); err != nil {
-			t.Errorf("%s: %v", s.Name(), err)
-		}
-		// Fresh copies.
-		s.DefaultStart()[0] = 1e9
-		s.Goal()[0] = 1e9
-		if s.DefaultStart()[0] == 1e9 || s.Goal()[0] == 1e9 {
-			t.Errorf("%s: DefaultStart or Goal returned shared storage", s.Name())
-		}
 		if !(s.Dt() > 0) {
 			t.Errorf("%s: Dt = %v", s.Name(), s.Dt())
 		}
@@ -208,7 +197,7 @@ func TestBadArguments(t *testing.T) {
 		x, u := make([]float64, n), make([]float64, m)
 		next, A, B := make([]float64, n), make([]float64, n*n), make([]float64, n*m)
 		with := func(v []float64, i int, val float64) []float64 {
-			w := clone(v)
+			w := slices.Clone(v)
 			w[i] = val
 			return w
 		}
@@ -218,7 +207,7 @@ func TestBadArguments(t *testing.T) {
 			wantInMessage string
 		}{
 			{"short next", next[:n-1], x, u, "next"},
-			{"long x", next, append(clone(x), 0), u, "x has length"},
+			{"long x", next, append(slices.Clone(x), 0), u, "x has length"},
 			{"short u", next, x, u[:m-1], "u has length"},
 			{"nil u", next, x, nil, "u has length"},
 			{"NaN x", next, with(x, n-1, nan), u, "x["},
@@ -238,9 +227,9 @@ func TestBadArguments(t *testing.T) {
 			wantInMessage string
 		}{
 			{"short A", A[:n*n-1], B, x, u, "A has length"},
-			{"long B", A, append(clone(B), 0), x, u, "B has length"},
+			{"long B", A, append(slices.Clone(B), 0), x, u, "B has length"},
 			{"short x", A, B, x[:n-1], u, "x has length"},
-			{"long u", A, B, x, append(clone(u), 1), "u has length"},
+			{"long u", A, B, x, append(slices.Clone(u), 1), "u has length"},
 			{"NaN x", A, B, with(x, 0, nan), u, "NaN"},
 			{"Inf u", A, B, x, with(u, 0, inf), "+Inf"},
 		}
@@ -337,14 +326,10 @@ func TestBadNonDynamicsParameters(t *testing.T) {
 		v     interface{ Validate() error }
 	}{
 		{"MaxTorque", func() *Pendulum { p := NewPendulum(); p.MaxTorque = 0; return p }()},
-		{"Start", func() *Pendulum { p := NewPendulum(); p.Start = []float64{0}; return p }()},
-		{"GoalState", func() *Pendulum { p := NewPendulum(); p.GoalState[1] = math.NaN(); return p }()},
 		{"ImageRodLength", func() *Pendulum { p := NewPendulum(); p.ImageRodLength = 2; return p }()},
 		{"ImageRodWidth", func() *Pendulum { p := NewPendulum(); p.ImageRodWidth = 0; return p }()},
 		{"MaxForce", func() *CartPole { p := NewCartPole(); p.MaxForce = -1; return p }()},
-		{"Start", func() *CartPole { p := NewCartPole(); p.Start = nil; return p }()},
 		{"MaxTorque", func() *Arm2Link { p := NewArm2Link(); p.MaxTorque = math.NaN(); return p }()},
-		{"GoalState", func() *Arm2Link { p := NewArm2Link(); p.GoalState = []float64{1, 2}; return p }()},
 		{"MaxForce", func() *PointMass { p := NewPointMass(); p.MaxForce = 0; return p }()},
 		{"Obstacles[1].R", func() *PointMass {
 			p := NewPointMass()
@@ -359,7 +344,6 @@ func TestBadNonDynamicsParameters(t *testing.T) {
 		{"AgentRadius", func() *PointMass { p := NewPointMass(); p.AgentRadius = -1; return p }()},
 		{"World", func() *PointMass { p := NewPointMass(); p.World.XMax = p.World.XMin; return p }()},
 		{"MaxAccel", func() *DoubleIntegrator { p := NewDoubleIntegrator(); p.MaxAccel = 0; return p }()},
-		{"Start", func() *DoubleIntegrator { p := NewDoubleIntegrator(); p.Dim = 2; return p }()},
 	}
 	for _, c := range cases {
 		if err := c.v.Validate(); err == nil || !strings.Contains(err.Error(), c.field) {
