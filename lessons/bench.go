@@ -181,7 +181,7 @@ func benchIteration(b *testing.B) {
 // benchRollouts measures environment steps per second of vectorised
 // sampling: the pendulum, 16 copies, a 64×64 policy, 4000 steps per batch.
 func benchRollouts(b *testing.B) {
-	pol, err := policy.NewGaussian(policy.GaussianConfig{ObsDim: 3, ActDim: 1, Seed: 1})
+	pol, err := policy.NewGaussian(policy.GaussianConfig{ObsDim: 3, ActDim: 1, InitStd: 1, Seed: 1})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -204,7 +204,7 @@ func benchRollouts(b *testing.B) {
 // of Fisher-vector products on every k-th sample, line search) on a
 // 4000-step pendulum batch.
 func benchTRPOUpdate(b *testing.B, k int) {
-	pol, err := policy.NewGaussian(policy.GaussianConfig{ObsDim: 3, ActDim: 1, Seed: 1, InitLogStd: -0.5})
+	pol, err := policy.NewGaussian(policy.GaussianConfig{ObsDim: 3, ActDim: 1, Seed: 1, InitStd: policy.DefaultInitStd})
 	if err != nil {
 		b.Fatal(err)
 	}

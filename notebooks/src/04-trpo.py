@@ -253,8 +253,9 @@ md(r"""
   conjugate gradient with Fisher-vector products, and a line search that checks the real KL.
 * As $\delta \to 0$ TRPO's step is the natural gradient; the line search is what lets $\delta$ be large enough to be useful.
 
-**Exercises.** 1. Set `cfg.Damping` to 0 and 1: what happens to the conjugate-gradient solution? 2. Replace GAE's $\lambda = 0.97$ by 0
-and by 1. 3. Train on `env.NewCartPole()` with `trpo.Train` — how many steps until it balances for 200 steps?
+**Exercises.** 1. Turn the damping off (`cfg.Damping = -1`: a zero field selects the default 0.1, a negative one no damping)
+and raise it to 1: what happens to the conjugate-gradient solution? 2. Replace GAE's $\lambda = 0.97$ by 0 (`cfg.Lambda = -1`,
+likewise) and by 1. 3. Train on `env.NewCartPole()` with `trpo.Train` — how many steps until it balances for 200 steps?
 """)
 
 write(__file__)

@@ -3,6 +3,8 @@ package constrained
 import (
 	"fmt"
 	"math"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 )
 
 // DGDConfig holds the settings of DualGradientDescent. The zero value of
@@ -35,20 +37,36 @@ type DGDConfig struct {
 	Progress func(Iteration)
 }
 
-func setOuterDefaults(name string, maxIter *int, tol *float64, inner *InnerConfig, defIter int) error {
-	if *maxIter == 0 {
-		*maxIter = defIter
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments (Inner's included), or an error naming the first invalid field
+// and its value. X0, Lambda0 and Mu0 are checked against the Problem by
+// DualGradientDescent.
+func (c DGDConfig) WithDefaults() (DGDConfig, error) {
+	config.Or(&c.Alpha, 0.1)
+	config.Or(&c.MaxIter, 1000)
+	config.Or(&c.Tol, 1e-6)
+	if !config.Positive(c.Alpha) {
+		return c, fmt.Errorf("constrained: DGDConfig.Alpha = %v, want > 0 and finite", c.Alpha)
 	}
-	if *tol == 0 {
-		*tol = 1e-6
+	var err error
+	c.Inner, err = checkOuter("DGDConfig", c.MaxIter, c.Tol, c.Inner)
+	return c, err
+}
+
+// checkOuter validates the settings DGDConfig and ALConfig share and
+// returns inner with its defaults.
+func checkOuter(name string, maxIter int, tol float64, inner InnerConfig) (InnerConfig, error) {
+	switch {
+	case maxIter < 0:
+		return inner, fmt.Errorf("constrained: %s.MaxIter = %d, want > 0", name, maxIter)
+	case !config.Positive(tol):
+		return inner, fmt.Errorf("constrained: %s.Tol = %v, want > 0 and finite", name, tol)
 	}
-	if *maxIter < 0 {
-		return fmt.Errorf("constrained: %s.MaxIter = %d, want > 0", name, *maxIter)
+	inner, err := inner.WithDefaults()
+	if err != nil {
+		return inner, config.Nested("constrained: "+name+".Inner", err)
 	}
-	if !(*tol > 0) || math.IsInf(*tol, 0) {
-		return fmt.Errorf("constrained: %s.Tol = %v, want > 0 and finite", name, *tol)
-	}
-	return inner.setDefaults()
+	return inner, nil
 }
 
 // DualGradientDescent solves min f(x) s.t. C(x) = 0, g(x) ≤ 0 by dual
@@ -65,13 +83,8 @@ func setOuterDefaults(name string, maxIter *int, tol *float64, inner *InnerConfi
 // minimiser's; running out of iterations is not an error (Result.Converged
 // is false).
 func DualGradientDescent(p *Problem, cfg DGDConfig) (Result, error) {
-	if cfg.Alpha == 0 {
-		cfg.Alpha = 0.1
-	}
-	if !(cfg.Alpha > 0) || math.IsInf(cfg.Alpha, 0) {
-		return Result{}, fmt.Errorf("constrained: DGDConfig.Alpha = %v, want > 0 and finite", cfg.Alpha)
-	}
-	if err := setOuterDefaults("DGDConfig", &cfg.MaxIter, &cfg.Tol, &cfg.Inner, 1000); err != nil {
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
 		return Result{}, err
 	}
 	o := outer{maxIter: cfg.MaxIter, tol: cfg.Tol, x0: cfg.X0, lam0: cfg.Lambda0, mu0: cfg.Mu0,
@@ -111,6 +124,33 @@ type ALConfig struct {
 	Progress func(Iteration)
 }
 
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments (Inner's included), or an error naming the first invalid field
+// and its value. X0, Lambda0 and Mu0 are checked against the Problem by
+// AugmentedLagrangian.
+func (c ALConfig) WithDefaults() (ALConfig, error) {
+	config.Or(&c.Rho, 1)
+	config.Or(&c.RhoGrowth, 1)
+	config.Or(&c.RhoShrink, 0.25)
+	config.Or(&c.RhoMax, 1e8)
+	config.Or(&c.MaxIter, 200)
+	config.Or(&c.Tol, 1e-6)
+	const fn = "constrained: ALConfig"
+	switch {
+	case !config.Positive(c.Rho):
+		return c, fmt.Errorf("%s.Rho = %v, want > 0 and finite", fn, c.Rho)
+	case !(c.RhoGrowth >= 1) || math.IsInf(c.RhoGrowth, 1):
+		return c, fmt.Errorf("%s.RhoGrowth = %v, want ≥ 1 and finite", fn, c.RhoGrowth)
+	case !(c.RhoShrink > 0 && c.RhoShrink < 1):
+		return c, fmt.Errorf("%s.RhoShrink = %v, want in (0, 1)", fn, c.RhoShrink)
+	case !(c.RhoMax >= c.Rho) || math.IsInf(c.RhoMax, 1):
+		return c, fmt.Errorf("%s.RhoMax = %v, want finite and ≥ Rho = %v", fn, c.RhoMax, c.Rho)
+	}
+	var err error
+	c.Inner, err = checkOuter("ALConfig", c.MaxIter, c.Tol, c.Inner)
+	return c, err
+}
+
 // AugmentedLagrangian solves min f(x) s.t. C(x) = 0, g(x) ≤ 0 with the
 // augmented Lagrangian (method of multipliers)
 //
@@ -129,29 +169,8 @@ type ALConfig struct {
 // update λ ← λ + ρC; it is the same method.) Errors are as for
 // DualGradientDescent.
 func AugmentedLagrangian(p *Problem, cfg ALConfig) (Result, error) {
-	if cfg.Rho == 0 {
-		cfg.Rho = 1
-	}
-	if cfg.RhoGrowth == 0 {
-		cfg.RhoGrowth = 1
-	}
-	if cfg.RhoShrink == 0 {
-		cfg.RhoShrink = 0.25
-	}
-	if cfg.RhoMax == 0 {
-		cfg.RhoMax = 1e8
-	}
-	switch {
-	case !(cfg.Rho > 0) || math.IsInf(cfg.Rho, 0):
-		return Result{}, fmt.Errorf("constrained: ALConfig.Rho = %v, want > 0 and finite", cfg.Rho)
-	case !(cfg.RhoGrowth >= 1) || math.IsInf(cfg.RhoGrowth, 0):
-		return Result{}, fmt.Errorf("constrained: ALConfig.RhoGrowth = %v, want ≥ 1 and finite", cfg.RhoGrowth)
-	case !(cfg.RhoShrink > 0 && cfg.RhoShrink < 1):
-		return Result{}, fmt.Errorf("constrained: ALConfig.RhoShrink = %v, want in (0, 1)", cfg.RhoShrink)
-	case !(cfg.RhoMax >= cfg.Rho) || math.IsInf(cfg.RhoMax, 0):
-		return Result{}, fmt.Errorf("constrained: ALConfig.RhoMax = %v, want finite and ≥ Rho = %v", cfg.RhoMax, cfg.Rho)
-	}
-	if err := setOuterDefaults("ALConfig", &cfg.MaxIter, &cfg.Tol, &cfg.Inner, 200); err != nil {
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
 		return Result{}, err
 	}
 	o := outer{maxIter: cfg.MaxIter, tol: cfg.Tol, x0: cfg.X0, lam0: cfg.Lambda0, mu0: cfg.Mu0,

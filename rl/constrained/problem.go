@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -75,8 +76,9 @@ var ErrNoClosedForm = errors.New("constrained: no closed-form x-step")
 // (augmented) Lagrangian with its gradient. The zero value of every field
 // selects the default given in its comment.
 type InnerConfig struct {
-	// Method is the gonum method (default &optimize.BFGS{}; LBFGS for large
-	// Dim). It must use only the function value and gradient.
+	// Method is the gonum method (default nil: a new &optimize.BFGS{} for
+	// every x-step; LBFGS for large Dim). It must use only the function
+	// value and gradient.
 	Method optimize.Method
 	// GradTol stops the inner run when ‖∇ₓL‖∞ < GradTol (default 1e-10).
 	// The x-step's error is about ‖∇ₓL‖/(smallest curvature of L), so keep
@@ -93,26 +95,23 @@ type InnerConfig struct {
 	MaxIter int
 }
 
-func (c *InnerConfig) setDefaults() error {
-	if c.GradTol == 0 {
-		c.GradTol = 1e-10
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments (Method stays nil: a fresh BFGS per x-step), or an error naming
+// the first invalid field and its value.
+func (c InnerConfig) WithDefaults() (InnerConfig, error) {
+	config.Or(&c.GradTol, 1e-10)
+	config.Or(&c.AcceptTol, 1e-6)
+	config.Or(&c.MaxIter, 1000)
+	const fn = "constrained: InnerConfig"
+	switch {
+	case !config.Positive(c.GradTol):
+		return c, fmt.Errorf("%s.GradTol = %v, want > 0 and finite", fn, c.GradTol)
+	case !config.Positive(c.AcceptTol):
+		return c, fmt.Errorf("%s.AcceptTol = %v, want > 0 and finite", fn, c.AcceptTol)
+	case c.MaxIter < 0:
+		return c, fmt.Errorf("%s.MaxIter = %d, want > 0", fn, c.MaxIter)
 	}
-	if c.MaxIter == 0 {
-		c.MaxIter = 1000
-	}
-	if c.AcceptTol == 0 {
-		c.AcceptTol = 1e-6
-	}
-	if !(c.AcceptTol > 0) || math.IsInf(c.AcceptTol, 0) {
-		return fmt.Errorf("constrained: InnerConfig.AcceptTol = %v, want > 0 and finite", c.AcceptTol)
-	}
-	if !(c.GradTol > 0) || math.IsInf(c.GradTol, 0) {
-		return fmt.Errorf("constrained: InnerConfig.GradTol = %v, want > 0 and finite", c.GradTol)
-	}
-	if c.MaxIter < 0 {
-		return fmt.Errorf("constrained: InnerConfig.MaxIter = %d, want > 0", c.MaxIter)
-	}
-	return nil
+	return c, nil
 }
 
 // Iteration is one outer iteration of DualGradientDescent or

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 )
 
 // The scalar-dual helpers solve the lecture's KL-constrained step
@@ -107,6 +109,51 @@ type BracketConfig struct {
 	Progress func(Step1D)
 }
 
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments, or an error naming the first invalid field and its value.
+func (c AscentConfig) WithDefaults() (AscentConfig, error) {
+	config.Or(&c.Alpha, 1)
+	config.Or(&c.EtaMin, 1e-8)
+	config.Or(&c.MaxIter, 500)
+	config.Or(&c.Tol, 0.1)
+	const fn = "constrained: AscentConfig"
+	switch {
+	case !config.Positive(c.Alpha):
+		return c, fmt.Errorf("%s.Alpha = %v, want > 0 and finite", fn, c.Alpha)
+	case !config.Positive(c.EtaMin):
+		return c, fmt.Errorf("%s.EtaMin = %v, want > 0 and finite", fn, c.EtaMin)
+	case c.MaxIter < 0:
+		return c, fmt.Errorf("%s.MaxIter = %d, want > 0", fn, c.MaxIter)
+	case !config.Positive(c.Tol):
+		return c, fmt.Errorf("%s.Tol = %v, want > 0 and finite", fn, c.Tol)
+	}
+	return c, nil
+}
+
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments, or an error naming the first invalid field and its value.
+func (c BracketConfig) WithDefaults() (BracketConfig, error) {
+	config.Or(&c.EtaMin, 1e-8)
+	config.Or(&c.EtaMax, 1e16)
+	config.Or(&c.Expand, 10)
+	config.Or(&c.MaxIter, 100)
+	config.Or(&c.Tol, 0.1)
+	const fn = "constrained: BracketConfig"
+	switch {
+	case !config.Positive(c.EtaMin):
+		return c, fmt.Errorf("%s.EtaMin = %v, want > 0 and finite", fn, c.EtaMin)
+	case !(c.EtaMax > c.EtaMin) || math.IsInf(c.EtaMax, 1):
+		return c, fmt.Errorf("%s.EtaMax = %v, want finite and > EtaMin = %v", fn, c.EtaMax, c.EtaMin)
+	case !(c.Expand > 1) || math.IsInf(c.Expand, 1):
+		return c, fmt.Errorf("%s.Expand = %v, want > 1 and finite", fn, c.Expand)
+	case c.MaxIter < 0:
+		return c, fmt.Errorf("%s.MaxIter = %d, want > 0", fn, c.MaxIter)
+	case !config.Positive(c.Tol):
+		return c, fmt.Errorf("%s.Tol = %v, want > 0 and finite", fn, c.Tol)
+	}
+	return c, nil
+}
+
 func check1D(name string, f Constraint1D, eta0, epsilon float64) error {
 	if f == nil {
 		return fmt.Errorf("constrained: %s: nil constraint function", name)
@@ -154,27 +201,9 @@ func DualAscent1D(constraintAt Constraint1D, eta0, epsilon float64, cfg AscentCo
 	if err := check1D(name, constraintAt, eta0, epsilon); err != nil {
 		return Result1D{}, err
 	}
-	if cfg.Alpha == 0 {
-		cfg.Alpha = 1
-	}
-	if cfg.EtaMin == 0 {
-		cfg.EtaMin = 1e-8
-	}
-	if cfg.MaxIter == 0 {
-		cfg.MaxIter = 500
-	}
-	if cfg.Tol == 0 {
-		cfg.Tol = 0.1
-	}
-	switch {
-	case !(cfg.Alpha > 0) || math.IsInf(cfg.Alpha, 0):
-		return Result1D{}, fmt.Errorf("constrained: AscentConfig.Alpha = %v, want > 0 and finite", cfg.Alpha)
-	case !(cfg.EtaMin > 0) || math.IsInf(cfg.EtaMin, 0):
-		return Result1D{}, fmt.Errorf("constrained: AscentConfig.EtaMin = %v, want > 0 and finite", cfg.EtaMin)
-	case cfg.MaxIter < 0:
-		return Result1D{}, fmt.Errorf("constrained: AscentConfig.MaxIter = %d, want > 0", cfg.MaxIter)
-	case !(cfg.Tol > 0) || math.IsInf(cfg.Tol, 0):
-		return Result1D{}, fmt.Errorf("constrained: AscentConfig.Tol = %v, want > 0 and finite", cfg.Tol)
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
+		return Result1D{}, err
 	}
 	eta := math.Max(eta0, cfg.EtaMin)
 	res := Result1D{}
@@ -233,32 +262,9 @@ func Bracket1D(constraintAt Constraint1D, eta0, epsilon float64, cfg BracketConf
 	if err := check1D(name, constraintAt, eta0, epsilon); err != nil {
 		return Result1D{}, err
 	}
-	if cfg.EtaMin == 0 {
-		cfg.EtaMin = 1e-8
-	}
-	if cfg.EtaMax == 0 {
-		cfg.EtaMax = 1e16
-	}
-	if cfg.Expand == 0 {
-		cfg.Expand = 10
-	}
-	if cfg.MaxIter == 0 {
-		cfg.MaxIter = 100
-	}
-	if cfg.Tol == 0 {
-		cfg.Tol = 0.1
-	}
-	switch {
-	case !(cfg.EtaMin > 0) || math.IsInf(cfg.EtaMin, 0):
-		return Result1D{}, fmt.Errorf("constrained: BracketConfig.EtaMin = %v, want > 0 and finite", cfg.EtaMin)
-	case !(cfg.EtaMax > cfg.EtaMin) || math.IsInf(cfg.EtaMax, 0):
-		return Result1D{}, fmt.Errorf("constrained: BracketConfig.EtaMax = %v, want finite and > EtaMin = %v", cfg.EtaMax, cfg.EtaMin)
-	case !(cfg.Expand > 1) || math.IsInf(cfg.Expand, 0):
-		return Result1D{}, fmt.Errorf("constrained: BracketConfig.Expand = %v, want > 1 and finite", cfg.Expand)
-	case cfg.MaxIter < 0:
-		return Result1D{}, fmt.Errorf("constrained: BracketConfig.MaxIter = %d, want > 0", cfg.MaxIter)
-	case !(cfg.Tol > 0) || math.IsInf(cfg.Tol, 0):
-		return Result1D{}, fmt.Errorf("constrained: BracketConfig.Tol = %v, want > 0 and finite", cfg.Tol)
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
+		return Result1D{}, err
 	}
 
 	eta := math.Min(math.Max(eta0, cfg.EtaMin), cfg.EtaMax)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
@@ -30,15 +31,15 @@ const (
 // of every field selects the default given in its comment.
 type GMMConfig struct {
 	// MaxIter caps the EM iterations (E-step + M-step) after the
-	// initialisation (default 100; ≥ 0).
+	// initialisation (default 100; ≥ 1).
 	MaxIter int
 	// Tol stops EM when an iteration raises the log-likelihood ℓ by less
 	// than Tol·|ℓ| (relative; default 1e-5, the value GPS's gmm.py means to
 	// use — its test compares with 1e-5·ℓ without the absolute value and so
-	// never stops early; ≥ 0).
+	// never stops early; > 0).
 	Tol float64
 	// Reg is the smallest variance a cluster may have in any direction
-	// (default 1e-6, GPS's value; > 0, and 0 selects the default): every
+	// (default 1e-6, GPS's value; > 0): every
 	// eigenvalue of every cluster covariance is kept ≥ Reg. Without it a
 	// cluster collapses onto a few points, or onto the exact linear relation
 	// x_{t+1} = f(x_t, u_t) that noise-free simulator data obey. Use a value
@@ -48,28 +49,24 @@ type GMMConfig struct {
 	Init GMMInit
 }
 
-func (c *GMMConfig) withDefaults(what string) (GMMConfig, error) {
-	o := *c
-	if o.MaxIter == 0 {
-		o.MaxIter = 100
-	}
-	if o.Tol == 0 {
-		o.Tol = 1e-5
-	}
-	if o.Reg == 0 {
-		o.Reg = 1e-6
-	}
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments, or an error naming the first invalid field and its value.
+func (c GMMConfig) WithDefaults() (GMMConfig, error) {
+	config.Or(&c.MaxIter, 100)
+	config.Or(&c.Tol, 1e-5)
+	config.Or(&c.Reg, 1e-6)
+	const fn = "dynfit: GMMConfig"
 	switch {
-	case o.MaxIter < 0:
-		return o, fmt.Errorf("%s: MaxIter = %d, want ≥ 0", what, o.MaxIter)
-	case !(o.Tol >= 0) || math.IsInf(o.Tol, 1):
-		return o, fmt.Errorf("%s: Tol = %v, want a finite value ≥ 0", what, o.Tol)
-	case !(o.Reg > 0) || math.IsInf(o.Reg, 1):
-		return o, fmt.Errorf("%s: Reg = %v, want a finite value > 0 (0 selects the default)", what, c.Reg)
-	case o.Init != InitKMeansPP && o.Init != InitRandom:
-		return o, fmt.Errorf("%s: Init = %d, want InitKMeansPP or InitRandom", what, o.Init)
+	case c.MaxIter < 0:
+		return c, fmt.Errorf("%s.MaxIter = %d, want ≥ 1", fn, c.MaxIter)
+	case !config.Positive(c.Tol):
+		return c, fmt.Errorf("%s.Tol = %v, want a finite value > 0", fn, c.Tol)
+	case !config.Positive(c.Reg):
+		return c, fmt.Errorf("%s.Reg = %v, want a finite value > 0", fn, c.Reg)
+	case c.Init != InitKMeansPP && c.Init != InitRandom:
+		return c, fmt.Errorf("%s.Init = %d, want InitKMeansPP or InitRandom", fn, c.Init)
 	}
-	return o, nil
+	return c, nil
 }
 
 // EMStep records one EM iteration of a GMM fit (step 0 is the
@@ -149,9 +146,9 @@ const respCut = -30
 // finite data.
 func FitGMM(data *mat.Dense, K int, cfg GMMConfig, rng *rand.Rand) (*GMM, error) {
 	const fn = "dynfit: FitGMM"
-	c, err := cfg.withDefaults(fn + ": GMMConfig")
+	c, err := cfg.WithDefaults()
 	if err != nil {
-		return nil, err
+		return nil, config.Nested(fn, err)
 	}
 	if rng == nil {
 		return nil, fmt.Errorf("%s: rng is nil; pass e.g. rand.New(rand.NewPCG(seed, 0))", fn)
@@ -189,9 +186,9 @@ func FitGMM(data *mat.Dense, K int, cfg GMMConfig, rng *rand.Rand) (*GMM, error)
 // new reboot. If it fails, the GMM's parameters are unspecified.
 func (g *GMM) Refit(data *mat.Dense, cfg GMMConfig) error {
 	const fn = "dynfit: GMM.Refit"
-	c, err := cfg.withDefaults(fn + ": GMMConfig")
+	c, err := cfg.WithDefaults()
 	if err != nil {
-		return err
+		return config.Nested(fn, err)
 	}
 	z, N, D, err := flatData(fn, data)
 	if err != nil {

@@ -2,9 +2,9 @@ package dynfit
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
@@ -30,7 +30,7 @@ type GMMPriorConfig struct {
 	// GPS; > 0). Raise it when the current rollouts are few and the prior
 	// is trusted.
 	Strength float64
-	// EM configures the GMM fits (see GMMConfig).
+	// EM configures the GMM fits (zero fields: GMMConfig's defaults).
 	EM GMMConfig
 	// ColdStart refits the GMM from a fresh initialisation at every Update.
 	// By default (false) Update warm-starts EM from the previous GMM when
@@ -40,6 +40,32 @@ type GMMPriorConfig struct {
 	// Seed seeds the random initialisations: the same seed and the same
 	// sequence of Updates give the same prior.
 	Seed uint64
+}
+
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments (EM's included), or an error naming the first invalid field and
+// its value.
+func (c GMMPriorConfig) WithDefaults() (GMMPriorConfig, error) {
+	config.Or(&c.MaxClusters, 20)
+	config.Or(&c.MinSamplesPerCluster, 40)
+	config.Or(&c.MaxSamples, 20)
+	config.Or(&c.Strength, 1)
+	const fn = "dynfit: GMMPriorConfig"
+	switch {
+	case c.MaxClusters < 1:
+		return c, fmt.Errorf("%s.MaxClusters = %d, want ≥ 1", fn, c.MaxClusters)
+	case c.MinSamplesPerCluster < 1:
+		return c, fmt.Errorf("%s.MinSamplesPerCluster = %d, want ≥ 1", fn, c.MinSamplesPerCluster)
+	case c.MaxSamples < 1:
+		return c, fmt.Errorf("%s.MaxSamples = %d, want ≥ 1", fn, c.MaxSamples)
+	case !config.Positive(c.Strength):
+		return c, fmt.Errorf("%s.Strength = %v, want a finite value > 0", fn, c.Strength)
+	}
+	var err error
+	if c.EM, err = c.EM.WithDefaults(); err != nil {
+		return c, config.Nested(fn+".EM", err)
+	}
+	return c, nil
 }
 
 // GMMPrior is the GMM dynamics prior of GPS (Levine, Finn et al. 2016,
@@ -60,31 +86,9 @@ type GMMPrior struct {
 
 // NewGMMPrior returns an empty prior; call Update before Eval.
 func NewGMMPrior(cfg GMMPriorConfig) (*GMMPrior, error) {
-	const fn = "dynfit: NewGMMPrior: GMMPriorConfig"
-	if cfg.MaxClusters == 0 {
-		cfg.MaxClusters = 20
-	}
-	if cfg.MinSamplesPerCluster == 0 {
-		cfg.MinSamplesPerCluster = 40
-	}
-	if cfg.MaxSamples == 0 {
-		cfg.MaxSamples = 20
-	}
-	if cfg.Strength == 0 {
-		cfg.Strength = 1
-	}
-	switch {
-	case cfg.MaxClusters < 1:
-		return nil, fmt.Errorf("%s.MaxClusters = %d, want ≥ 1", fn, cfg.MaxClusters)
-	case cfg.MinSamplesPerCluster < 1:
-		return nil, fmt.Errorf("%s.MinSamplesPerCluster = %d, want ≥ 1", fn, cfg.MinSamplesPerCluster)
-	case cfg.MaxSamples < 1:
-		return nil, fmt.Errorf("%s.MaxSamples = %d, want ≥ 1", fn, cfg.MaxSamples)
-	case !(cfg.Strength > 0) || math.IsInf(cfg.Strength, 1):
-		return nil, fmt.Errorf("%s.Strength = %v, want a finite value > 0", fn, cfg.Strength)
-	}
-	if _, err := cfg.EM.withDefaults(fn + ".EM"); err != nil {
-		return nil, err
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
+		return nil, config.Nested("dynfit: NewGMMPrior", err)
 	}
 	return &GMMPrior{cfg: cfg, rng: rand.New(rand.NewPCG(cfg.Seed, 0x5851f42d4c957f2d))}, nil
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"strings"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/nn"
 	"gonum.org/v1/gonum/mat"
 )
@@ -25,7 +26,8 @@ type NNPriorConfig struct {
 	// Fit configures the first training of the network (and every training
 	// when ColdStart is set). Zero fields take NNPrior's defaults: Epochs
 	// 200, BatchSize 64, LearningRate 3e-3 decaying to FinalLearningRate
-	// 3e-5 (when LearningRate is left 0); the rest as in nn.FitConfig.
+	// 3e-5 (when LearningRate is left 0; set LearningRate for a constant
+	// rate); the rest as in nn.FitConfig.
 	// Fit.Seed is ignored (Seed is used). A 64×64 network takes about 2 s
 	// for 400 transitions with these defaults on 2 cores; time grows
 	// linearly with the transitions kept.
@@ -64,46 +66,41 @@ type NNPriorConfig struct {
 	Reg float64
 }
 
-func (c NNPriorConfig) nnWithDefaults() (NNPriorConfig, error) {
-	const fn = "dynfit: NewNNPrior: NNPriorConfig"
-	if c.Hidden != nil {
-		c.Hidden = append([]int{}, c.Hidden...)
-	}
-	if c.Fit.Epochs == 0 {
-		c.Fit.Epochs = 200
-	}
-	if c.Fit.BatchSize == 0 {
-		c.Fit.BatchSize = 64
-	}
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments (Fit's and the network's included), or an error naming the
+// first invalid field and its value.
+func (c NNPriorConfig) WithDefaults() (NNPriorConfig, error) {
+	const fn = "dynfit: NNPriorConfig"
+	config.Or(&c.Fit.Epochs, 200)
+	config.Or(&c.Fit.BatchSize, 64)
 	if c.Fit.LearningRate == 0 {
 		c.Fit.LearningRate = 3e-3
-		if c.Fit.FinalLearningRate == 0 {
-			c.Fit.FinalLearningRate = 3e-5
-		}
+		config.Or(&c.Fit.FinalLearningRate, 3e-5)
 	}
-	if c.UpdateEpochs == 0 {
-		c.UpdateEpochs = 50
-	}
-	if c.MeanStrength == 0 {
-		c.MeanStrength = 1
-	}
-	if c.CovStrength == 0 {
-		c.CovStrength = 1
-	}
-	if c.Reg == 0 {
-		c.Reg = 1e-2
-	}
+	config.Or(&c.UpdateEpochs, 50)
+	config.Or(&c.MeanStrength, 1)
+	config.Or(&c.CovStrength, 1)
+	config.Or(&c.Reg, 1e-2)
 	switch {
 	case c.UpdateEpochs < 1:
 		return c, fmt.Errorf("%s.UpdateEpochs = %d, want ≥ 1", fn, c.UpdateEpochs)
 	case c.MaxSamples < 0:
 		return c, fmt.Errorf("%s.MaxSamples = %d, want ≥ 0", fn, c.MaxSamples)
-	case !(c.MeanStrength > 0) || math.IsInf(c.MeanStrength, 1):
+	case !config.Positive(c.MeanStrength):
 		return c, fmt.Errorf("%s.MeanStrength = %v, want a finite value > 0", fn, c.MeanStrength)
-	case !(c.CovStrength > 0) || math.IsInf(c.CovStrength, 1):
+	case !config.Positive(c.CovStrength):
 		return c, fmt.Errorf("%s.CovStrength = %v, want a finite value > 0", fn, c.CovStrength)
-	case !(c.Reg > 0) || math.IsInf(c.Reg, 1):
+	case !config.Positive(c.Reg):
 		return c, fmt.Errorf("%s.Reg = %v, want a finite value > 0", fn, c.Reg)
+	}
+	// The network's settings (In and Out are set by Update).
+	mc, err := nn.Config{In: 1, Out: 1, Hidden: c.Hidden, Activation: c.Activation}.WithDefaults()
+	if err != nil {
+		return c, config.Nested(fn, err)
+	}
+	c.Hidden = mc.Hidden
+	if c.Fit, err = c.Fit.WithDefaults(); err != nil {
+		return c, config.Nested(fn+".Fit", err)
 	}
 	return c, nil
 }
@@ -132,16 +129,9 @@ const nnResidualRidge = 1e-6
 
 // NewNNPrior returns an empty prior; call Update before Eval.
 func NewNNPrior(cfg NNPriorConfig) (*NNPrior, error) {
-	cfg, err := cfg.nnWithDefaults()
+	cfg, err := cfg.WithDefaults()
 	if err != nil {
-		return nil, err
-	}
-	// Validate the network and fit settings now (In and Out are set later).
-	if _, err := (nn.Config{In: 1, Out: 1, Hidden: cfg.Hidden, Activation: cfg.Activation}).WithDefaults(); err != nil {
-		return nil, fmt.Errorf("dynfit: NewNNPrior: %w", err)
-	}
-	if _, err := cfg.Fit.WithDefaults(); err != nil {
-		return nil, fmt.Errorf("dynfit: NewNNPrior: %w", err)
+		return nil, config.Nested("dynfit: NewNNPrior", err)
 	}
 	return &NNPrior{cfg: cfg}, nil
 }

@@ -3,10 +3,11 @@ package ilqr
 import (
 	"errors"
 	"fmt"
-	"github.com/rlcontrol/rlcontrol/rl/constrained"
 	"math"
 
+	"github.com/rlcontrol/rlcontrol/rl/constrained"
 	"github.com/rlcontrol/rlcontrol/rl/cost"
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/mat"
@@ -23,7 +24,9 @@ type Config struct {
 	// TolGrad stops when the feedforward terms are negligible: the mean over
 	// t of max_i |k_t,i| / (|û_t,i| + 1) falls below TolGrad (default 1e-4).
 	TolGrad float64
-	// MuInit is the initial regularisation μ (default 1; ≥ 0).
+	// MuInit is the initial regularisation μ (default 1; > 0). A value
+	// below MuMin starts unregularised, μ = 0, as the schedule's snap to 0
+	// does (e.g. MuInit: 1e-9 with the default MuMin).
 	MuInit float64
 	// MuMin is the smallest non-zero μ; below it μ snaps to 0 (default 1e-6).
 	MuMin float64
@@ -51,57 +54,49 @@ type Config struct {
 	Progress func(Iteration)
 }
 
-func (c *Config) setDefaults() error {
-	def := func(v *float64, d float64) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	if c.MaxIter == 0 {
-		c.MaxIter = 200
-	}
-	def(&c.TolFun, 1e-7)
-	def(&c.TolGrad, 1e-4)
-	def(&c.MuInit, 1)
-	def(&c.MuMin, 1e-6)
-	def(&c.MuMax, 1e10)
-	def(&c.MuFactor, 1.6)
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments, or an error naming the first invalid field and its value.
+func (c Config) WithDefaults() (Config, error) {
+	config.Or(&c.MaxIter, 200)
+	config.Or(&c.TolFun, 1e-7)
+	config.Or(&c.TolGrad, 1e-4)
+	config.Or(&c.MuInit, 1)
+	config.Or(&c.MuMin, 1e-6)
+	config.Or(&c.MuMax, 1e10)
+	config.Or(&c.MuFactor, 1.6)
 	if c.Alphas == nil {
-		for i := 0; i <= 10; i++ {
-			c.Alphas = append(c.Alphas, math.Pow(10, -0.3*float64(i)))
+		c.Alphas = make([]float64, 11)
+		for i := range c.Alphas {
+			c.Alphas[i] = math.Pow(10, -0.3*float64(i))
 		}
 	}
-	bad := func(name string, v float64, ok bool, want string) error {
-		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("ilqr: Config.%s = %v, want %s", name, v, want)
-		}
-		return nil
-	}
-	if c.MaxIter < 0 {
-		return fmt.Errorf("ilqr: Config.MaxIter = %d, want > 0", c.MaxIter)
-	}
-	for _, e := range []error{
-		bad("TolFun", c.TolFun, c.TolFun > 0, "> 0"),
-		bad("TolGrad", c.TolGrad, c.TolGrad > 0, "> 0"),
-		bad("MuInit", c.MuInit, c.MuInit >= 0, "≥ 0"),
-		bad("MuMin", c.MuMin, c.MuMin > 0, "> 0"),
-		bad("MuMax", c.MuMax, c.MuMax > c.MuMin, "> MuMin"),
-		bad("MuFactor", c.MuFactor, c.MuFactor > 1, "> 1"),
-		bad("MinRatio", c.MinRatio, c.MinRatio >= 0 && c.MinRatio < 1, "in [0, 1)"),
-	} {
-		if e != nil {
-			return e
-		}
-	}
-	if len(c.Alphas) == 0 {
-		return errors.New("ilqr: Config.Alphas is empty")
+	const fn = "ilqr: Config"
+	switch {
+	case c.MaxIter < 0:
+		return c, fmt.Errorf("%s.MaxIter = %d, want > 0", fn, c.MaxIter)
+	case !config.Positive(c.TolFun):
+		return c, fmt.Errorf("%s.TolFun = %v, want > 0", fn, c.TolFun)
+	case !config.Positive(c.TolGrad):
+		return c, fmt.Errorf("%s.TolGrad = %v, want > 0", fn, c.TolGrad)
+	case !config.Positive(c.MuInit):
+		return c, fmt.Errorf("%s.MuInit = %v, want > 0 (below MuMin for μ = 0)", fn, c.MuInit)
+	case !config.Positive(c.MuMin):
+		return c, fmt.Errorf("%s.MuMin = %v, want > 0", fn, c.MuMin)
+	case !(c.MuMax > c.MuMin) || math.IsInf(c.MuMax, 1):
+		return c, fmt.Errorf("%s.MuMax = %v, want finite and > MuMin = %v", fn, c.MuMax, c.MuMin)
+	case !(c.MuFactor > 1) || math.IsInf(c.MuFactor, 1):
+		return c, fmt.Errorf("%s.MuFactor = %v, want finite and > 1", fn, c.MuFactor)
+	case !(c.MinRatio >= 0 && c.MinRatio < 1):
+		return c, fmt.Errorf("%s.MinRatio = %v, want a value in [0, 1)", fn, c.MinRatio)
+	case len(c.Alphas) == 0:
+		return c, fmt.Errorf("%s.Alphas is empty", fn)
 	}
 	for i, a := range c.Alphas {
 		if !(a > 0 && a <= 1) {
-			return fmt.Errorf("ilqr: Config.Alphas[%d] = %v, want a value in (0, 1]", i, a)
+			return c, fmt.Errorf("%s.Alphas[%d] = %v, want a value in (0, 1]", fn, i, a)
 		}
 	}
-	return nil
+	return c, nil
 }
 
 // Iteration records one iLQR iteration.
@@ -176,7 +171,8 @@ func New(sys system.System, c cost.Cost, T int, cfg Config) (*Solver, error) {
 	if dt := sys.Dt(); !(dt > 0) || math.IsInf(dt, 0) {
 		return nil, fmt.Errorf("ilqr: system %s has time step dt = %v, want > 0", sys.Name(), dt)
 	}
-	if err := cfg.setDefaults(); err != nil {
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
 		return nil, err
 	}
 	s := &Solver{sys: sys, cost: c, T: T, n: n, m: m, cfg: cfg, d: cost.NewDerivs(n, m), dx: make([]float64, n)}
@@ -196,7 +192,6 @@ func New(sys system.System, c cost.Cost, T int, cfg Config) (*Solver, error) {
 			s.lo, s.hi = lo, hi
 		}
 	}
-	var err error
 	if s.lqr, err = lqr.NewSolver(n, m, T); err != nil {
 		return nil, err
 	}
@@ -354,6 +349,9 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 	cfg := &s.cfg
 	res := &Result{History: make([]Iteration, 0, cfg.MaxIter)}
 	mu, delta := cfg.MuInit, 1.0
+	if mu < cfg.MuMin {
+		mu = 0 // MuInit below MuMin: start unregularised
+	}
 	// increase raises μ after a failure; it reports false, with the status
 	// set, when μ would exceed MuMax.
 	increase := func() bool {

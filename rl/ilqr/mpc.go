@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/rlcontrol/rlcontrol/rl/cost"
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
@@ -15,16 +16,37 @@ type MPCConfig struct {
 	Horizon int
 	// Steps is how many steps are executed on the plant (> 0).
 	Steps int
-	// ILQR configures each replanning solve. Its MaxIter defaults to 10 here:
-	// a warm-started plan needs few iterations.
+	// ILQR configures each replanning solve (zero fields: Config's
+	// defaults, except MaxIter, which defaults to 10 here: a warm-started
+	// plan needs few iterations).
 	ILQR Config
-	// Plant is the system actually stepped; nil means the model itself. Give
+	// Plant is the system actually stepped (default nil: the model passed
+	// to MPC itself). Give
 	// a perturbed copy (heavier pendulum, say) to watch MPC absorb model
 	// error by replanning.
 	Plant system.System
 	// Progress, if set, is called after each executed step with its index
 	// and the plan's result.
 	Progress func(step int, plan *Result)
+}
+
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments (ILQR's included), or an error naming the first invalid field
+// and its value.
+func (c MPCConfig) WithDefaults() (MPCConfig, error) {
+	const fn = "ilqr: MPCConfig"
+	switch {
+	case c.Horizon <= 0:
+		return c, fmt.Errorf("%s.Horizon = %d, want > 0", fn, c.Horizon)
+	case c.Steps <= 0:
+		return c, fmt.Errorf("%s.Steps = %d, want > 0", fn, c.Steps)
+	}
+	config.Or(&c.ILQR.MaxIter, 10)
+	var err error
+	if c.ILQR, err = c.ILQR.WithDefaults(); err != nil {
+		return c, config.Nested(fn+".ILQR", err)
+	}
+	return c, nil
 }
 
 // MPCResult is the executed closed-loop trajectory.
@@ -44,8 +66,9 @@ func MPC(model system.System, c cost.Cost, x0 []float64, u0 [][]float64, cfg MPC
 	if model == nil {
 		return nil, errors.New("ilqr: MPC: nil model")
 	}
-	if cfg.Horizon <= 0 || cfg.Steps <= 0 {
-		return nil, fmt.Errorf("ilqr: MPC: Horizon = %d and Steps = %d, want both > 0", cfg.Horizon, cfg.Steps)
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
+		return nil, err
 	}
 	if len(u0) != cfg.Horizon {
 		return nil, fmt.Errorf("ilqr: MPC: u0 has %d actions, want Horizon = %d", len(u0), cfg.Horizon)
@@ -58,11 +81,7 @@ func MPC(model system.System, c cost.Cost, x0 []float64, u0 [][]float64, cfg MPC
 		return nil, fmt.Errorf("ilqr: MPC: plant %s has n=%d, m=%d but model %s has n=%d, m=%d",
 			plant.Name(), plant.StateDim(), plant.ActionDim(), model.Name(), model.StateDim(), model.ActionDim())
 	}
-	icfg := cfg.ILQR
-	if icfg.MaxIter == 0 {
-		icfg.MaxIter = 10
-	}
-	s, err := New(model, c, cfg.Horizon, icfg)
+	s, err := New(model, c, cfg.Horizon, cfg.ILQR)
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
@@ -15,13 +16,24 @@ type Options struct {
 	// (2012, eq. 10): the gains are computed from
 	//   Q̃uu = Cuu + Bᵀ(V + μI)B,  Q̃ux = Cux + Bᵀ(V + μI)A,
 	// which keeps the new trajectory close to the old one as μ grows. The
-	// value function itself is updated with the unregularised Q. Mu ≥ 0.
+	// value function itself is updated with the unregularised Q (default
+	// 0: none; ≥ 0).
 	Mu float64
 	// Lower and Upper, if non-nil, are per-step bounds lo_t ≤ u_t ≤ hi_t
 	// (length T each, entries of length m, ±Inf allowed). k_t then solves
 	// the box-constrained QP min ½kᵀQ̃uu k + Quᵀk, and the rows of K_t for
 	// clamped actions are zero (Tassa, Mansard & Todorov 2014).
 	Lower, Upper []*mat.VecDense
+}
+
+// WithDefaults returns o unchanged (its zero value is plain, exact LQR), or
+// an error naming an invalid Mu. Lower and Upper are checked against the
+// problem by Backward.
+func (o Options) WithDefaults() (Options, error) {
+	if !config.NonNegative(o.Mu) {
+		return o, fmt.Errorf("lqr: Options.Mu = %v, want a finite value ≥ 0", o.Mu)
+	}
+	return o, nil
 }
 
 // NotPDError reports that Q̃uu was not positive definite at step T; iLQR
@@ -121,8 +133,9 @@ func (s *Solver) Backward(p *Problem, opt Options) (*Solution, error) {
 		return nil, fmt.Errorf("lqr: problem has n=%d, m=%d, T=%d but the solver was made for n=%d, m=%d, T=%d",
 			n, m, T, s.n, s.m, s.T)
 	}
-	if math.IsNaN(opt.Mu) || opt.Mu < 0 || math.IsInf(opt.Mu, 0) {
-		return nil, fmt.Errorf("lqr: regularisation Mu = %v, want a finite value ≥ 0", opt.Mu)
+	opt, err := opt.WithDefaults()
+	if err != nil {
+		return nil, err
 	}
 	boxed := opt.Lower != nil || opt.Upper != nil
 	if boxed && (len(opt.Lower) != T || len(opt.Upper) != T) {

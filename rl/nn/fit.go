@@ -7,6 +7,7 @@ import (
 
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/mlx"
 )
 
@@ -34,7 +35,7 @@ type FitConfig struct {
 	// minimum, for precise regression such as dynamics models.
 	FinalLearningRate float64
 	// Beta1 and Beta2 are Adam's moment decay rates (defaults 0.9 and
-	// 0.999; in [0, 1)).
+	// 0.999; in (0, 1), as 0 selects the default).
 	Beta1, Beta2 float64
 	// Epsilon is Adam's denominator guard (default 1e-8; > 0).
 	Epsilon float64
@@ -57,38 +58,26 @@ type FitConfig struct {
 // error naming the first invalid field.
 func (c FitConfig) WithDefaults() (FitConfig, error) {
 	const fn = "nn: Fit: FitConfig"
-	if c.Epochs == 0 {
-		c.Epochs = 50
-	}
-	if c.BatchSize == 0 {
-		c.BatchSize = 128
-	}
-	if c.LearningRate == 0 {
-		c.LearningRate = 1e-3
-	}
-	if c.Beta1 == 0 {
-		c.Beta1 = 0.9
-	}
-	if c.Beta2 == 0 {
-		c.Beta2 = 0.999
-	}
-	if c.Epsilon == 0 {
-		c.Epsilon = 1e-8
-	}
+	config.Or(&c.Epochs, 50)
+	config.Or(&c.BatchSize, 128)
+	config.Or(&c.LearningRate, 1e-3)
+	config.Or(&c.Beta1, 0.9)
+	config.Or(&c.Beta2, 0.999)
+	config.Or(&c.Epsilon, 1e-8)
 	switch {
 	case c.Epochs < 1:
 		return c, fmt.Errorf("%s.Epochs = %d, want ≥ 1", fn, c.Epochs)
 	case c.BatchSize < 1:
 		return c, fmt.Errorf("%s.BatchSize = %d, want ≥ 1", fn, c.BatchSize)
-	case !(c.LearningRate > 0) || math.IsInf(c.LearningRate, 1):
+	case !config.Positive(c.LearningRate):
 		return c, fmt.Errorf("%s.LearningRate = %v, want a finite value > 0", fn, c.LearningRate)
-	case !(c.FinalLearningRate >= 0) || math.IsInf(c.FinalLearningRate, 1):
+	case !config.NonNegative(c.FinalLearningRate):
 		return c, fmt.Errorf("%s.FinalLearningRate = %v, want a finite value ≥ 0", fn, c.FinalLearningRate)
-	case !(c.Beta1 >= 0 && c.Beta1 < 1):
-		return c, fmt.Errorf("%s.Beta1 = %v, want a value in [0, 1)", fn, c.Beta1)
-	case !(c.Beta2 >= 0 && c.Beta2 < 1):
-		return c, fmt.Errorf("%s.Beta2 = %v, want a value in [0, 1)", fn, c.Beta2)
-	case !(c.Epsilon > 0) || math.IsInf(c.Epsilon, 1):
+	case !(c.Beta1 > 0 && c.Beta1 < 1):
+		return c, fmt.Errorf("%s.Beta1 = %v, want a value in (0, 1)", fn, c.Beta1)
+	case !(c.Beta2 > 0 && c.Beta2 < 1):
+		return c, fmt.Errorf("%s.Beta2 = %v, want a value in (0, 1)", fn, c.Beta2)
+	case !config.Positive(c.Epsilon):
 		return c, fmt.Errorf("%s.Epsilon = %v, want a finite value > 0", fn, c.Epsilon)
 	}
 	return c, nil

@@ -2,13 +2,15 @@ package nn
 
 import (
 	"fmt"
-	"github.com/rlcontrol/rlcontrol/rl/mlx"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
+	"github.com/rlcontrol/rlcontrol/rl/mlx"
 )
 
 // Activation is the nonlinearity of the hidden layers. The output layer is
@@ -79,11 +81,8 @@ func (c Config) WithDefaults() (Config, error) {
 	if c.Out < 1 {
 		return c, fmt.Errorf("%s.Out = %d, want ≥ 1", fn, c.Out)
 	}
-	if c.Hidden == nil {
-		c.Hidden = []int{64, 64}
-	} else {
-		c.Hidden = append([]int{}, c.Hidden...)
-	}
+	c.Hidden = slices.Clone(c.Hidden) // the MLP keeps its own copy
+	config.OrSlice(&c.Hidden, []int{64, 64})
 	for i, h := range c.Hidden {
 		if h < 1 {
 			return c, fmt.Errorf("%s.Hidden[%d] = %d, want ≥ 1", fn, i, h)
@@ -92,10 +91,8 @@ func (c Config) WithDefaults() (Config, error) {
 	if c.Activation != Tanh && c.Activation != ReLU {
 		return c, fmt.Errorf("%s.Activation = %v, want Tanh or ReLU", fn, c.Activation)
 	}
-	if c.OutputScale == 0 {
-		c.OutputScale = 1
-	}
-	if !(c.OutputScale > 0) || math.IsInf(c.OutputScale, 1) {
+	config.Or(&c.OutputScale, 1)
+	if !config.Positive(c.OutputScale) {
 		return c, fmt.Errorf("%s.OutputScale = %v, want a finite value > 0", fn, c.OutputScale)
 	}
 	return c, nil

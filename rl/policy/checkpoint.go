@@ -22,10 +22,23 @@ const checkpointMagic = "rlcontrol-policy"
 // values in the shortest form that parses back to the same bits, so logσ
 // round-trips exactly.
 type header struct {
-	Version    int       `json:"version"`
-	Kind       string    `json:"kind"` // "gaussian" or "value"
+	Version int    `json:"version"`
+	Kind    string `json:"kind"` // "gaussian" or "value"
+	// InitStd is GaussianConfig.InitStd. Checkpoints written before it
+	// existed hold InitLogStd instead, log InitStd, omitted when 0 (σ = 1,
+	// the default then); initStd reads either.
+	InitStd    float64   `json:"init_std,omitempty"`
 	InitLogStd float64   `json:"init_log_std,omitempty"`
 	LogStd     []float64 `json:"log_std,omitempty"`
+}
+
+// initStd returns the header's GaussianConfig.InitStd, from init_std or,
+// in an older checkpoint, from init_log_std (absent: σ = 1).
+func (h header) initStd() float64 {
+	if h.InitStd != 0 {
+		return h.InitStd
+	}
+	return math.Exp(h.InitLogStd)
 }
 
 // The checkpoint format is
@@ -94,7 +107,7 @@ func (g *Gaussian) WriteTo(w io.Writer) (int64, error) {
 	if err := m.SetParams(theta[:g.nMLP]); err != nil {
 		return 0, fmt.Errorf("policy: Gaussian.WriteTo: %w", err)
 	}
-	n, err := writeCheckpoint(w, header{Version: 1, Kind: "gaussian", InitLogStd: g.cfg.InitLogStd, LogStd: theta[g.nMLP:]}, m)
+	n, err := writeCheckpoint(w, header{Version: 1, Kind: "gaussian", InitStd: g.cfg.InitStd, LogStd: theta[g.nMLP:]}, m)
 	if err != nil {
 		return n, fmt.Errorf("policy: Gaussian.WriteTo: %w", err)
 	}
@@ -130,7 +143,7 @@ func decodeGaussian(data []byte) (*Gaussian, error) {
 		}
 	}
 	cfg, err := GaussianConfig{ObsDim: mc.In, ActDim: mc.Out, Hidden: mc.Hidden, Activation: mc.Activation,
-		InitLogStd: h.InitLogStd, OutputScale: mc.OutputScale, Seed: mc.Seed}.WithDefaults()
+		InitStd: h.initStd(), OutputScale: mc.OutputScale, Seed: mc.Seed}.WithDefaults()
 	if err != nil {
 		return nil, fmt.Errorf("policy: ReadGaussian: %w", err)
 	}

@@ -11,7 +11,7 @@ import (
 // Sample a batch from 16 pendulums with a fresh Gaussian policy, then
 // compute the values GAE needs.
 func ExampleRollouts() {
-	pi, err := policy.NewGaussian(policy.GaussianConfig{ObsDim: 3, ActDim: 1, Seed: 1})
+	pi, err := policy.NewGaussian(policy.GaussianConfig{ObsDim: 3, ActDim: 1, InitStd: 1, Seed: 1})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -44,9 +44,9 @@ func ExampleRollouts() {
 }
 
 // The policy's parameters are one flat vector: the mean network's weights
-// followed by log σ.
+// followed by log σ (here the default, log DefaultInitStd = −0.5).
 func ExampleGaussian_Params() {
-	pi := policy.MustNewGaussian(policy.GaussianConfig{ObsDim: 3, ActDim: 1, InitLogStd: -0.5})
+	pi := policy.MustNewGaussian(policy.GaussianConfig{ObsDim: 3, ActDim: 1})
 	th := pi.Params()
 	fmt.Println("parameters:", pi.NumParams(), "= 3·64+64 + 64·64+64 + 64·1+1 + 1")
 	fmt.Println("log σ:", th[len(th)-1])

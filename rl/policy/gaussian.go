@@ -10,9 +10,15 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/mlx"
 	"github.com/rlcontrol/rlcontrol/rl/nn"
 )
+
+// DefaultInitStd is the initial standard deviation σ = e^−0.5 of a
+// Gaussian policy whose config leaves InitStd zero (policy.GaussianConfig
+// and trpo.Config share it). log(DefaultInitStd) is −0.5 exactly.
+const DefaultInitStd = 0.6065306597126334 // math.Exp(-0.5)
 
 // GaussianConfig describes a Gaussian MLP policy. The zero value of every
 // optional field selects the default given in its comment.
@@ -28,12 +34,12 @@ type GaussianConfig struct {
 	// Activation of the hidden layers (default nn.Tanh, the usual choice
 	// for policies: smooth and bounded).
 	Activation nn.Activation
-	// InitLogStd is the initial value of every component of log σ
-	// (default 0: σ = 1, modular_rl's choice; Spinning Up uses −0.5,
-	// σ ≈ 0.61). Pick σ around a third to a half of the action range:
-	// exploration comes only from σ at first, and TRPO shrinks it as the
-	// policy learns. Must be finite.
-	InitLogStd float64
+	// InitStd is the initial value σ > 0 of every component of the
+	// standard deviation, logσ = log InitStd (default DefaultInitStd =
+	// e^−0.5 ≈ 0.61, Spinning Up's choice; modular_rl uses 1). Pick σ
+	// around a third to a half of the action range: exploration comes only
+	// from σ at first, and TRPO shrinks it as the policy learns.
+	InitStd float64
 	// OutputScale multiplies the initial weights of the mean's output layer
 	// (default 0.01; > 0), so the initial policy's mean is close to 0 for
 	// every state and the first samples explore around it, as modular_rl
@@ -49,16 +55,15 @@ type GaussianConfig struct {
 // error naming the first invalid field.
 func (c GaussianConfig) WithDefaults() (GaussianConfig, error) {
 	const fn = "policy: GaussianConfig"
+	config.Or(&c.InitStd, DefaultInitStd)
+	config.Or(&c.OutputScale, 0.01)
 	switch {
 	case c.ObsDim < 1:
 		return c, fmt.Errorf("%s.ObsDim = %d, want ≥ 1", fn, c.ObsDim)
 	case c.ActDim < 1:
 		return c, fmt.Errorf("%s.ActDim = %d, want ≥ 1", fn, c.ActDim)
-	case math.IsNaN(c.InitLogStd) || math.IsInf(c.InitLogStd, 0):
-		return c, fmt.Errorf("%s.InitLogStd = %v, want a finite value", fn, c.InitLogStd)
-	}
-	if c.OutputScale == 0 {
-		c.OutputScale = 0.01
+	case !config.Positive(c.InitStd):
+		return c, fmt.Errorf("%s.InitStd = %v, want a finite value > 0", fn, c.InitStd)
 	}
 	mc, err := nn.Config{In: c.ObsDim, Hidden: c.Hidden, Out: c.ActDim, Activation: c.Activation,
 		Seed: c.Seed, OutputScale: c.OutputScale}.WithDefaults()
@@ -105,7 +110,7 @@ type Gaussian struct {
 }
 
 // NewGaussian returns a policy with the mean network initialised from
-// cfg.Seed (see nn.New) and logσ = InitLogStd.
+// cfg.Seed (see nn.New) and logσ = log InitStd.
 func NewGaussian(cfg GaussianConfig) (*Gaussian, error) {
 	cfg, err := cfg.WithDefaults()
 	if err != nil {
@@ -118,7 +123,7 @@ func NewGaussian(cfg GaussianConfig) (*Gaussian, error) {
 	}
 	logStd := make([]float64, cfg.ActDim)
 	for i := range logStd {
-		logStd[i] = cfg.InitLogStd
+		logStd[i] = math.Log(cfg.InitStd)
 	}
 	return fromMLP(cfg, m, logStd), nil
 }

@@ -22,7 +22,7 @@ func randObs(rng *rand.Rand, n, dim int) [][]float64 {
 
 func testPolicy(t *testing.T) *Gaussian {
 	t.Helper()
-	g, err := NewGaussian(GaussianConfig{ObsDim: 3, ActDim: 2, Hidden: []int{16, 16}, Seed: 7, OutputScale: 1, InitLogStd: -0.5})
+	g, err := NewGaussian(GaussianConfig{ObsDim: 3, ActDim: 2, Hidden: []int{16, 16}, Seed: 7, OutputScale: 1, InitStd: math.Exp(-0.5)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -179,7 +179,7 @@ func TestMeanKL(t *testing.T) {
 	if _, err := p.MeanKL(q, nil); err == nil {
 		t.Error("MeanKL of no observations accepted")
 	}
-	other := MustNewGaussian(GaussianConfig{ObsDim: 3, ActDim: 2, Hidden: []int{8}})
+	other := MustNewGaussian(GaussianConfig{ObsDim: 3, ActDim: 2, Hidden: []int{8}, InitStd: 1})
 	if _, err := p.MeanKL(other, obs); err == nil || !strings.Contains(err.Error(), "differ") {
 		t.Errorf("MeanKL across architectures: err = %v", err)
 	}
@@ -221,7 +221,7 @@ func TestBadInputs(t *testing.T) {
 		t.Errorf("infinite action: err = %v", err)
 	}
 	for _, cfg := range []GaussianConfig{
-		{ObsDim: 0, ActDim: 1}, {ObsDim: 1, ActDim: 0}, {ObsDim: 1, ActDim: 1, InitLogStd: math.NaN()},
+		{ObsDim: 0, ActDim: 1}, {ObsDim: 1, ActDim: 0}, {ObsDim: 1, ActDim: 1, InitStd: math.NaN()}, {ObsDim: 1, ActDim: 1, InitStd: -1},
 		{ObsDim: 1, ActDim: 1, Hidden: []int{0}}, {ObsDim: 1, ActDim: 1, OutputScale: -1},
 	} {
 		if _, err := NewGaussian(cfg); err == nil {
@@ -232,7 +232,7 @@ func TestBadInputs(t *testing.T) {
 	if cfg.OutputScale != 1 || len(cfg.Hidden) != 2 {
 		t.Errorf("Config() = %+v", cfg)
 	}
-	if d, _ := (GaussianConfig{ObsDim: 1, ActDim: 1}).WithDefaults(); d.OutputScale != 0.01 || len(d.Hidden) != 2 || d.InitLogStd != 0 {
+	if d, _ := (GaussianConfig{ObsDim: 1, ActDim: 1}).WithDefaults(); d.OutputScale != 0.01 || len(d.Hidden) != 2 || d.InitStd != DefaultInitStd {
 		t.Errorf("defaults %+v", d)
 	}
 }

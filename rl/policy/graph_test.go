@@ -158,7 +158,7 @@ func TestKL(t *testing.T) {
 // through MeanLogStd, matches central differences of the KL gradient
 // (h = 1e-5: truncation error O(h²) ≈ 1e-10, plus rounding), and vᵀFv > 0.
 func TestFisherVectorProduct(t *testing.T) {
-	g := MustNewGaussian(GaussianConfig{ObsDim: 3, ActDim: 2, Hidden: []int{8, 8}, Seed: 3, OutputScale: 1, InitLogStd: -0.3})
+	g := MustNewGaussian(GaussianConfig{ObsDim: 3, ActDim: 2, Hidden: []int{8, 8}, Seed: 3, OutputScale: 1, InitStd: math.Exp(-0.3)})
 	rng := rand.New(rand.NewPCG(4, 4))
 	obs := make([]float64, 16*3)
 	for i := range obs {

@@ -10,7 +10,7 @@ import (
 
 func pendulumPolicy(t testing.TB) *Gaussian {
 	t.Helper()
-	return MustNewGaussian(GaussianConfig{ObsDim: 3, ActDim: 1, Seed: 1})
+	return MustNewGaussian(GaussianConfig{ObsDim: 3, ActDim: 1, InitStd: 1, Seed: 1})
 }
 
 func pendulumVec(t testing.TB, n int, seed uint64) *env.Vec {
@@ -154,7 +154,7 @@ func TestRolloutsReproducibleAndContinuing(t *testing.T) {
 // TestEvaluateTerminations: on cart-poles that fall, next values are 0 at
 // terminations, V(next obs) inside segments and V(BootObs) at the cut.
 func TestEvaluateTerminations(t *testing.T) {
-	pi := MustNewGaussian(GaussianConfig{ObsDim: 4, ActDim: 1, InitLogStd: 1, Seed: 2})
+	pi := MustNewGaussian(GaussianConfig{ObsDim: 4, ActDim: 1, InitStd: math.E, Seed: 2})
 	vec := env.MustNewVec(func() env.Env { return env.NewCartPole() }, 2, 3)
 	b, err := Rollouts(pi, vec, 2*100, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {

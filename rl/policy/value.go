@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/nn"
 )
 
@@ -19,6 +20,20 @@ type ValueConfig struct {
 	Activation nn.Activation
 	// Seed seeds the initial weights.
 	Seed uint64
+}
+
+// WithDefaults returns c with its zero fields set to their defaults, or an
+// error naming the first invalid field.
+func (c ValueConfig) WithDefaults() (ValueConfig, error) {
+	if c.ObsDim < 1 {
+		return c, fmt.Errorf("policy: ValueConfig.ObsDim = %d, want ≥ 1", c.ObsDim)
+	}
+	mc, err := nn.Config{In: c.ObsDim, Hidden: c.Hidden, Out: 1, Activation: c.Activation, Seed: c.Seed}.WithDefaults()
+	if err != nil {
+		return c, fmt.Errorf("policy: ValueConfig: %w", err)
+	}
+	c.Hidden = mc.Hidden
+	return c, nil
 }
 
 // ValueFitConfig configures Value.Fit. The zero value of every field
@@ -48,21 +63,15 @@ type ValueFitConfig struct {
 // WithDefaults returns c with its zero fields set to their defaults, or an
 // error naming the first invalid field.
 func (c ValueFitConfig) WithDefaults() (ValueFitConfig, error) {
-	if c.Epochs == 0 {
-		c.Epochs = 5
-	}
-	if c.BatchSize == 0 {
-		c.BatchSize = 256
-	}
-	if c.LearningRate == 0 {
-		c.LearningRate = 1e-3
-	}
+	config.Or(&c.Epochs, 5)
+	config.Or(&c.BatchSize, 256)
+	config.Or(&c.LearningRate, 1e-3)
 	switch {
 	case c.Epochs < 1:
 		return c, fmt.Errorf("policy: ValueFitConfig.Epochs = %d, want ≥ 1", c.Epochs)
 	case c.BatchSize < 1:
 		return c, fmt.Errorf("policy: ValueFitConfig.BatchSize = %d, want ≥ 1", c.BatchSize)
-	case !(c.LearningRate > 0) || math.IsInf(c.LearningRate, 1):
+	case !config.Positive(c.LearningRate):
 		return c, fmt.Errorf("policy: ValueFitConfig.LearningRate = %v, want a finite value > 0", c.LearningRate)
 	}
 	return c, nil
@@ -84,8 +93,9 @@ type Value struct {
 
 // NewValue returns a value network initialised from cfg.Seed.
 func NewValue(cfg ValueConfig) (*Value, error) {
-	if cfg.ObsDim < 1 {
-		return nil, fmt.Errorf("policy: ValueConfig.ObsDim = %d, want ≥ 1", cfg.ObsDim)
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
+		return nil, err
 	}
 	m, err := nn.New(nn.Config{In: cfg.ObsDim, Hidden: cfg.Hidden, Out: 1, Activation: cfg.Activation, Seed: cfg.Seed})
 	if err != nil {

@@ -83,7 +83,7 @@ func TestCheckpointRoundTrip(t *testing.T) {
 			t.Fatalf("θ[%d] = %v after load, want %v", i, x, th[i])
 		}
 	}
-	if h.Config().InitLogStd != -0.5 || h.Config().Seed != 7 {
+	if h.Config().InitStd != math.Exp(-0.5) || h.Config().Seed != 7 {
 		t.Errorf("config after load %+v", h.Config())
 	}
 	obs := randObs(rand.New(rand.NewPCG(1, 1)), 9, 3)

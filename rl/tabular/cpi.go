@@ -3,6 +3,8 @@ package tabular
 import (
 	"fmt"
 	"math"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 )
 
 // CPIStep is one conservative policy iteration step π → π_new.
@@ -86,11 +88,11 @@ func conservativeStep(m *MDP, ev *Evaluation, alpha float64) (*CPIStep, error) {
 // CPI with the bound's α* until the policy advantage falls below 1e-9 or
 // 1000 steps.
 type CPIConfig struct {
-	// MaxIter is the largest number of steps (default 1000). α* is small
-	// for γ near 1, so CPI may need thousands of steps.
+	// MaxIter is the largest number of steps (default 1000; ≥ 1). α* is
+	// small for γ near 1, so CPI may need thousands of steps.
 	MaxIter int
 	// Tol stops the run once the policy advantage 𝔸 ≤ Tol, i.e. once the
-	// greedy policy would lower L_π by at most Tol (default 1e-9).
+	// greedy policy would lower L_π by at most Tol (default 1e-9; > 0).
 	Tol float64
 	// Alpha fixes the mixing weight α ∈ (0, 1] of every step; 0 (default)
 	// uses the guaranteed-improvement α* of each step. Alpha = 1 is policy
@@ -98,6 +100,23 @@ type CPIConfig struct {
 	// Guaranteed is negative), yet η still does not increase, by the policy
 	// improvement theorem.
 	Alpha float64
+}
+
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments, or an error naming the first invalid field and its value.
+func (c CPIConfig) WithDefaults() (CPIConfig, error) {
+	config.Or(&c.MaxIter, 1000)
+	config.Or(&c.Tol, 1e-9)
+	const fn = "tabular: CPIConfig"
+	switch {
+	case c.MaxIter < 0:
+		return c, fmt.Errorf("%s.MaxIter = %d, want ≥ 1", fn, c.MaxIter)
+	case !config.Positive(c.Tol):
+		return c, fmt.Errorf("%s.Tol = %v, want a finite value > 0", fn, c.Tol)
+	case !(c.Alpha >= 0 && c.Alpha <= 1):
+		return c, fmt.Errorf("%s.Alpha = %v, want ∈ [0, 1] (0: α*)", fn, c.Alpha)
+	}
+	return c, nil
 }
 
 // CPIResult is the history of a ConservativePolicyIteration run.
@@ -127,17 +146,9 @@ func ConservativePolicyIteration(m *MDP, pi0 Policy, cfg CPIConfig) (*CPIResult,
 	if err := check(m, pi0); err != nil {
 		return nil, err
 	}
-	if !(cfg.Alpha >= 0 && cfg.Alpha <= 1) {
-		return nil, fmt.Errorf("tabular: CPIConfig.Alpha = %v, want ∈ [0, 1] (0: α*)", cfg.Alpha)
-	}
-	if cfg.MaxIter < 0 || !(cfg.Tol >= 0) {
-		return nil, fmt.Errorf("tabular: CPIConfig MaxIter = %d, Tol = %v; want ≥ 0", cfg.MaxIter, cfg.Tol)
-	}
-	if cfg.MaxIter == 0 {
-		cfg.MaxIter = 1000
-	}
-	if cfg.Tol == 0 {
-		cfg.Tol = 1e-9
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
+		return nil, err
 	}
 	res := &CPIResult{Policy: pi0.Clone()}
 	ev, err := evaluate(m, res.Policy)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 )
 
 // ProbTol is how far a probability row (a row of P, a policy row, ρ0) may
@@ -137,16 +139,31 @@ func RewardsToCosts(R [][]float64) [][]float64 {
 // drawn uniformly from the simplex and state-action costs.
 type RandomOptions struct {
 	// Concentration is the Dirichlet parameter of each transition row
-	// (default 1: uniform on the simplex). Small values (0.1) give nearly
-	// deterministic transitions, large ones (100) nearly uniform rows.
+	// (default 1: uniform on the simplex; > 0). Small values (0.1) give
+	// nearly deterministic transitions, large ones (100) nearly uniform
+	// rows.
 	Concentration float64
 	// Branching is the number of possible successors of each (s, a), drawn
-	// without replacement (default 0: all S states). 1 gives a deterministic
-	// MDP.
+	// without replacement (default 0: all S states; otherwise 1…S). 1 gives
+	// a deterministic MDP.
 	Branching int
 	// StateCost makes the cost depend on the state only, c(s), as in the
 	// lecture (default false: c(s, a)).
 	StateCost bool
+}
+
+// WithDefaults returns o with its zero fields set to the defaults in their
+// comments (Branching stays 0, which means all states), or an error naming
+// the first invalid field and its value. Random checks Branching ≤ S.
+func (o RandomOptions) WithDefaults() (RandomOptions, error) {
+	config.Or(&o.Concentration, 1)
+	switch {
+	case !config.Positive(o.Concentration):
+		return o, fmt.Errorf("tabular: RandomOptions.Concentration = %v, want > 0", o.Concentration)
+	case o.Branching < 0:
+		return o, fmt.Errorf("tabular: RandomOptions.Branching = %d, want 0 or 1…S", o.Branching)
+	}
+	return o, nil
 }
 
 // Random returns an MDP with S states and A actions: each row P[s][a] is
@@ -159,18 +176,15 @@ func Random(S, A int, gamma float64, opt RandomOptions, rng *rand.Rand) (*MDP, e
 	if !(gamma >= 0 && gamma < 1) {
 		return nil, fmt.Errorf("tabular: Random: gamma = %v, want γ ∈ [0, 1)", gamma)
 	}
-	conc := opt.Concentration
-	if conc == 0 {
-		conc = 1
+	opt, err := opt.WithDefaults()
+	if err != nil {
+		return nil, err
 	}
-	if !(conc > 0) || math.IsInf(conc, 0) {
-		return nil, fmt.Errorf("tabular: Random: Concentration = %v, want > 0", opt.Concentration)
-	}
-	k := opt.Branching
+	conc, k := opt.Concentration, opt.Branching
 	if k == 0 {
-		k = S
+		k = S // all states
 	}
-	if k < 1 || k > S {
+	if k > S {
 		return nil, fmt.Errorf("tabular: Random: Branching = %d, want 0 or 1…S = %d", opt.Branching, S)
 	}
 	if rng == nil {

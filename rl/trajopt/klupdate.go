@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/rlcontrol/rlcontrol/rl/constrained"
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 )
 
@@ -40,55 +41,49 @@ type KLConfig struct {
 	// DualStep is α of the DualGradient method (default 1; η has the units
 	// of the cost, the KL is in nats, so scale α with the cost).
 	DualStep float64
-	// Tol: the search stops when |KL − ε| ≤ Tol·ε (default 0.1), or when the
-	// KL is below ε at the smallest η (the cost alone moves less than ε).
+	// Tol: the search stops when |KL − ε| ≤ Tol·ε (default 0.1; in
+	// (0, 1)), or when the KL is below ε at the smallest η (the cost alone
+	// moves less than ε).
 	// Both searches are package constrained's (Bracket1D, DualAscent1D).
 	Tol float64
 	// MaxIter caps the η iterations (default 50).
 	MaxIter int
 	// MinEta and MaxEta bound η (defaults 1e-8 and 1e16).
 	MinEta, MaxEta float64
-	// Eta0 is the first η tried (default 1); the local-model loop passes
-	// the previous iteration's η.
+	// Eta0 is the first η tried (default 1; in [MinEta, MaxEta]); the
+	// local-model loop passes the previous iteration's η.
 	Eta0 float64
 	// Progress, if set, is called after each η tried.
 	Progress func(EtaStep)
 }
 
-func (c *KLConfig) defaults() error {
-	if c.DualStep == 0 {
-		c.DualStep = 1
-	}
-	if c.Tol == 0 {
-		c.Tol = 0.1
-	}
-	if c.MaxIter == 0 {
-		c.MaxIter = 50
-	}
-	if c.MinEta == 0 {
-		c.MinEta = 1e-8
-	}
-	if c.MaxEta == 0 {
-		c.MaxEta = 1e16
-	}
-	if c.Eta0 == 0 {
-		c.Eta0 = 1
-	}
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments, or an error naming the first invalid field and its value.
+func (c KLConfig) WithDefaults() (KLConfig, error) {
+	config.Or(&c.DualStep, 1)
+	config.Or(&c.Tol, 0.1)
+	config.Or(&c.MaxIter, 50)
+	config.Or(&c.MinEta, 1e-8)
+	config.Or(&c.MaxEta, 1e16)
+	config.Or(&c.Eta0, 1)
+	const fn = "trajopt: KLConfig"
 	switch {
 	case c.Method != Bracket && c.Method != DualGradient:
-		return fmt.Errorf("trajopt: unknown KL search method %d", int(c.Method))
-	case !(c.DualStep > 0) || math.IsInf(c.DualStep, 0):
-		return fmt.Errorf("trajopt: KLConfig.DualStep = %v, want > 0", c.DualStep)
+		return c, fmt.Errorf("%s.Method = %d, want Bracket or DualGradient", fn, int(c.Method))
+	case !config.Positive(c.DualStep):
+		return c, fmt.Errorf("%s.DualStep = %v, want > 0", fn, c.DualStep)
 	case !(c.Tol > 0 && c.Tol < 1):
-		return fmt.Errorf("trajopt: KLConfig.Tol = %v, want a value in (0, 1)", c.Tol)
+		return c, fmt.Errorf("%s.Tol = %v, want a value in (0, 1)", fn, c.Tol)
 	case c.MaxIter < 0:
-		return fmt.Errorf("trajopt: KLConfig.MaxIter = %d, want > 0", c.MaxIter)
-	case !(c.MinEta > 0 && c.MaxEta > c.MinEta) || math.IsInf(c.MaxEta, 0):
-		return fmt.Errorf("trajopt: KLConfig η bounds [%v, %v] are invalid", c.MinEta, c.MaxEta)
+		return c, fmt.Errorf("%s.MaxIter = %d, want > 0", fn, c.MaxIter)
+	case !config.Positive(c.MinEta):
+		return c, fmt.Errorf("%s.MinEta = %v, want > 0", fn, c.MinEta)
+	case !(c.MaxEta > c.MinEta) || math.IsInf(c.MaxEta, 1):
+		return c, fmt.Errorf("%s.MaxEta = %v, want finite and > MinEta = %v", fn, c.MaxEta, c.MinEta)
 	case !(c.Eta0 >= c.MinEta && c.Eta0 <= c.MaxEta):
-		return fmt.Errorf("trajopt: KLConfig.Eta0 = %v is outside [%v, %v]", c.Eta0, c.MinEta, c.MaxEta)
+		return c, fmt.Errorf("%s.Eta0 = %v, want a value in [MinEta, MaxEta] = [%v, %v]", fn, c.Eta0, c.MinEta, c.MaxEta)
 	}
-	return nil
+	return c, nil
 }
 
 // EtaStep records one η tried by the search.
@@ -157,7 +152,8 @@ func (u *Updater) Update(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.Quadrat
 	if !(epsilon > 0) || math.IsInf(epsilon, 0) {
 		return nil, fmt.Errorf("trajopt: KL bound ε = %v, want > 0", epsilon)
 	}
-	if err := cfg.defaults(); err != nil {
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
 		return nil, err
 	}
 	if err := u.load(prev, dyn, q); err != nil {
@@ -167,7 +163,6 @@ func (u *Updater) Update(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.Quadrat
 	*res = KLResult{Controller: u.ctrl, Dist: u.dist, History: res.History[:0]}
 	u.cfg = cfg
 	var r1 constrained.Result1D
-	var err error
 	switch cfg.Method {
 	case DualGradient:
 		r1, err = constrained.DualAscent1D(u.klAt, cfg.Eta0, epsilon, constrained.AscentConfig{

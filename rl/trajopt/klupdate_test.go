@@ -302,7 +302,7 @@ func TestKLUpdateBadInput(t *testing.T) {
 	_, err = KLUpdate(prev, dyn, q, 1, KLConfig{Tol: 2})
 	check("tol", err, "Tol = 2")
 	_, err = KLUpdate(prev, dyn, q, 1, KLConfig{Method: 7})
-	check("method", err, "unknown KL search method 7")
+	check("method", err, "KLConfig.Method = 7")
 	short, _, _ := problem(t, 9)
 	_, err = KLUpdate(short, dyn, q, 1, KLConfig{})
 	check("horizon", err, "T=9")

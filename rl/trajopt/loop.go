@@ -8,6 +8,7 @@ import (
 
 	"github.com/rlcontrol/rlcontrol/rl/cost"
 	"github.com/rlcontrol/rlcontrol/rl/dynfit"
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/stat"
@@ -23,7 +24,7 @@ type Fitter interface {
 // samples alone (it needs more rollouts than the state and action
 // dimensions).
 type LeastSquares struct {
-	// Reg is added to the diagonal of XᵀX (default 0: none).
+	// Reg is added to the diagonal of XᵀX (default 0: none; ≥ 0).
 	Reg float64
 }
 
@@ -43,24 +44,36 @@ type UpdatablePrior interface {
 // prior that is first updated with those samples (so it reflects every
 // iteration so far), as guided policy search does.
 type WithPrior struct {
+	// Prior is the prior to update and fit under (required).
 	Prior UpdatablePrior
-	// Reg regularises the conditioning of the posterior (default 1e-6).
+	// Reg regularises the conditioning of the posterior (default 1e-6;
+	// > 0). For reg = 0 call dynfit.FitWithPrior directly.
 	Reg float64
+}
+
+// WithDefaults returns w with a zero Reg set to its default, or an error
+// naming the first invalid field.
+func (w WithPrior) WithDefaults() (WithPrior, error) {
+	config.Or(&w.Reg, 1e-6)
+	switch {
+	case w.Prior == nil:
+		return w, errors.New("trajopt: WithPrior has a nil prior")
+	case !config.Positive(w.Reg):
+		return w, fmt.Errorf("trajopt: WithPrior.Reg = %v, want > 0", w.Reg)
+	}
+	return w, nil
 }
 
 // Fit implements Fitter.
 func (w WithPrior) Fit(s dynfit.Samples) (*lqr.Dynamics, error) {
-	if w.Prior == nil {
-		return nil, errors.New("trajopt: WithPrior has a nil prior")
+	w, err := w.WithDefaults()
+	if err != nil {
+		return nil, err
 	}
 	if err := w.Prior.Update(s); err != nil {
 		return nil, err
 	}
-	reg := w.Reg
-	if reg == 0 {
-		reg = 1e-6
-	}
-	return dynfit.FitWithPrior(s, w.Prior, reg)
+	return dynfit.FitWithPrior(s, w.Prior, w.Reg)
 }
 
 // Config sets up the local-model loop. Zero fields take the defaults in the
@@ -89,7 +102,8 @@ type Config struct {
 	X0Std float64
 	// Fitter fits the local dynamics (default: least squares with Reg 1e-6).
 	Fitter Fitter
-	// KL configures the η search of each update.
+	// KL configures the η search of each update (zero fields: KLConfig's
+	// defaults; Eta0 is used for the first update only).
 	KL KLConfig
 	// Seed makes the sampling reproducible.
 	Seed uint64
@@ -130,45 +144,44 @@ type Result struct {
 	History    []IterStats
 }
 
-func (c *Config) defaults(m int) error {
-	if c.Iterations == 0 {
-		c.Iterations = 10
-	}
-	if c.Rollouts == 0 {
-		c.Rollouts = 5
-	}
-	if c.Epsilon == 0 {
-		c.Epsilon = 0.2
-	}
-	if c.MinStepMult == 0 {
-		c.MinStepMult = 0.01
-	}
-	if c.MaxStepMult == 0 {
-		c.MaxStepMult = 10
-	}
-	if c.InitVar == 0 {
-		c.InitVar = 1
-	}
-	if c.Fitter == nil {
-		c.Fitter = LeastSquares{Reg: 1e-6}
-	}
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments (KL's included), or an error naming the first invalid field and
+// its value. InitAction's length is checked by Run, which knows m.
+func (c Config) WithDefaults() (Config, error) {
+	config.Or(&c.Iterations, 10)
+	config.Or(&c.Rollouts, 5)
+	config.Or(&c.Epsilon, 0.2)
+	config.Or(&c.MinStepMult, 0.01)
+	config.Or(&c.MaxStepMult, 10)
+	config.Or(&c.InitVar, 1)
+	config.Or[Fitter](&c.Fitter, LeastSquares{Reg: 1e-6})
+	const fn = "trajopt: Config"
 	switch {
 	case c.Iterations < 0:
-		return fmt.Errorf("trajopt: Config.Iterations = %d, want > 0", c.Iterations)
+		return c, fmt.Errorf("%s.Iterations = %d, want > 0", fn, c.Iterations)
 	case c.Rollouts < 0:
-		return fmt.Errorf("trajopt: Config.Rollouts = %d, want > 0", c.Rollouts)
-	case !(c.Epsilon > 0) || math.IsInf(c.Epsilon, 0):
-		return fmt.Errorf("trajopt: Config.Epsilon = %v, want > 0", c.Epsilon)
-	case !(c.MinStepMult > 0 && c.MaxStepMult >= c.MinStepMult):
-		return fmt.Errorf("trajopt: step multiplier bounds [%v, %v] are invalid", c.MinStepMult, c.MaxStepMult)
-	case !(c.InitVar > 0) || math.IsInf(c.InitVar, 0):
-		return fmt.Errorf("trajopt: Config.InitVar = %v, want > 0", c.InitVar)
-	case c.InitAction != nil && len(c.InitAction) != m:
-		return fmt.Errorf("trajopt: Config.InitAction has length %d, want m = %d", len(c.InitAction), m)
-	case !(c.X0Std >= 0):
-		return fmt.Errorf("trajopt: Config.X0Std = %v, want ≥ 0", c.X0Std)
+		return c, fmt.Errorf("%s.Rollouts = %d, want > 0", fn, c.Rollouts)
+	case !config.Positive(c.Epsilon):
+		return c, fmt.Errorf("%s.Epsilon = %v, want > 0", fn, c.Epsilon)
+	case !config.Positive(c.MinStepMult):
+		return c, fmt.Errorf("%s.MinStepMult = %v, want > 0", fn, c.MinStepMult)
+	case !(c.MaxStepMult >= c.MinStepMult):
+		return c, fmt.Errorf("%s.MaxStepMult = %v, want ≥ MinStepMult = %v", fn, c.MaxStepMult, c.MinStepMult)
+	case !config.Positive(c.InitVar):
+		return c, fmt.Errorf("%s.InitVar = %v, want > 0", fn, c.InitVar)
+	case !config.NonNegative(c.X0Std):
+		return c, fmt.Errorf("%s.X0Std = %v, want ≥ 0", fn, c.X0Std)
 	}
-	return nil
+	for i, a := range c.InitAction {
+		if !config.Finite(a) {
+			return c, fmt.Errorf("%s.InitAction[%d] = %v, want a finite value", fn, i, a)
+		}
+	}
+	var err error
+	if c.KL, err = c.KL.WithDefaults(); err != nil {
+		return c, config.Nested(fn+".KL", err)
+	}
+	return c, nil
 }
 
 // Run is iLQR with learned local models under a KL trust region, the loop of
@@ -192,8 +205,12 @@ func Run(sys system.System, c cost.Cost, x0 []float64, T int, cfg Config) (*Resu
 	if T <= 0 {
 		return nil, fmt.Errorf("trajopt: horizon T = %d, want > 0", T)
 	}
-	if err := cfg.defaults(m); err != nil {
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
 		return nil, err
+	}
+	if cfg.InitAction != nil && len(cfg.InitAction) != m {
+		return nil, fmt.Errorf("trajopt: Config.InitAction has length %d, want m = %d", len(cfg.InitAction), m)
 	}
 	ctrl, err := lqr.NewConstantController(n, m, T, cfg.InitAction, cfg.InitVar)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/policy"
 )
 
@@ -55,6 +56,7 @@ type Config struct {
 	Gamma float64
 	// Lambda is GAE's λ in [0, 1] (default 0.97): 0 is one-step TD
 	// (biased, low variance), 1 is Monte-Carlo returns (unbiased, noisy).
+	// As 0 selects the default, a negative value selects λ = 0.
 	Lambda float64
 	// MaxKL is the trust-region size δ, the largest mean KL between old and
 	// new policy per update (default 0.01; 0.01–0.05 are sensible). For
@@ -63,7 +65,8 @@ type Config struct {
 	// CGIters is the number of conjugate-gradient iterations (default 10).
 	CGIters int
 	// Damping is added to the Fisher matrix, F + damping·I, to keep CG
-	// stable (default 0.1).
+	// stable (default 0.1; ≥ 0). As 0 selects the default, a negative
+	// value selects no damping (F alone).
 	Damping float64
 	// FisherSubsample k > 1 estimates the Fisher-vector products on every
 	// k-th sample only (default 1: the whole batch). The KL's curvature is
@@ -81,9 +84,10 @@ type Config struct {
 	// Hidden are the hidden-layer sizes of the policy and value networks
 	// (default {64, 64}).
 	Hidden []int
-	// InitLogStd is the policy's initial log standard deviation (default
-	// −0.5, as Spinning Up: σ ≈ 0.6).
-	InitLogStd float64
+	// InitStd is the policy's initial standard deviation σ > 0 (default
+	// policy.DefaultInitStd = e^−0.5 ≈ 0.61, as Spinning Up; see
+	// policy.GaussianConfig.InitStd).
+	InitStd float64
 	// Value configures each iteration's fit of the value baseline to the
 	// λ-returns of the batch (zero value: policy.ValueFitConfig's defaults).
 	Value policy.ValueFitConfig
@@ -94,71 +98,74 @@ type Config struct {
 	Progress func(IterStats)
 }
 
-func (c *Config) defaults() error {
-	set := func(v *float64, d float64) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	seti := func(v *int, d int) {
-		if *v == 0 {
-			*v = d
-		}
-	}
-	seti(&c.TotalSteps, 100000)
-	seti(&c.StepsPerIter, 4000)
-	seti(&c.Envs, 8)
-	set(&c.Gamma, 0.99)
-	set(&c.Lambda, 0.97)
-	set(&c.MaxKL, 0.01)
-	seti(&c.CGIters, 10)
-	seti(&c.FisherSubsample, 1)
-	set(&c.Damping, 0.1)
-	seti(&c.BacktrackIters, 10)
-	set(&c.BacktrackCoeff, 0.8)
-	set(&c.LearningRate, 0.01)
-	set(&c.InitLogStd, -0.5)
-	if c.Hidden == nil {
-		c.Hidden = []int{64, 64}
-	}
-	bad := func(name string, v float64, ok bool, want string) error {
-		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("trpo: Config.%s = %v, want %s", name, v, want)
-		}
-		return nil
-	}
-	for _, e := range []error{
-		bad("Gamma", c.Gamma, c.Gamma > 0 && c.Gamma <= 1, "a value in (0, 1]"),
-		bad("Lambda", c.Lambda, c.Lambda >= 0 && c.Lambda <= 1, "a value in [0, 1]"),
-		bad("MaxKL", c.MaxKL, c.MaxKL > 0, "> 0"),
-		bad("Damping", c.Damping, c.Damping >= 0, "≥ 0"),
-		bad("BacktrackCoeff", c.BacktrackCoeff, c.BacktrackCoeff > 0 && c.BacktrackCoeff < 1, "a value in (0, 1)"),
-		bad("LearningRate", c.LearningRate, c.LearningRate > 0, "> 0"),
-		bad("InitLogStd", c.InitLogStd, true, "a finite value"),
-	} {
-		if e != nil {
-			return e
-		}
-	}
-	for name, v := range map[string]int{"TotalSteps": c.TotalSteps, "StepsPerIter": c.StepsPerIter, "Envs": c.Envs,
-		"CGIters": c.CGIters, "BacktrackIters": c.BacktrackIters, "FisherSubsample": c.FisherSubsample} {
-		if v <= 0 {
-			return fmt.Errorf("trpo: Config.%s = %d, want > 0", name, v)
-		}
-	}
-	if c.StepsPerIter%c.Envs != 0 {
-		return fmt.Errorf("trpo: Config.StepsPerIter = %d is not a multiple of Envs = %d", c.StepsPerIter, c.Envs)
-	}
-	if c.Algorithm < TRPO || c.Algorithm > VanillaPG {
-		return fmt.Errorf("trpo: unknown Config.Algorithm %d", int(c.Algorithm))
+// WithDefaults returns c with its zero fields set to the defaults in their
+// comments (Value's included), or an error naming the first invalid field
+// and its value.
+func (c Config) WithDefaults() (Config, error) {
+	config.Or(&c.TotalSteps, 100000)
+	config.Or(&c.StepsPerIter, 4000)
+	config.Or(&c.Envs, 8)
+	config.Or(&c.Gamma, 0.99)
+	config.Or(&c.Lambda, 0.97)
+	config.Or(&c.MaxKL, 0.01)
+	config.Or(&c.CGIters, 10)
+	config.Or(&c.FisherSubsample, 1)
+	config.Or(&c.Damping, 0.1)
+	config.Or(&c.BacktrackIters, 10)
+	config.Or(&c.BacktrackCoeff, 0.8)
+	config.Or(&c.LearningRate, 0.01)
+	config.Or(&c.InitStd, policy.DefaultInitStd)
+	config.OrSlice(&c.Hidden, []int{64, 64})
+	const fn = "trpo: Config"
+	switch {
+	case c.Algorithm < TRPO || c.Algorithm > VanillaPG:
+		return c, fmt.Errorf("%s.Algorithm = %d, want TRPO, NaturalPG or VanillaPG", fn, int(c.Algorithm))
+	case c.TotalSteps < 0:
+		return c, fmt.Errorf("%s.TotalSteps = %d, want > 0", fn, c.TotalSteps)
+	case c.StepsPerIter < 0:
+		return c, fmt.Errorf("%s.StepsPerIter = %d, want > 0", fn, c.StepsPerIter)
+	case c.Envs < 0:
+		return c, fmt.Errorf("%s.Envs = %d, want > 0", fn, c.Envs)
+	case c.StepsPerIter%c.Envs != 0:
+		return c, fmt.Errorf("%s.StepsPerIter = %d is not a multiple of Envs = %d", fn, c.StepsPerIter, c.Envs)
+	case !(c.Gamma > 0 && c.Gamma <= 1):
+		return c, fmt.Errorf("%s.Gamma = %v, want a value in (0, 1]", fn, c.Gamma)
+	case !(c.Lambda <= 1) || math.IsInf(c.Lambda, -1):
+		return c, fmt.Errorf("%s.Lambda = %v, want a value in [0, 1] (negative for 0)", fn, c.Lambda)
+	case !config.Positive(c.MaxKL):
+		return c, fmt.Errorf("%s.MaxKL = %v, want > 0", fn, c.MaxKL)
+	case c.CGIters < 0:
+		return c, fmt.Errorf("%s.CGIters = %d, want > 0", fn, c.CGIters)
+	case !config.Finite(c.Damping):
+		return c, fmt.Errorf("%s.Damping = %v, want ≥ 0 (negative for 0)", fn, c.Damping)
+	case c.FisherSubsample < 0:
+		return c, fmt.Errorf("%s.FisherSubsample = %d, want > 0", fn, c.FisherSubsample)
+	case c.BacktrackIters < 0:
+		return c, fmt.Errorf("%s.BacktrackIters = %d, want > 0", fn, c.BacktrackIters)
+	case !(c.BacktrackCoeff > 0 && c.BacktrackCoeff < 1):
+		return c, fmt.Errorf("%s.BacktrackCoeff = %v, want a value in (0, 1)", fn, c.BacktrackCoeff)
+	case !config.Positive(c.LearningRate):
+		return c, fmt.Errorf("%s.LearningRate = %v, want > 0", fn, c.LearningRate)
+	case !config.Positive(c.InitStd):
+		return c, fmt.Errorf("%s.InitStd = %v, want > 0", fn, c.InitStd)
 	}
 	for i, h := range c.Hidden {
 		if h <= 0 {
-			return fmt.Errorf("trpo: Config.Hidden[%d] = %d, want > 0", i, h)
+			return c, fmt.Errorf("%s.Hidden[%d] = %d, want > 0", fn, i, h)
 		}
 	}
-	return nil
+	var err error
+	if c.Value, err = c.Value.WithDefaults(); err != nil {
+		return c, config.Nested(fn+".Value", err)
+	}
+	return c, nil
 }
+
+// gaeLambda is the λ GAE uses: Lambda, or 0 when Lambda is negative.
+func (c *Config) gaeLambda() float64 { return max(c.Lambda, 0) }
+
+// damping is the damping CG uses: Damping, or 0 when Damping is negative.
+func (c *Config) damping() float64 { return max(c.Damping, 0) }
 
 // IterStats records one iteration of Train.
 type IterStats struct {

@@ -33,7 +33,8 @@ func Train(newEnv func() env.Env, cfg Config) (*Result, error) {
 	if newEnv == nil {
 		return nil, errors.New("trpo: nil environment constructor")
 	}
-	if err := cfg.defaults(); err != nil {
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
 		return nil, err
 	}
 	vec, err := env.NewVec(newEnv, cfg.Envs, cfg.Seed)
@@ -41,7 +42,7 @@ func Train(newEnv func() env.Env, cfg Config) (*Result, error) {
 		return nil, err
 	}
 	pol, err := policy.NewGaussian(policy.GaussianConfig{ObsDim: vec.ObsDim(), ActDim: vec.ActDim(), Hidden: cfg.Hidden,
-		InitLogStd: cfg.InitLogStd, Seed: cfg.Seed})
+		InitStd: cfg.InitStd, Seed: cfg.Seed})
 	if err != nil {
 		return nil, err
 	}
@@ -94,7 +95,7 @@ func iterate(u *Updater, pol *policy.Gaussian, val *policy.Value, vec *env.Vec, 
 	if err != nil {
 		return st, err
 	}
-	adv, ret, err := GAE(b.Rew, values, next, b.End, b.Terminal, cfg.Gamma, cfg.Lambda)
+	adv, ret, err := GAE(b.Rew, values, next, b.End, b.Terminal, cfg.Gamma, cfg.gaeLambda())
 	if err != nil {
 		return st, err
 	}

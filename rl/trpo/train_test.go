@@ -28,7 +28,7 @@ func TestTrainReproducible(t *testing.T) {
 		if sa.MeanReturn != sb.MeanReturn || sa.Step.KL != sb.Step.KL {
 			t.Errorf("iteration %d differs: %+v vs %+v", i+1, sa.Step, sb.Step)
 		}
-		if sa.Step.Backtracks >= 0 && sa.Step.KL > cfg.defaultsCopy(t).MaxKL {
+		if sa.Step.Backtracks >= 0 && sa.Step.KL > defaulted(t, cfg).MaxKL {
 			t.Errorf("iteration %d: accepted KL %v > δ", i+1, sa.Step.KL)
 		}
 	}
@@ -40,8 +40,10 @@ func TestTrainReproducible(t *testing.T) {
 	}
 }
 
-func (c Config) defaultsCopy(t *testing.T) Config {
-	if err := c.defaults(); err != nil {
+func defaulted(t *testing.T, c Config) Config {
+	t.Helper()
+	c, err := c.WithDefaults()
+	if err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -78,8 +80,8 @@ func TestTrainBadInput(t *testing.T) {
 	check("γ > 1", err, "Gamma = 1.5")
 	_, err = Train(pendulum, Config{Gamma: math.NaN()})
 	check("γ NaN", err, "Gamma = NaN")
-	_, err = Train(pendulum, Config{Lambda: -0.1})
-	check("λ < 0", err, "Lambda = -0.1")
+	_, err = Train(pendulum, Config{Lambda: 1.5})
+	check("λ > 1", err, "Lambda = 1.5")
 	_, err = Train(pendulum, Config{StepsPerIter: 1001, Envs: 4})
 	check("batch", err, "not a multiple of Envs = 4")
 	_, err = Train(pendulum, Config{Hidden: []int{16, 0}})

@@ -72,7 +72,8 @@ func NewUpdater(pol Policy, cfg Config) (*Updater, error) {
 	if pol == nil {
 		return nil, fmt.Errorf("trpo: NewUpdater: nil policy")
 	}
-	if err := cfg.defaults(); err != nil {
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
 		return nil, err
 	}
 	return newUpdater(pol, &cfg)
@@ -168,7 +169,7 @@ func (u *Updater) gradient(theta []float64) (float64, []float64, error) {
 
 // fvp returns (F + damping·I) v at θ.
 func (u *Updater) fvp(theta, v []float64) ([]float64, error) {
-	out, err := u.fvpExec.Call(theta, u.obsF, u.meanF, u.lsT, v, u.cfg.Damping)
+	out, err := u.fvpExec.Call(theta, u.obsF, u.meanF, u.lsT, v, u.cfg.damping())
 	if err != nil {
 		return nil, err
 	}

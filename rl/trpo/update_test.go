@@ -14,7 +14,7 @@ import (
 // newTestPolicy is a small Gaussian MLP policy (8×8 tanh, Glorot-scale
 // output layer, log σ = −0.5).
 func newTestPolicy(t *testing.T, in, out int) *policy.Gaussian {
-	p, err := policy.NewGaussian(policy.GaussianConfig{ObsDim: in, ActDim: out, Hidden: []int{8, 8}, InitLogStd: -0.5, OutputScale: 1, Seed: 3})
+	p, err := policy.NewGaussian(policy.GaussianConfig{ObsDim: in, ActDim: out, Hidden: []int{8, 8}, InitStd: policy.DefaultInitStd, OutputScale: 1, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,12 +58,11 @@ func TestFisherVectorProduct(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
 	p := newTestPolicy(t, 3, 2)
 	d := batch(t, p, 64, rng)
-	cfg := &Config{}
-	if err := cfg.defaults(); err != nil {
+	cfg, err := Config{Damping: -1}.WithDefaults() // no damping: F alone
+	if err != nil {
 		t.Fatal(err)
 	}
-	cfg.Damping = 0
-	u, err := newUpdater(p, cfg)
+	u, err := newUpdater(p, &cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -125,11 +124,11 @@ func TestStepRespectsTrustRegion(t *testing.T) {
 		for trial := 0; trial < 3; trial++ {
 			p := newTestPolicy(t, 3, 2)
 			d := batch(t, p, 256, rng)
-			cfg := &Config{MaxKL: delta}
-			if err := cfg.defaults(); err != nil {
+			cfg, err := Config{MaxKL: delta}.WithDefaults()
+			if err != nil {
 				t.Fatal(err)
 			}
-			u, err := newUpdater(p, cfg)
+			u, err := newUpdater(p, &cfg)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -147,11 +146,11 @@ func TestStepRespectsTrustRegion(t *testing.T) {
 		}
 		p := newTestPolicy(t, 3, 2)
 		d := batch(t, p, 256, rng)
-		cfg := &Config{MaxKL: delta, Algorithm: NaturalPG, Damping: 1e-8}
-		if err := cfg.defaults(); err != nil {
+		cfg, err := Config{MaxKL: delta, Algorithm: NaturalPG, Damping: 1e-8}.WithDefaults()
+		if err != nil {
 			t.Fatal(err)
 		}
-		u, _ := newUpdater(p, cfg)
+		u, _ := newUpdater(p, &cfg)
 		st, err := u.step(d)
 		if err != nil {
 			t.Fatal(err)
