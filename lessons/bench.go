@@ -10,6 +10,7 @@ import (
 	"github.com/rlcontrol/rlcontrol/rl/ilqr"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 	"github.com/rlcontrol/rlcontrol/rl/policy"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"github.com/rlcontrol/rlcontrol/rl/trajopt"
 	"github.com/rlcontrol/rlcontrol/rl/trpo"
 )
@@ -68,17 +69,17 @@ func benchILQR(b *testing.B, p *Problem) {
 
 // pointMassData is 5 rollouts of the loop's first, exploratory controller
 // on the point-mass task, with the controller and cost expansion.
-func pointMassData() (Task, *lqr.Controller, dynfit.Samples, *lqr.QuadraticCost, error) {
+func pointMassData() (Task, *lqr.Controller, system.Batch, *lqr.QuadraticCost, error) {
 	task := PointMassTask()
 	ctrl, err := lqr.NewConstantController(4, 2, task.T, nil, 1)
 	if err != nil {
-		return task, nil, dynfit.Samples{}, nil, err
+		return task, nil, nil, nil, err
 	}
-	s, err := trajopt.Rollouts(task.System, ctrl, task.X0, 0.05, 5, rand.New(rand.NewPCG(1, 1)))
+	s, err := system.Rollouts(task.System, ctrl, task.X0, 0.05, 5, task.T, rand.New(rand.NewPCG(1, 1)))
 	if err != nil {
-		return task, nil, dynfit.Samples{}, nil, err
+		return task, nil, nil, nil, err
 	}
-	q, err := lqr.Expand(task.Cost, s.X, s.U)
+	q, err := lqr.Expand(task.Cost, s)
 	return task, ctrl, s, q, err
 }
 
@@ -127,9 +128,9 @@ func benchGMMPrior(b *testing.B) {
 		b.Fatal(err)
 	}
 	rng := rand.New(rand.NewPCG(2, 2))
-	var batches []dynfit.Samples
+	var batches []system.Batch
 	for i := 0; i < 5; i++ {
-		s, err := trajopt.Rollouts(task.System, ctrl, task.X0, 0.05, 5, rng)
+		s, err := system.Rollouts(task.System, ctrl, task.X0, 0.05, 5, task.T, rng)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -9,6 +9,7 @@ import (
 	"github.com/rlcontrol/rlcontrol/rl/dynfit"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 	"github.com/rlcontrol/rlcontrol/rl/nn"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"github.com/rlcontrol/rlcontrol/rl/trajopt"
 )
 
@@ -27,7 +28,7 @@ type FitCurve struct {
 type Fitting struct {
 	Task                   Task
 	Controller             *lqr.Controller
-	History, Current, Test dynfit.Samples
+	History, Current, Test system.Batch
 	// NNEpochs is the training length of the neural-network prior (0: its
 	// default, 200 epochs; the quick lessons use fewer).
 	NNEpochs int
@@ -44,10 +45,10 @@ func NewFitting(task Task, history, current, test int, seed uint64) (*Fitting, e
 	rng := rand.New(rand.NewPCG(seed, 2))
 	f := &Fitting{Task: task, Controller: c}
 	for _, part := range []struct {
-		dst *dynfit.Samples
+		dst *system.Batch
 		N   int
 	}{{&f.History, history}, {&f.Current, current}, {&f.Test, test}} {
-		if *part.dst, err = trajopt.Rollouts(task.System, c, task.X0, 0.05, part.N, rng); err != nil {
+		if *part.dst, err = system.Rollouts(task.System, c, task.X0, 0.05, part.N, task.T, rng); err != nil {
 			return nil, err
 		}
 	}
@@ -55,8 +56,8 @@ func NewFitting(task Task, history, current, test int, seed uint64) (*Fitting, e
 }
 
 // first returns the first N rollouts of s.
-func first(s dynfit.Samples, N int) dynfit.Samples {
-	return dynfit.Samples{X: s.X[:N], U: s.U[:N]}
+func first(s system.Batch, N int) system.Batch {
+	return s[:N]
 }
 
 // CompareFitters fits the first N current rollouts, for every N in Ns, with
@@ -86,21 +87,21 @@ func (f *Fitting) CompareFitters(Ns []int) ([]FitCurve, error) {
 	}
 	fitters := []struct {
 		name string
-		fit  func(s dynfit.Samples) (*lqr.Dynamics, error)
+		fit  func(s system.Batch) (*lqr.Dynamics, error)
 	}{
-		{"least squares", func(s dynfit.Samples) (*lqr.Dynamics, error) { return dynfit.LeastSquares(s, 0) }},
-		{"Bayesian regression", func(s dynfit.Samples) (*lqr.Dynamics, error) {
+		{"least squares", func(s system.Batch) (*lqr.Dynamics, error) { return dynfit.LeastSquares(s, 0) }},
+		{"Bayesian regression", func(s system.Batch) (*lqr.Dynamics, error) {
 			return dynfit.FitBayesian(s, dynfit.BayesPrior{Mean: hist, Strength: 1})
 		}},
-		{"GMM prior", func(s dynfit.Samples) (*lqr.Dynamics, error) { return dynfit.FitWithPrior(s, gmm, 1e-6) }},
-		{"network prior", func(s dynfit.Samples) (*lqr.Dynamics, error) { return dynfit.FitWithPrior(s, nnp, 1e-6) }},
+		{"GMM prior", func(s system.Batch) (*lqr.Dynamics, error) { return dynfit.FitWithPrior(s, gmm, 1e-6) }},
+		{"network prior", func(s system.Batch) (*lqr.Dynamics, error) { return dynfit.FitWithPrior(s, nnp, 1e-6) }},
 	}
 	var out []FitCurve
 	for _, ft := range fitters {
 		c := FitCurve{Name: ft.name}
 		for _, N := range Ns {
-			if N < 1 || N > len(f.Current.X) {
-				return nil, fmt.Errorf("lessons: CompareFitters: N = %d outside 1…%d", N, len(f.Current.X))
+			if N < 1 || N > len(f.Current) {
+				return nil, fmt.Errorf("lessons: CompareFitters: N = %d outside 1…%d", N, len(f.Current))
 			}
 			if ft.name == "least squares" && N < f.Task.System.StateDim()+f.Task.System.ActionDim()+1 {
 				continue

@@ -63,7 +63,7 @@ func (l *Lesson01) Figures() ([]NamedFigure, error) {
 		out = append(out, NamedFigure{name, f})
 		return nil
 	}
-	mpcRun := &ilqr.Result{X: l.MPC.X, U: l.MPC.U}
+	mpcRun := &ilqr.Result{Trajectory: l.MPC.Trajectory}
 	steps := []struct {
 		name string
 		fn   func() (*plotting.Figure, error)

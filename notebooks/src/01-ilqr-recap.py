@@ -231,22 +231,15 @@ if worst > 1e-9 {
 	panic("the written-out backward pass disagrees with rl/lqr")
 }
 
-tr := must(sol.Rollout(prob, mat.NewVecDense(2, []float64{0, 0})))
-xs := make([][]float64, T+1)
-us := make([][]float64, T)
-for t := range xs {
-	xs[t] = []float64{tr.X[t].AtVec(0), tr.X[t].AtVec(1)}
-	if t < T {
-		us[t] = []float64{tr.U[t].AtVec(0)}
-	}
-}
+tr, J, err := sol.Rollout(prob, []float64{0, 0})
+check(err)
 ts := make([]float64, T+1)
 for i := range ts {
 	ts[i] = float64(i) * dt
 }
-fmt.Printf("optimal cost %.4f; the value function predicts %.4f\n", tr.Cost, sol.V0[0])
+fmt.Printf("optimal cost %.4f; the value function predicts %.4f\n", J, sol.V0[0])
 show(plotting.TimeSeries("LQR: double integrator to p = 1", "time (s)", ts,
-	[]string{"p (m)", "v (m/s)"}, []string{"a (m/s²)"}, plotting.Trace{Name: "LQR", States: xs, Controls: us}))
+	[]string{"p (m)", "v (m/s)"}, []string{"a (m/s²)"}, plotting.Trace{Name: "LQR", States: tr.X, Controls: tr.U}))
 """)
 
 md(r"""
@@ -343,7 +336,7 @@ fmt.Printf("MPC: %d steps, executed cost %.3f, final state %.3f, iLQR iterations
 	len(mpc.U), mpc.Cost, mpc.X[len(mpc.X)-1], mpc.Iterations[0], slices.Max(mpc.Iterations[1:]))
 show(lessons.StatesFigure("Cart-pole balance: plan and MPC", p,
 	lessons.Run{Name: "iLQR plan", Result: plan},
-	lessons.Run{Name: "MPC", Result: &ilqr.Result{X: mpc.X, U: mpc.U}}))
+	lessons.Run{Name: "MPC", Result: &ilqr.Result{Trajectory: mpc.Trajectory}}))
 """)
 
 

@@ -73,11 +73,11 @@ pend := task.System.(*system.Pendulum)
 for _, t := range []int{10, 75} {
 	// mean state and action of the samples at step t
 	x, u := make([]float64, 2), make([]float64, 1)
-	for i := range f.Current.X {
+	for _, tr := range f.Current {
 		for j := range x {
-			x[j] += f.Current.X[i][t][j] / float64(len(f.Current.X))
+			x[j] += tr.X[t][j] / float64(len(f.Current))
 		}
-		u[0] += f.Current.U[i][t][0] / float64(len(f.Current.X))
+		u[0] += tr.U[t][0] / float64(len(f.Current))
 	}
 	A, B := make([]float64, 4), make([]float64, 2)
 	check(pend.Jacobians(A, B, x, u))
@@ -85,7 +85,7 @@ for _, t := range []int{10, 75} {
 	fmt.Printf("  fitted A = %.4f   true A = %.4f\n", mat.Formatted(dyn.Fx[t], mat.Squeeze()), A)
 	fmt.Printf("  fitted B = %.5f   true B = %.5f\n", mat.Formatted(dyn.Fu[t].T(), mat.Squeeze()), B)
 }
-_, err := dynfit.LeastSquares(dynfit.Samples{X: f.Current.X[:3], U: f.Current.U[:3]}, 0)
+_, err := dynfit.LeastSquares(f.Current[:3], 0)
 fmt.Println("\nwith only 3 rollouts:", err)
 """)
 
@@ -109,8 +109,8 @@ const t, N, out = 40, 3, 1 // time step, rollouts, which component of x_{t+1}
 X := mat.NewDense(N, 4, nil) // rows [θ, θ̇, τ, 1]
 y := mat.NewVecDense(N, nil)
 for i := 0; i < N; i++ {
-	X.SetRow(i, []float64{f.Current.X[i][t][0], f.Current.X[i][t][1], f.Current.U[i][t][0], 1})
-	y.SetVec(i, f.Current.X[i][t+1][out])
+	X.SetRow(i, []float64{f.Current[i].X[t][0], f.Current[i].X[t][1], f.Current[i].U[t][0], 1})
+	y.SetVec(i, f.Current[i].X[t+1][out])
 }
 sigma2 := 1e-4
 Lambda := mat.NewSymDense(4, []float64{100, 0, 0, 0, 0, 100, 0, 0, 0, 0, 100, 0, 0, 0, 0, 100})
@@ -165,7 +165,7 @@ prior := must(dynfit.NewGMMPrior(dynfit.GMMPriorConfig{Seed: 1}))
 check(prior.Update(f.History))
 fmt.Printf("GMM prior: %d clusters fitted on %d points from %d rollouts\n", prior.GMM().K(), prior.Points(), prior.Rollouts())
 
-pts := must(f.Current.StepPoints(50)) // N × (2n+m) rows [x_t, u_t, x_{t+1}]
+pts := must(dynfit.StepPoints(f.Current, 50)) // N × (2n+m) rows [x_t, u_t, x_{t+1}]
 mu0, Phi, m, n0 := must4(prior.Eval(pts))
 mu, Sigma := must2(dynfit.NIWPosterior(pts, mu0, Phi, m, n0))
 

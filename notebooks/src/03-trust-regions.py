@@ -46,9 +46,9 @@ func setup() (lessons.Task, *lqr.Controller, *lqr.Dynamics, *lqr.QuadraticCost) 
 	task := lessons.PointMassTask()
 	n, m := task.System.StateDim(), task.System.ActionDim()
 	prev := must(lqr.NewConstantController(n, m, task.T, nil, 1))
-	s := must(trajopt.Rollouts(task.System, prev, task.X0, 0.05, 10, rand.New(rand.NewPCG(1, 2))))
+	s := must(system.Rollouts(task.System, prev, task.X0, 0.05, 10, task.T, rand.New(rand.NewPCG(1, 2))))
 	dyn := must(dynfit.LeastSquares(s, 1e-6))
-	q := must(lqr.Expand(task.Cost, s.X, s.U))
+	q := must(lqr.Expand(task.Cost, s))
 	return task, prev, dyn, q
 }
 """)
@@ -123,13 +123,12 @@ N := 4000
 if lessons.Quick() {
 	N = 1000
 }
-xs, us, err := lqr.SampleLinear(up.Controller, dyn, N, rand.New(rand.NewPCG(7, 7)))
-check(err)
+samples := must(lqr.SampleLinear(up.Controller, dyn, N, rand.New(rand.NewPCG(7, 7))))
 vals := make([]float64, N)
-for i := range vals {
-	for t := range us[i] {
-		lp := must(up.Controller.LogProb(t, xs[i][t], us[i][t]))
-		lq := must(prev.LogProb(t, xs[i][t], us[i][t]))
+for i, tr := range samples {
+	for t, u := range tr.U {
+		lp := must(up.Controller.LogProb(t, tr.X[t], u))
+		lq := must(prev.LogProb(t, tr.X[t], u))
 		vals[i] += lp - lq
 	}
 }
@@ -155,43 +154,67 @@ dividing by $\eta$ and writing the KL out,
 
 $$\min_p \mathcal L(p,\eta) \iff \min_p \sum_t \mathbb E_p\big[\tilde c(x_t,u_t) - \mathcal H(p(u_t|x_t))\big],\qquad \tilde c(x,u) = \frac{c(x,u)}{\eta} - \log \bar p(u \mid x),$$
 
-which is exactly the maximum-entropy LQR of section 1 on the modified cost $\tilde c$ (still quadratic). Then **dual gradient
-descent**: the derivative of the dual function is the constraint violation, so
+which is exactly the maximum-entropy LQR of section 1 on the modified cost $\tilde c$ (still quadratic; `trajopt.ModifiedCost`
+builds it, `trajopt.SolveAtEta` solves it). Then **dual gradient descent**: the derivative of the dual function is the
+constraint violation, so
 
 1. $p^\star \leftarrow \arg\min_p \mathcal L(p, \eta)$ (LQR on $\tilde c$, $\Sigma = \tilde Q_{uu}^{-1}$);
 2. $\eta \leftarrow \eta + \alpha\,(D_{\mathrm{KL}}(p^\star\|\bar p) - \epsilon)$;
 
 until the KL meets the bound. A small $\eta$ lets the cost dominate (big step, large KL); a large one keeps $p \approx \bar p$.
 The plain step needs a good $\alpha$ (it has units of $\eta$ per nat); the library's default instead **brackets** $\eta$ and bisects
-$\log\eta$, which needs no step size. Both below, iteration by iteration, for $\epsilon = 20$ nats over the 100 steps.
+$\log\eta$, which needs no step size. Both below, iteration by iteration, for $\epsilon = 20$ nats over the 100 steps; the
+dual gradient loop is written out in the cell, with `SolveAtEta` as step 1, and checked against the library's version.
 """)
 
 code(r"""
 %%
 _, prev, dyn, q := setup()
 const eps = 20.0
-fmt.Println("bracketing search:")
+fmt.Println("bracketing search (the library's default, trajopt.KLUpdate):")
 br := must(trajopt.KLUpdate(prev, dyn, q, eps, trajopt.KLConfig{
 	Progress: func(s trajopt.EtaStep) { fmt.Printf("  η = %10.4g   KL = %8.3f   KL − ε = %+8.3f\n", s.Eta, s.KL, s.KL-eps) },
 }))
-alpha := br.Eta / eps // about the inverse slope of KL(η) at the solution
-fmt.Printf("\nplain dual gradient steps, α = %.3g, from η = 0.1:\n", alpha)
-dg := must(trajopt.KLUpdate(prev, dyn, q, eps, trajopt.KLConfig{Method: trajopt.DualGradient, DualStep: alpha, Eta0: 0.1,
-	Progress: func(s trajopt.EtaStep) { fmt.Printf("  η = %10.4g   KL = %8.3f   KL − ε = %+8.3f\n", s.Eta, s.KL, s.KL-eps) },
-}))
-fmt.Printf("\nbracketing: η = %.4g, KL = %.3f in %d solves; dual gradient: η = %.4g, KL = %.3f in %d solves\n",
-	br.Eta, br.KL, len(br.History), dg.Eta, dg.KL, len(dg.History))
-slow := must(trajopt.KLUpdate(prev, dyn, q, eps, trajopt.KLConfig{Method: trajopt.DualGradient, DualStep: alpha / 10, Eta0: 0.1, MaxIter: 500}))
-fmt.Printf("with α ten times smaller the dual gradient steps need %d solves (converged: %v)\n", len(slow.History), slow.Converged)
+fmt.Printf("  → η = %.4g, KL = %.3f in %d solves (%v)\n", br.Eta, br.KL, len(br.History), br.Status)
 
-// KL(η) over many decades: it falls monotonically, which is what makes the
-// one-dimensional search safe.
+// The lecture's dual gradient descent, written out. trajopt.SolveAtEta is step 1:
+// LQR on c̃ = c/η − log p̄ (trajopt.ModifiedCost) with Σ = Q̃uu⁻¹, then the KL.
+alpha := br.Eta / eps // about the inverse slope of KL(η) at the solution
+fmt.Printf("\ndual gradient descent, α = %.3g, from η = 0.1:\n", alpha)
+eta := 0.1
+var sol *trajopt.EtaSolution
+for k := 1; k <= 50; k++ {
+	sol = must(trajopt.SolveAtEta(prev, dyn, q, eta)) // 1. p⋆ = argmin_p L(p, η)
+	fmt.Printf("  η = %10.4g   KL = %8.3f   KL − ε = %+8.3f\n", eta, sol.KL, sol.KL-eps)
+	if math.Abs(sol.KL-eps) <= 0.1*eps {
+		fmt.Printf("  → η = %.4g, KL = %.3f in %d solves\n", eta, sol.KL, k)
+		break
+	}
+	eta = math.Max(eta+alpha*(sol.KL-eps), 1e-8) // 2. η ← η + α(KL(p⋆‖p̄) − ε)
+}
+// The library's DualGradient method is the same loop: same η, same KL.
+dg := must(trajopt.KLUpdate(prev, dyn, q, eps, trajopt.KLConfig{Method: trajopt.DualGradient, DualStep: alpha, Eta0: 0.1}))
+if dg.Eta != sol.Eta || math.Abs(dg.KL-sol.KL) > 1e-12*eps {
+	panic(fmt.Sprintf("the loop above (η = %v, KL = %v) and KLUpdate (η = %v, KL = %v) disagree", sol.Eta, sol.KL, dg.Eta, dg.KL))
+}
+fmt.Printf("trajopt.KLUpdate with Method: DualGradient agrees: η = %.4g, KL = %.3f in %d solves\n", dg.Eta, dg.KL, len(dg.History))
+slow := must(trajopt.KLUpdate(prev, dyn, q, eps, trajopt.KLConfig{Method: trajopt.DualGradient, DualStep: alpha / 10, Eta0: 0.1, MaxIter: 500}))
+fmt.Printf("with α ten times smaller the dual gradient steps need %d solves (%v)\n", len(slow.History), slow.Status)
+
+// KL(η) over many decades, one x-step per η on a reused workspace: it falls
+// monotonically, which is what makes the one-dimensional search safe.
+u := must(trajopt.NewUpdater(4, 2, len(q.Czz)))
 var logEta, kls []float64
 for e := -6.0; e <= 2.0; e += 0.5 {
-	var got float64
-	_, _ = trajopt.KLUpdate(prev, dyn, q, 1e-300, trajopt.KLConfig{Eta0: math.Pow(10, e), MaxIter: 1,
-		Progress: func(s trajopt.EtaStep) { got = s.KL }})
-	logEta, kls = append(logEta, e), append(kls, got)
+	s, err := u.SolveAtEta(prev, dyn, q, math.Pow(10, e))
+	if lqr.IsNotPD(err) {
+		continue // no minimiser at this η: Q̃uu is not positive definite
+	}
+	check(err)
+	if n := len(kls); n > 0 && s.KL > kls[n-1] {
+		panic("KL(η) rose as η grew")
+	}
+	logEta, kls = append(logEta, e), append(kls, s.KL)
 }
 bound := make([]float64, len(kls))
 for i := range bound {

@@ -9,10 +9,10 @@ import (
 
 // pointMassIterations returns iters batches of 5 point-mass rollouts of
 // T = 100 steps, each batch around a slightly different nominal.
-func pointMassIterations(b testing.TB, iters int) []Samples {
+func pointMassIterations(b testing.TB, iters int) []system.Batch {
 	rng := rand.New(rand.NewPCG(99, 1))
 	sys := system.NewPointMass()
-	out := make([]Samples, iters)
+	out := make([]system.Batch, iters)
 	for i := range out {
 		phase := 0.3 * float64(i)
 		out[i] = systemSamples(b, sys, rng, 5, 100, 0.1, 0.5, func(t int) []float64 {
@@ -22,11 +22,10 @@ func pointMassIterations(b testing.TB, iters int) []Samples {
 	return out
 }
 
-func merge(batches []Samples) Samples {
-	var s Samples
+func merge(batches []system.Batch) system.Batch {
+	var s system.Batch
 	for _, b := range batches {
-		s.X = append(s.X, b.X...)
-		s.U = append(s.U, b.U...)
+		s = append(s, b...)
 	}
 	return s
 }

@@ -2,6 +2,7 @@ package dynfit
 
 import (
 	"fmt"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"math"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
@@ -158,11 +159,11 @@ type BayesPrior struct {
 // shrunk toward β₀ too. Cov_t is the (1/N) covariance of the residuals of
 // the posterior-mean model, as in LeastSquares; X0Mean and X0Cov are the
 // empirical moments of x_0 plus 1e-6·I. With Strength > 0 any N ≥ 1 works.
-func FitBayesian(s Samples, p BayesPrior) (*lqr.Dynamics, error) {
+func FitBayesian(s system.Batch, p BayesPrior) (*lqr.Dynamics, error) {
 	const fn = "FitBayesian"
-	N, T, n, m, err := s.Dims()
+	n, m, T, N, err := checkSamples(fn, s)
 	if err != nil {
-		return nil, wrap(fn, err)
+		return nil, err
 	}
 	lam := p.Strength
 	if !(lam >= 0) || math.IsInf(lam, 1) {
@@ -200,9 +201,9 @@ func FitBayesian(s Samples, p BayesPrior) (*lqr.Dynamics, error) {
 		}
 		for i := 0; i < N; i++ {
 			z[0] = 1
-			copy(z[1:1+n], s.X[i][t])
-			copy(z[1+n:], s.U[i][t])
-			next := s.X[i][t+1]
+			copy(z[1:1+n], s[i].X[t])
+			copy(z[1+n:], s[i].U[t])
+			next := s[i].X[t+1]
 			for a := 0; a < d; a++ {
 				za := z[a]
 				if za == 0 {
@@ -254,7 +255,7 @@ func FitBayesian(s Samples, p BayesPrior) (*lqr.Dynamics, error) {
 			cov[k] = 0
 		}
 		for i := 0; i < N; i++ {
-			x, u, next := s.X[i][t], s.U[i][t], s.X[i][t+1]
+			x, u, next := s[i].X[t], s[i].U[t], s[i].X[t+1]
 			for o := 0; o < n; o++ {
 				v := next[o] - W[o]
 				for j := 0; j < n; j++ {
@@ -280,6 +281,6 @@ func FitBayesian(s Samples, p BayesPrior) (*lqr.Dynamics, error) {
 		raw := out.Cov[t].RawSymmetric()
 		storeSym(raw.Data, raw.Stride, cov, n)
 	}
-	fitX0(out, &s, n)
+	fitX0(out, s, n)
 	return out, nil
 }

@@ -167,7 +167,7 @@ func TestFitBayesian(t *testing.T) {
 	for k := 0; k < sys.T; k++ {
 		X := mat.NewDense(2, d, nil)
 		for i := 0; i < 2; i++ {
-			X.SetRow(i, append(append(append([]float64(nil), few.X[i][k]...), few.U[i][k]...), 1))
+			X.SetRow(i, append(append(append([]float64(nil), few[i].X[k]...), few[i].U[k]...), 1))
 		}
 		const sigma2 = 0.25 // any σ²: Λ = (λ/σ²) I
 		Lambda := mat.NewSymDense(d, nil)
@@ -175,7 +175,7 @@ func TestFitBayesian(t *testing.T) {
 			Lambda.SetSym(j, j, lam/sigma2)
 		}
 		for o := 0; o < n; o++ {
-			y := mat.NewVecDense(2, []float64{few.X[0][k+1][o], few.X[1][k+1][o]})
+			y := mat.NewVecDense(2, []float64{few[0].X[k+1][o], few[1].X[k+1][o]})
 			beta0 := mat.NewVecDense(d, nil)
 			for j := 0; j < n; j++ {
 				beta0.SetVec(j, old.Fx[k].At(o, j))

@@ -3,6 +3,7 @@ package dynfit
 import (
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
 // conditioner turns a joint Gaussian over z = [a; b], a = [x_t; u_t]
@@ -131,11 +132,11 @@ const x0Reg = 1e-6
 
 // fitX0 sets d.X0Mean and d.X0Cov to the empirical mean and (1/N)
 // covariance of the initial states, plus x0Reg·I.
-func fitX0(d *lqr.Dynamics, s *Samples, n int) {
-	N := len(s.X)
+func fitX0(d *lqr.Dynamics, s system.Batch, n int) {
+	N := len(s)
 	z := make([]float64, N*n)
 	for i := 0; i < N; i++ {
-		copy(z[i*n:i*n+n], s.X[i][0])
+		copy(z[i*n:i*n+n], s[i].X[0])
 	}
 	mu := d.X0Mean.RawVector().Data
 	cov := make([]float64, n*n)

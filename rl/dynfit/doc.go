@@ -3,8 +3,8 @@
 //	p(x_{t+1} | x_t, u_t) = N(Fx_t x_t + Fu_t u_t + F0_t, Cov_t)
 //
 // that trajectory optimisation with learned models (iLQR, the KL-constrained
-// LQR of guided policy search) runs on, from N rollouts of horizon T
-// (Samples). Every fitter returns an *lqr.Dynamics. In the order of the
+// LQR of guided policy search) runs on, from N rollouts of horizon T (a
+// system.Batch, the project's one trajectory shape). Every fitter returns an *lqr.Dynamics. In the order of the
 // lecture ("Fitting time varying linear dynamics"):
 //
 //   - LeastSquares regresses x_{t+1} on [x_t; u_t; 1] separately at every

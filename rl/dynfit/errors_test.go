@@ -21,31 +21,31 @@ func TestBadInput(t *testing.T) {
 	if err := prior.Update(good); err != nil {
 		t.Fatal(err)
 	}
-	fitters := map[string]func(Samples) error{
-		"LeastSquares": func(s Samples) error { _, err := LeastSquares(s, 0); return err },
-		"FitBayesian":  func(s Samples) error { _, err := FitBayesian(s, BayesPrior{Strength: 1}); return err },
-		"FitWithPrior": func(s Samples) error { _, err := FitWithPrior(s, prior, 1e-6); return err },
-		"Update": func(s Samples) error {
+	fitters := map[string]func(system.Batch) error{
+		"LeastSquares": func(s system.Batch) error { _, err := LeastSquares(s, 0); return err },
+		"FitBayesian":  func(s system.Batch) error { _, err := FitBayesian(s, BayesPrior{Strength: 1}); return err },
+		"FitWithPrior": func(s system.Batch) error { _, err := FitWithPrior(s, prior, 1e-6); return err },
+		"Update": func(s system.Batch) error {
 			p, _ := NewGMMPrior(GMMPriorConfig{})
 			return p.Update(s)
 		},
 	}
 
 	nan := copySamples(good)
-	nan.X[3][4][1] = math.NaN()
+	nan[3].X[4][1] = math.NaN()
 	infU := copySamples(good)
-	infU.U[2][5][0] = math.Inf(1)
+	infU[2].U[5][0] = math.Inf(1)
 	short := copySamples(good)
-	short.U[1][2] = short.U[1][2][:1]
+	short[1].U[2] = short[1].U[2][:1]
 	missing := copySamples(good)
-	missing.X[4] = missing.X[4][:5]
+	missing[4].X = missing[4].X[:5]
 	for name, fit := range fitters {
 		noPanic(t, name, func() {
-			wantErr(t, name+" NaN", fit(nan), "X[3][4][1] = NaN")
-			wantErr(t, name+" Inf", fit(infU), "U[2][5][0] = +Inf")
-			wantErr(t, name+" short action", fit(short), "U[1][2]", "length 1, want 2")
-			wantErr(t, name+" short rollout", fit(missing), "sample 4")
-			wantErr(t, name+" empty", fit(Samples{}), "no samples")
+			wantErr(t, name+" NaN", fit(nan), "trajectory 3: X[4][1] = NaN")
+			wantErr(t, name+" Inf", fit(infU), "trajectory 2: U[5][0] = +Inf")
+			wantErr(t, name+" short action", fit(short), "trajectory 1: U[2]", "length 1, want 2")
+			wantErr(t, name+" short rollout", fit(missing), "trajectory 4")
+			wantErr(t, name+" empty", fit(system.Batch{}), "empty batch")
 		})
 	}
 
@@ -54,16 +54,16 @@ func TestBadInput(t *testing.T) {
 		wantErr(t, "reg < 0", err, "reg = -1")
 		_, err = LeastSquares(good, math.NaN())
 		wantErr(t, "reg NaN", err, "reg = NaN")
-		few := Samples{X: good.X[:3], U: good.U[:3]}
+		few := good[:3]
 		_, err = LeastSquares(few, 0)
 		wantErr(t, "too few", err, "N = 3", "n+m+1 = 7")
-		_, err = LeastSquares(Samples{X: good.X[:1], U: good.U[:1]}, 0.1)
+		_, err = LeastSquares(good[:1], 0.1)
 		wantErr(t, "one rollout", err, "N = 1")
 		// A constant second action component: singular regressors.
 		flat := copySamples(good)
-		for i := range flat.U {
-			for k := range flat.U[i] {
-				flat.U[i][k][1] = 0.3
+		for i := range flat {
+			for k := range flat[i].U {
+				flat[i].U[k][1] = 0.3
 			}
 		}
 		_, err = LeastSquares(flat, 0)
@@ -73,9 +73,9 @@ func TestBadInput(t *testing.T) {
 		}
 		// A state component that duplicates another (collinear).
 		dup := copySamples(good)
-		for i := range dup.X {
-			for k := range dup.X[i] {
-				dup.X[i][k][3] = 2 * dup.X[i][k][2]
+		for i := range dup {
+			for k := range dup[i].X {
+				dup[i].X[k][3] = 2 * dup[i].X[k][2]
 			}
 		}
 		_, err = LeastSquares(dup, 0)
@@ -85,16 +85,16 @@ func TestBadInput(t *testing.T) {
 	noPanic(t, "FitBayesian", func() {
 		_, err := FitBayesian(good, BayesPrior{Strength: -2})
 		wantErr(t, "Strength < 0", err, "Strength = -2")
-		_, err = FitBayesian(Samples{X: good.X[:2], U: good.U[:2]}, BayesPrior{})
+		_, err = FitBayesian(good[:2], BayesPrior{})
 		wantErr(t, "too few", err, "N = 2", "n+m+1 = 7")
 		other := systemSamples(t, system.NewPendulum(), rng, 3, 10, 0.1, 0.5, nil)
 		otherDyn, _ := LeastSquares(other, 0.1)
 		_, err = FitBayesian(good, BayesPrior{Mean: otherDyn, Strength: 1})
 		wantErr(t, "mismatched mean", err, "n = 2, m = 1")
 		flat := copySamples(good)
-		for i := range flat.U {
-			for k := range flat.U[i] {
-				flat.U[i][k][1] = 0.3
+		for i := range flat {
+			for k := range flat[i].U {
+				flat[i].U[k][1] = 0.3
 			}
 		}
 		_, err = FitBayesian(flat, BayesPrior{})
@@ -118,14 +118,14 @@ func TestBadInput(t *testing.T) {
 		_, err = FitWithPrior(good, nanPrior, 0)
 		wantErr(t, "NaN Phi", err, "Phi[2,3] = NaN")
 		// An empty prior with two rollouts: singular.
-		_, err = FitWithPrior(Samples{X: good.X[:2], U: good.U[:2]}, zeroPrior(10), 0)
+		_, err = FitWithPrior(good[:2], zeroPrior(10), 0)
 		wantErr(t, "empty prior, 2 rollouts", err, "singular at x[1]")
 		empty, _ := NewGMMPrior(GMMPriorConfig{})
 		_, err = FitWithPrior(good, empty, 0)
 		wantErr(t, "prior without data", err, "step 0", "Update first")
 		_, _, err = NIWPosterior(mat.NewDense(2, 3, nil), mat.NewVecDense(3, nil), mat.NewSymDense(3, nil), 1, math.Inf(1))
 		wantErr(t, "NIW n0 = Inf", err, "n0 = +Inf")
-		_, err = good.StepPoints(10)
+		_, err = StepPoints(good, 10)
 		wantErr(t, "StepPoints t = T", err, "t = 10", "T = 10")
 	})
 
@@ -202,7 +202,7 @@ func TestBadInput(t *testing.T) {
 		err := prior.Update(other)
 		wantErr(t, "Update with other dims", err, "n = 2, m = 1", "n = 4, m = 2")
 		p, _ := NewGMMPrior(GMMPriorConfig{})
-		err = p.Update(Samples{X: good.X[:1], U: good.U[:1]})
+		err = p.Update(good[:1])
 		wantErr(t, "too few points", err, "10 points", "2n+m+2 = 12")
 		_, _, _, _, err = p.Eval(mat.NewDense(2, 10, nil))
 		wantErr(t, "Eval before Update", err, "Update first")

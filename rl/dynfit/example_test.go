@@ -13,8 +13,8 @@ import (
 
 // rollouts runs sys N times for T steps from start perturbed by x0Std,
 // under random actions u_t = nominal(t) + noise.
-func rollouts(sys system.System, start []float64, rng *rand.Rand, N, T int, x0Std, noise float64, nominal func(t int) []float64) dynfit.Samples {
-	var s dynfit.Samples
+func rollouts(sys system.System, start []float64, rng *rand.Rand, N, T int, x0Std, noise float64, nominal func(t int) []float64) system.Batch {
+	var s system.Batch
 	for i := 0; i < N; i++ {
 		x0 := slices.Clone(start)
 		for j := range x0 {
@@ -30,11 +30,11 @@ func rollouts(sys system.System, start []float64, rng *rand.Rand, N, T int, x0St
 				us[t][j] += noise * rng.NormFloat64()
 			}
 		}
-		xs, err := system.Rollout(sys, x0, us)
+		tr, err := system.Rollout(sys, system.OpenLoop(us), x0, T, nil)
 		if err != nil {
 			panic(err)
 		}
-		s.X, s.U = append(s.X, xs), append(s.U, us)
+		s = append(s, tr)
 	}
 	return s
 }
@@ -104,7 +104,7 @@ func ExampleFitWithPrior() {
 		panic(err)
 	}
 	A, B := make([]float64, 16), make([]float64, 8)
-	if err := sys.Jacobians(A, B, s.X[0][0], s.U[0][0]); err != nil {
+	if err := sys.Jacobians(A, B, s[0].X[0], s[0].U[0]); err != nil {
 		panic(err)
 	}
 	var dA, dB mat.Dense

@@ -73,7 +73,7 @@ func TestGMMObjectiveNeverDecreases(t *testing.T) {
 	pmData := mat.NewDense(5*60, 10, nil)
 	for i := 0; i < 5; i++ {
 		for k := 0; k < 60; k++ {
-			pmData.SetRow(i*60+k, append(append(append([]float64(nil), pm.X[i][k]...), pm.U[i][k]...), pm.X[i][k+1]...))
+			pmData.SetRow(i*60+k, append(append(append([]float64(nil), pm[i].X[k]...), pm[i].U[k]...), pm[i].X[k+1]...))
 		}
 	}
 	for name, data := range map[string]*mat.Dense{"clustered": clustered, "point mass": pmData} {

@@ -2,6 +2,7 @@ package dynfit
 
 import (
 	"fmt"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"math/rand/v2"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
@@ -100,21 +101,21 @@ func NewGMMPrior(cfg GMMPriorConfig) (*GMMPrior, error) {
 // differ) and, in total, more than 2n+m+2 points. s is copied. If the fit
 // fails the data set is left as it was, and a warm-started GMM is dropped
 // (the next Update starts afresh).
-func (p *GMMPrior) Update(s Samples) error {
+func (p *GMMPrior) Update(s system.Batch) error {
 	const fn = "GMMPrior.Update"
-	N, T, n, m, err := s.Dims()
+	n, m, T, N, err := checkSamples(fn, s)
 	if err != nil {
-		return wrap(fn, err)
+		return err
 	}
 	if p.rollouts != nil && (n != p.n || m != p.m) {
 		return fmt.Errorf("dynfit: %s: samples have n = %d, m = %d; earlier updates had n = %d, m = %d", fn, n, m, p.n, p.m)
 	}
 	// Build into new slices, so a failed fit leaves the data set as it was.
 	D := 2*n + m
-	rollouts := append(append([][]float64(nil), p.rollouts...), s.transitions(N, T, n, m)...)
+	rollouts := append(append([][]float64(nil), p.rollouts...), transitions(s, N, T, n, m)...)
 	x0 := append([][]float64(nil), p.x0...)
 	for i := 0; i < N; i++ {
-		x0 = append(x0, append([]float64(nil), s.X[i][0]...))
+		x0 = append(x0, append([]float64(nil), s[i].X[0]...))
 	}
 	if drop := len(rollouts) - p.cfg.MaxSamples; drop > 0 {
 		rollouts, x0 = rollouts[drop:], x0[drop:]

@@ -33,7 +33,7 @@ func TestGMMPriorEval(t *testing.T) {
 	D := 10
 	pts := mat.NewDense(3, D, nil)
 	for i := 0; i < 3; i++ {
-		pts.SetRow(i, append(append(append([]float64(nil), s.X[i][5]...), s.U[i][5]...), s.X[i][6]...))
+		pts.SetRow(i, append(append(append([]float64(nil), s[i].X[5]...), s[i].U[5]...), s[i].X[6]...))
 	}
 	mu0, Phi, m, n0, err := p.Eval(pts)
 	if err != nil {
@@ -62,14 +62,14 @@ func TestGMMPriorEval(t *testing.T) {
 // starts both work.
 func TestGMMPriorReproducible(t *testing.T) {
 	sys := system.NewPointMass()
-	batches := make([]Samples, 3)
+	batches := make([]system.Batch, 3)
 	rng := rand.New(rand.NewPCG(41, 1))
 	for i := range batches {
 		batches[i] = systemSamples(t, sys, rng, 4, 25, 0.1, 0.5, circle)
 	}
 	pts := mat.NewDense(2, 10, nil)
 	for i := 0; i < 2; i++ {
-		pts.SetRow(i, append(append(append([]float64(nil), batches[0].X[i][3]...), batches[0].U[i][3]...), batches[0].X[i][4]...))
+		pts.SetRow(i, append(append(append([]float64(nil), batches[0][i].X[3]...), batches[0][i].U[3]...), batches[0][i].X[4]...))
 	}
 	run := func(cold bool) (*mat.VecDense, *mat.SymDense) {
 		p, err := NewGMMPrior(GMMPriorConfig{Seed: 9, MinSamplesPerCluster: 20, ColdStart: cold})

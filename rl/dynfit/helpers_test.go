@@ -52,8 +52,8 @@ func newLinSys(rng *rand.Rand, n, m, T int, W *mat.SymDense) *linSys {
 }
 
 // sample draws N rollouts with x_0 ~ N(0, I) and u_t ~ N(0, I).
-func (s *linSys) sample(rng *rand.Rand, N int) Samples {
-	var out Samples
+func (s *linSys) sample(rng *rand.Rand, N int) system.Batch {
+	var out system.Batch
 	n, m := s.n, s.m
 	e := mat.NewVecDense(n, nil)
 	for i := 0; i < N; i++ {
@@ -74,8 +74,7 @@ func (s *linSys) sample(rng *rand.Rand, N int) Samples {
 			}
 			xs[t+1] = next.RawVector().Data
 		}
-		out.X = append(out.X, xs)
-		out.U = append(out.U, us)
+		out = append(out, system.Trajectory{X: xs, U: us})
 	}
 	return out
 }
@@ -90,15 +89,15 @@ func randn(rng *rand.Rand, k int, std float64) []float64 {
 
 // systemSamples rolls sys out N times from rest at the origin perturbed by
 // x0Std, under the nominal actions nominal(t) plus Gaussian noise uStd.
-func systemSamples(tb testing.TB, sys system.System, rng *rand.Rand, N, T int, x0Std, uStd float64, nominal func(t int) []float64) Samples {
+func systemSamples(tb testing.TB, sys system.System, rng *rand.Rand, N, T int, x0Std, uStd float64, nominal func(t int) []float64) system.Batch {
 	tb.Helper()
 	return systemSamplesFrom(tb, sys, make([]float64, sys.StateDim()), rng, N, T, x0Std, uStd, nominal)
 }
 
 // systemSamplesFrom is systemSamples from start instead of the origin.
-func systemSamplesFrom(tb testing.TB, sys system.System, start []float64, rng *rand.Rand, N, T int, x0Std, uStd float64, nominal func(t int) []float64) Samples {
+func systemSamplesFrom(tb testing.TB, sys system.System, start []float64, rng *rand.Rand, N, T int, x0Std, uStd float64, nominal func(t int) []float64) system.Batch {
 	tb.Helper()
-	var s Samples
+	var s system.Batch
 	n, m := sys.StateDim(), sys.ActionDim()
 	for i := 0; i < N; i++ {
 		x0 := slices.Clone(start)
@@ -115,12 +114,11 @@ func systemSamplesFrom(tb testing.TB, sys system.System, start []float64, rng *r
 				us[t][j] += uStd * rng.NormFloat64()
 			}
 		}
-		xs, err := system.Rollout(sys, x0, us)
+		tr, err := system.Rollout(sys, system.OpenLoop(us), x0, T, nil)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		s.X = append(s.X, xs)
-		s.U = append(s.U, us)
+		s = append(s, tr)
 	}
 	return s
 }
@@ -210,17 +208,10 @@ func zeroPrior(D int) fixedPrior {
 }
 
 // copySamples deep-copies s.
-func copySamples(s Samples) Samples {
-	var c Samples
-	for i := range s.X {
-		var xs, us [][]float64
-		for _, x := range s.X[i] {
-			xs = append(xs, append([]float64(nil), x...))
-		}
-		for _, u := range s.U[i] {
-			us = append(us, append([]float64(nil), u...))
-		}
-		c.X, c.U = append(c.X, xs), append(c.U, us)
+func copySamples(s system.Batch) system.Batch {
+	c := make(system.Batch, len(s))
+	for i, tr := range s {
+		c[i] = tr.Clone()
 	}
 	return c
 }

@@ -2,7 +2,7 @@ package dynfit
 
 import (
 	"fmt"
-	"strings"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
@@ -47,14 +47,14 @@ import (
 // X0Mean and X0Cov are the empirical mean and (1/N) covariance of the
 // initial states x_0, plus 1e-6·I.
 //
-// Errors name the bad value: invalid samples (see Samples.Dims), reg < 0,
+// Errors name the bad value: invalid samples (see system.Batch.Dims), reg < 0,
 // too few rollouts, or a step whose regressors are singular (a constant
 // action, or a state component that is a linear combination of others).
-func LeastSquares(s Samples, reg float64) (*lqr.Dynamics, error) {
+func LeastSquares(s system.Batch, reg float64) (*lqr.Dynamics, error) {
 	const fn = "LeastSquares"
-	N, T, n, m, err := s.Dims()
+	n, m, T, N, err := checkSamples(fn, s)
 	if err != nil {
-		return nil, wrap(fn, err)
+		return nil, err
 	}
 	if err := checkReg(fn, reg); err != nil {
 		return nil, err
@@ -74,7 +74,7 @@ func LeastSquares(s Samples, reg float64) (*lqr.Dynamics, error) {
 	cov := make([]float64, n*n)
 	pred := make([]float64, n)
 	for t := 0; t < T; t++ {
-		fillStep(z, &s, t, n, m)
+		fillStep(z, s, t, n, m)
 		small.Moments(mu, sig, z, N, D)
 		if j := c.solve(mu, sig, reg); j >= 0 {
 			return nil, singularErr(fn, t, j, n, reg)
@@ -83,8 +83,8 @@ func LeastSquares(s Samples, reg float64) (*lqr.Dynamics, error) {
 			cov[k] = 0
 		}
 		for i := 0; i < N; i++ {
-			c.predict(pred, s.X[i][t], s.U[i][t])
-			next := s.X[i][t+1]
+			c.predict(pred, s[i].X[t], s[i].U[t])
+			next := s[i].X[t+1]
 			for a := 0; a < n; a++ {
 				pred[a] = next[a] - pred[a]
 			}
@@ -103,15 +103,10 @@ func LeastSquares(s Samples, reg float64) (*lqr.Dynamics, error) {
 		}
 		c.store(d, t, cov)
 	}
-	fitX0(d, &s, n)
+	fitX0(d, s, n)
 	return d, nil
 }
 
 func singularErr(fn string, t, j, n int, reg float64) error {
 	return fmt.Errorf("dynfit: %s: step %d: the covariance of [x_t; u_t] (plus reg = %g on its diagonal) is singular at %s: it is constant or a linear combination of the components before it over the rollouts; vary the samples more, or raise reg", fn, t, reg, component(j, n))
-}
-
-// wrap prefixes an error from Samples.Dims with the function name.
-func wrap(fn string, err error) error {
-	return fmt.Errorf("dynfit: %s: %s", fn, strings.TrimPrefix(err.Error(), "dynfit: "))
 }

@@ -47,7 +47,7 @@ func TestLeastSquaresPointMass(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	A, B := jac(t, sys, s.X[0][0], s.U[0][0])
+	A, B := jac(t, sys, s[0].X[0], s[0].U[0])
 	for k := range d.Fx {
 		if e := maxAbsDiff(d.Fx[k], A); e > 1e-9 {
 			t.Errorf("step %d: |Fx − A| = %g", k, e)
@@ -61,9 +61,9 @@ func TestLeastSquaresPointMass(t *testing.T) {
 	}
 	// X0: empirical moments of x_0 plus 1e-6·I.
 	var muHat [4]float64
-	for i := range s.X {
+	for i := range s {
 		for j := 0; j < 4; j++ {
-			muHat[j] += s.X[i][0][j] / float64(len(s.X))
+			muHat[j] += s[i].X[0][j] / float64(len(s))
 		}
 	}
 	for j := 0; j < 4; j++ {
@@ -96,10 +96,10 @@ func TestLeastSquaresStatistical(t *testing.T) {
 		Z := mat.NewDense(N, d, nil)
 		for i := 0; i < N; i++ {
 			for j := 0; j < n; j++ {
-				Z.Set(i, j, s.X[i][k][j])
+				Z.Set(i, j, s[i].X[k][j])
 			}
 			for j := 0; j < m; j++ {
-				Z.Set(i, n+j, s.U[i][k][j])
+				Z.Set(i, n+j, s[i].U[k][j])
 			}
 			Z.Set(i, d-1, 1)
 		}
@@ -171,7 +171,7 @@ func TestLeastSquaresRidge(t *testing.T) {
 		for k := 0; k < sys.T; k++ {
 			pts := mat.NewDense(N, D, nil)
 			for i := 0; i < N; i++ {
-				row := append(append(append([]float64(nil), s.X[i][k]...), s.U[i][k]...), s.X[i][k+1]...)
+				row := append(append(append([]float64(nil), s[i].X[k]...), s[i].U[k]...), s[i].X[k+1]...)
 				pts.SetRow(i, row)
 			}
 			var mean mat.VecDense
@@ -233,7 +233,7 @@ func TestLeastSquaresPendulumLocal(t *testing.T) {
 		t.Fatal(err)
 	}
 	for k := 0; k < T; k++ {
-		A, B := jac(t, sys, nom.X[0][k], nom.U[0][k])
+		A, B := jac(t, sys, nom[0].X[k], nom[0].U[k])
 		if e := maxAbsDiff(d.Fx[k], A); e > 1e-5 {
 			t.Errorf("step %d: |Fx − A| = %g", k, e)
 		}

@@ -2,6 +2,7 @@ package dynfit
 
 import (
 	"fmt"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
@@ -147,11 +148,11 @@ func niwPost(mu, sig, muHat, sigHat []float64, N int, phi, mu0 []float64, inc in
 // X0Mean and X0Cov use the same posterior on the initial states when prior
 // implements InitialStatePrior, and the empirical moments otherwise; 1e-6·I
 // is added to X0Cov.
-func FitWithPrior(s Samples, prior Prior, reg float64) (*lqr.Dynamics, error) {
+func FitWithPrior(s system.Batch, prior Prior, reg float64) (*lqr.Dynamics, error) {
 	const fn = "FitWithPrior"
-	N, T, n, m, err := s.Dims()
+	n, m, T, N, err := checkSamples(fn, s)
 	if err != nil {
-		return nil, wrap(fn, err)
+		return nil, err
 	}
 	if err := checkReg(fn, reg); err != nil {
 		return nil, err
@@ -167,7 +168,7 @@ func FitWithPrior(s Samples, prior Prior, reg float64) (*lqr.Dynamics, error) {
 	mu, sig := make([]float64, D), make([]float64, D*D)
 	cov := make([]float64, n*n)
 	for t := 0; t < T; t++ {
-		fillStep(z, &s, t, n, m)
+		fillStep(z, s, t, n, m)
 		pts := mat.NewDense(N, D, append([]float64(nil), z...))
 		mu0, Phi, pm, pn0, err := prior.Eval(pts)
 		if err != nil {
@@ -195,7 +196,7 @@ func FitWithPrior(s Samples, prior Prior, reg float64) (*lqr.Dynamics, error) {
 		}
 		x0 := make([]float64, N*n)
 		for i := 0; i < N; i++ {
-			copy(x0[i*n:i*n+n], s.X[i][0])
+			copy(x0[i*n:i*n+n], s[i].X[0])
 		}
 		mh, sh := make([]float64, n), make([]float64, n*n)
 		small.Moments(mh, sh, x0, N, n)
@@ -208,7 +209,7 @@ func FitWithPrior(s Samples, prior Prior, reg float64) (*lqr.Dynamics, error) {
 		rs := d.X0Cov.RawSymmetric()
 		storeSym(rs.Data, rs.Stride, sx, n)
 	} else {
-		fitX0(d, &s, n)
+		fitX0(d, s, n)
 	}
 	return d, nil
 }

@@ -95,11 +95,11 @@ func TestFitWithPriorConditioning(t *testing.T) {
 		t.Fatal(err)
 	}
 	for k := 0; k < sys.T; k++ {
-		pts, err := s.StepPoints(k)
+		pts, err := StepPoints(s, k)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r, c := pts.Dims(); r != 2 || c != D || pts.At(1, n+m) != s.X[1][k+1][0] || pts.At(0, n) != s.U[0][k][0] {
+		if r, c := pts.Dims(); r != 2 || c != D || pts.At(1, n+m) != s[1].X[k+1][0] || pts.At(0, n) != s[0].U[k][0] {
 			t.Fatalf("StepPoints(%d) is wrong", k)
 		}
 		mu, Sigma, err := NIWPosterior(pts, prior.mu0, prior.Phi, prior.m, prior.n0)
@@ -216,7 +216,7 @@ func TestFitWithPriorFewSamplesGMMPrior(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	A, B := jac(t, sys, s.X[0][0], s.U[0][0])
+	A, B := jac(t, sys, s[0].X[0], s[0].U[0])
 	worstX, worstU := 0.0, 0.0
 	for k := 0; k < T; k++ {
 		worstX = math.Max(worstX, maxAbsDiff(dyn.Fx[k], A))

@@ -2,8 +2,8 @@ package dynfit
 
 import (
 	"fmt"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"math"
-	"strings"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/nn"
@@ -151,17 +151,17 @@ func NewNNPrior(cfg NNPriorConfig) (*NNPrior, error) {
 // the small ridge keeps Σ_x'x' definite. The samples must have the n and m
 // of earlier updates (T may differ); s is copied. If training fails the
 // prior is left as it was.
-func (p *NNPrior) Update(s Samples) error {
+func (p *NNPrior) Update(s system.Batch) error {
 	const fn = "NNPrior.Update"
-	N, T, n, m, err := s.Dims()
+	n, m, T, N, err := checkSamples(fn, s)
 	if err != nil {
-		return fmt.Errorf("dynfit: %s: %s", fn, strings.TrimPrefix(err.Error(), "dynfit: "))
+		return err
 	}
 	if p.rollouts != nil && (n != p.n || m != p.m) {
 		return fmt.Errorf("dynfit: %s: samples have n = %d, m = %d; earlier updates had n = %d, m = %d", fn, n, m, p.n, p.m)
 	}
 	D := 2*n + m
-	rollouts := append(append([][]float64(nil), p.rollouts...), s.transitions(N, T, n, m)...)
+	rollouts := append(append([][]float64(nil), p.rollouts...), transitions(s, N, T, n, m)...)
 	if drop := len(rollouts) - p.cfg.MaxSamples; p.cfg.MaxSamples > 0 && drop > 0 {
 		rollouts = rollouts[drop:]
 	}

@@ -2,6 +2,7 @@ package dynfit
 
 import (
 	"fmt"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -19,19 +20,19 @@ var (
 
 // nnLinearSamples returns N rollouts of horizon T of the linear system
 // from x_0 ~ N(0, I) with random actions u ~ N(0, 1).
-func nnLinearSamples(rng *rand.Rand, N, T int, noise float64) Samples {
-	s := Samples{X: make([][][]float64, N), U: make([][][]float64, N)}
+func nnLinearSamples(rng *rand.Rand, N, T int, noise float64) system.Batch {
+	s := make(system.Batch, N)
 	for i := 0; i < N; i++ {
 		x := []float64{rng.NormFloat64(), rng.NormFloat64()}
-		s.X[i] = [][]float64{x}
+		s[i].X = [][]float64{x}
 		for t := 0; t < T; t++ {
 			u := []float64{rng.NormFloat64()}
 			y := make([]float64, 2)
 			for r := 0; r < 2; r++ {
 				y[r] = nnA.At(r, 0)*x[0] + nnA.At(r, 1)*x[1] + nnB.At(r, 0)*u[0] + noise*rng.NormFloat64()
 			}
-			s.U[i] = append(s.U[i], u)
-			s.X[i] = append(s.X[i], y)
+			s[i].U = append(s[i].U, u)
+			s[i].X = append(s[i].X, y)
 			x = y
 		}
 	}
@@ -39,11 +40,11 @@ func nnLinearSamples(rng *rand.Rand, N, T int, noise float64) Samples {
 }
 
 // nnStepPoints returns the rows [x_t, u_t, x_{t+1}] of step t.
-func nnStepPoints(s Samples, t int) *mat.Dense {
-	N := len(s.X)
+func nnStepPoints(s system.Batch, t int) *mat.Dense {
+	N := len(s)
 	pts := mat.NewDense(N, 5, nil)
 	for i := 0; i < N; i++ {
-		row := append(append(append([]float64{}, s.X[i][t]...), s.U[i][t]...), s.X[i][t+1]...)
+		row := append(append(append([]float64{}, s[i].X[t]...), s[i].U[t]...), s[i].X[t+1]...)
 		pts.SetRow(i, row)
 	}
 	return pts
@@ -72,7 +73,7 @@ func TestNNPriorLinearSystem(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var last Samples
+	var last system.Batch
 	for it := 0; it < 2; it++ {
 		last = nnLinearSamples(rng, 20, 20, 0.01)
 		if err := p.Update(last); err != nil {
@@ -259,16 +260,16 @@ func TestNNPriorBadInput(t *testing.T) {
 	check("Eval before Update", err, "call Update first")
 	_, _, _, err = p.Linearize([][]float64{{0, 0}}, [][]float64{{0}})
 	check("Linearize before Update", err, "call Update first")
-	check("Update empty", p.Update(Samples{}), "no samples")
+	check("Update empty", p.Update(system.Batch{}), "empty batch")
 	rng := rand.New(rand.NewPCG(8, 8))
 	s := nnLinearSamples(rng, 3, 4, 0.1)
-	s.X[1][2][0] = math.NaN()
+	s[1].X[2][0] = math.NaN()
 	check("Update NaN", p.Update(s), "NaN")
 	if err := p.Update(nnLinearSamples(rng, 3, 4, 0.1)); err != nil {
 		t.Fatal(err)
 	}
 	// Different n.
-	bad := Samples{X: [][][]float64{{{1, 2, 3}, {1, 2, 3}}}, U: [][][]float64{{{1}}}}
+	bad := system.Batch{{X: [][]float64{{1, 2, 3}, {1, 2, 3}}, U: [][]float64{{1}}}}
 	check("Update dims", p.Update(bad), "earlier updates had n = 2")
 	if p.Points() != 12 {
 		t.Errorf("a failed Update changed the data set: %d points", p.Points())

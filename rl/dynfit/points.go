@@ -2,6 +2,7 @@ package dynfit
 
 import (
 	"fmt"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 
 	"gonum.org/v1/gonum/mat"
 )
@@ -10,13 +11,13 @@ import (
 // z_i = [x_t; u_t; x_{t+1}] of rollout i at step t: the points a Prior
 // evaluates and NIWPosterior combines with it, for a lesson that walks
 // through one step of FitWithPrior by hand.
-func (s *Samples) StepPoints(t int) (*mat.Dense, error) {
-	N, T, n, m, err := s.Dims()
+func StepPoints(s system.Batch, t int) (*mat.Dense, error) {
+	n, m, T, N, err := checkSamples("StepPoints", s)
 	if err != nil {
-		return nil, wrap("Samples.StepPoints", err)
+		return nil, err
 	}
 	if t < 0 || t >= T {
-		return nil, fmt.Errorf("dynfit: Samples.StepPoints: step t = %d, want 0 ≤ t < T = %d", t, T)
+		return nil, fmt.Errorf("dynfit: StepPoints: step t = %d, want 0 ≤ t < T = %d", t, T)
 	}
 	D := 2*n + m
 	z := make([]float64, N*D)

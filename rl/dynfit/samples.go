@@ -2,63 +2,19 @@ package dynfit
 
 import (
 	"fmt"
-	"math"
 
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/mat"
 )
 
-// Samples are N rollouts of one horizon T: X[i][t] is the state x_t of
-// rollout i (T+1 states), U[i][t] its action u_t (T actions).
-type Samples struct {
-	X [][][]float64
-	U [][][]float64
-}
-
-// Dims returns N, T, n and m, or an error naming the first inconsistent
-// length or non-finite value.
-func (s *Samples) Dims() (N, T, n, m int, err error) {
-	N = len(s.X)
-	if N == 0 {
-		return 0, 0, 0, 0, fmt.Errorf("dynfit: no samples")
+// checkSamples validates a batch of rollouts for a fitter: the shape
+// check of system.Batch.Dims with the fitter's name in the error.
+func checkSamples(fn string, s system.Batch) (n, m, T, N int, err error) {
+	n, m, T, N, err = s.Dims()
+	if err != nil {
+		return 0, 0, 0, 0, fmt.Errorf("dynfit: %s: samples: %w", fn, err)
 	}
-	if len(s.U) != N {
-		return 0, 0, 0, 0, fmt.Errorf("dynfit: %d state sequences but %d action sequences", N, len(s.U))
-	}
-	T = len(s.U[0])
-	if T == 0 || len(s.X[0]) != T+1 || len(s.X[0][0]) == 0 || len(s.U[0][0]) == 0 {
-		return 0, 0, 0, 0, fmt.Errorf("dynfit: sample 0 has %d states and %d actions; want T+1 and T with T > 0", len(s.X[0]), T)
-	}
-	n, m = len(s.X[0][0]), len(s.U[0][0])
-	for i := 0; i < N; i++ {
-		if len(s.X[i]) != T+1 || len(s.U[i]) != T {
-			return 0, 0, 0, 0, fmt.Errorf("dynfit: sample %d has %d states and %d actions, want %d and %d", i, len(s.X[i]), len(s.U[i]), T+1, T)
-		}
-		for t := 0; t <= T; t++ {
-			if err := finiteRow("X", i, t, s.X[i][t], n); err != nil {
-				return 0, 0, 0, 0, err
-			}
-			if t < T {
-				if err := finiteRow("U", i, t, s.U[i][t], m); err != nil {
-					return 0, 0, 0, 0, err
-				}
-			}
-		}
-	}
-	return N, T, n, m, nil
-}
-
-// finiteRow checks row name[i][t]; the name is only formatted on error, so
-// that checking clean samples does not allocate.
-func finiteRow(name string, i, t int, v []float64, n int) error {
-	if len(v) != n {
-		return fmt.Errorf("dynfit: %s[%d][%d] has length %d, want %d", name, i, t, len(v), n)
-	}
-	for j, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			return fmt.Errorf("dynfit: %s[%d][%d][%d] = %v is not finite", name, i, t, j, x)
-		}
-	}
-	return nil
+	return n, m, T, N, nil
 }
 
 // Prior is a normal-inverse-Wishart prior over the joint Gaussian of
@@ -76,16 +32,16 @@ type Prior interface {
 // transitions returns each rollout's T transitions flattened row by row as
 // [x_t, u_t, x_{t+1}] (rows of length 2n+m), one new slice per rollout. The
 // priors keep their data sets in this form.
-func (s *Samples) transitions(N, T, n, m int) [][]float64 {
+func transitions(s system.Batch, N, T, n, m int) [][]float64 {
 	D := 2*n + m
 	out := make([][]float64, N)
 	for i := 0; i < N; i++ {
 		r := make([]float64, T*D)
 		for t := 0; t < T; t++ {
 			row := r[t*D : t*D+D]
-			copy(row[:n], s.X[i][t])
-			copy(row[n:n+m], s.U[i][t])
-			copy(row[n+m:], s.X[i][t+1])
+			copy(row[:n], s[i].X[t])
+			copy(row[n:n+m], s[i].U[t])
+			copy(row[n+m:], s[i].X[t+1])
 		}
 		out[i] = r
 	}

@@ -2,6 +2,7 @@ package dynfit
 
 import (
 	"fmt"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"math"
 )
 
@@ -9,13 +10,13 @@ import (
 // linear algebra they run on is in rl/internal/small.
 
 // fillStep writes the N rows [x_t, u_t, x_{t+1}] of time step t into z.
-func fillStep(z []float64, s *Samples, t, n, m int) {
+func fillStep(z []float64, s system.Batch, t, n, m int) {
 	D := 2*n + m
-	for i := range s.X {
+	for i := range s {
 		row := z[i*D : i*D+D]
-		copy(row[:n], s.X[i][t])
-		copy(row[n:n+m], s.U[i][t])
-		copy(row[n+m:], s.X[i][t+1])
+		copy(row[:n], s[i].X[t])
+		copy(row[n:n+m], s[i].U[t])
+		copy(row[n+m:], s[i].X[t+1])
 	}
 }
 

@@ -115,8 +115,8 @@ type Iteration struct {
 
 // Result is the outcome of a solve.
 type Result struct {
-	X    [][]float64 // T+1 states of the final trajectory
-	U    [][]float64 // T actions
+	// Trajectory is the final trajectory: X holds T+1 states, U T actions.
+	system.Trajectory
 	Cost float64
 	// Solution is the backward pass at the final trajectory: the feedback
 	// gains K_t, feedforward k_t and Q̃uu_t, in deviation coordinates around
@@ -195,15 +195,7 @@ func New(sys system.System, c cost.Cost, T int, cfg Config) (*Solver, error) {
 	if s.lqr, err = lqr.NewSolver(n, m, T); err != nil {
 		return nil, err
 	}
-	grid := func(rows, k int) [][]float64 {
-		flat := make([]float64, rows*k)
-		out := make([][]float64, rows)
-		for i := range out {
-			out[i] = flat[i*k : (i+1)*k : (i+1)*k]
-		}
-		return out
-	}
-	s.xs, s.us, s.xn, s.un = grid(T+1, n), grid(T, m), grid(T+1, n), grid(T, m)
+	s.xs, s.us, s.xn, s.un = system.Grid(T+1, n), system.Grid(T, m), system.Grid(T+1, n), system.Grid(T, m)
 	s.prob.Steps = make([]lqr.Step, T)
 	for t := range s.prob.Steps {
 		s.prob.Steps[t] = lqr.Step{
@@ -443,8 +435,7 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 	}
 	res.Converged = res.Status.Success()
 	res.Cost = J
-	res.X = cloneGrid(s.xs)
-	res.U = cloneGrid(s.us)
+	res.Trajectory = system.Trajectory{X: s.xs, U: s.us}.Clone()
 	if err := s.linearize(); err != nil {
 		return nil, err
 	}
@@ -474,21 +465,6 @@ func (s *Solver) gradNorm(sol *lqr.Solution) float64 {
 		total += mx
 	}
 	return total / float64(s.T)
-}
-
-// cloneGrid deep-copies g into one backing array (two allocations).
-func cloneGrid(g [][]float64) [][]float64 {
-	size := 0
-	for _, r := range g {
-		size += len(r)
-	}
-	flat := make([]float64, 0, size)
-	out := make([][]float64, len(g))
-	for i, r := range g {
-		flat = append(flat, r...)
-		out[i] = flat[len(flat)-len(r) : len(flat) : len(flat)]
-	}
-	return out
 }
 
 func finiteLen(v []float64, n int) bool {

@@ -51,9 +51,9 @@ func (c MPCConfig) WithDefaults() (MPCConfig, error) {
 
 // MPCResult is the executed closed-loop trajectory.
 type MPCResult struct {
-	X    [][]float64 // Steps+1 plant states
-	U    [][]float64 // Steps executed actions
-	Cost float64     // Σ stage costs of the executed steps + final cost of the last state
+	// Trajectory is what the plant did: Steps+1 states, Steps executed actions.
+	system.Trajectory
+	Cost float64 // Σ stage costs of the executed steps + final cost of the last state
 	// Iterations is the number of iLQR iterations each replan used.
 	Iterations []int
 }
@@ -88,8 +88,8 @@ func MPC(model system.System, c cost.Cost, x0 []float64, u0 [][]float64, cfg MPC
 	if err := system.CheckVec("ilqr: MPC: x0", x0, model.StateDim()); err != nil {
 		return nil, err
 	}
-	out := &MPCResult{X: [][]float64{append([]float64(nil), x0...)}}
-	plan := cloneGrid(u0)
+	out := &MPCResult{Trajectory: system.Trajectory{X: [][]float64{append([]float64(nil), x0...)}}}
+	plan := system.CloneRows(u0)
 	x := out.X[0]
 	for k := 0; k < cfg.Steps; k++ {
 		res, err := s.Solve(x, plan)

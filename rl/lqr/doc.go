@@ -28,6 +28,13 @@
 // (Options.Lower/Upper, solved as a small box-constrained QP), and later the
 // KL-constrained trajectory optimisation of guided policy search.
 //
+// Linear-Gaussian controllers (Controller) and dynamics (Dynamics) give the
+// trajectory distribution of the lecture (Forward), the KL between two
+// controllers under it (KL) and Monte Carlo samples to check both
+// (SampleLinear). A Controller is a system.Policy: system.Rollout and
+// system.Rollouts run it on a real system, deterministically (its mean) or
+// with its noise.
+//
 // Matrices are gonum *mat.Dense and vectors *mat.VecDense at the API; the
 // inner loops run on their raw row-major storage and do not allocate, so a
 // Solver can be reused across the hundreds of iterations of an optimiser.

@@ -23,12 +23,12 @@ func ExampleSolve() {
 	if err != nil {
 		panic(err)
 	}
-	tr, err := sol.Rollout(p, mat.NewVecDense(2, []float64{1, 0}))
+	tr, J, err := sol.Rollout(p, []float64{1, 0})
 	if err != nil {
 		panic(err)
 	}
 	fmt.Printf("K_0 = [%.3f %.3f]\n", sol.K[0].At(0, 0), sol.K[0].At(0, 1))
-	fmt.Printf("cost %.4f, final state [%.4f %.4f]\n", tr.Cost, tr.X[T].AtVec(0), tr.X[T].AtVec(1))
+	fmt.Printf("cost %.4f, final state [%.4f %.4f]\n", J, tr.X[T][0], tr.X[T][1])
 	// Output:
 	// K_0 = [-7.613 -4.585]
 	// cost 3.0113, final state [-0.0000 0.0002]

@@ -160,20 +160,20 @@ func TestAgainstDirectQP(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		tr, err := sol.Rollout(p, x0)
+		tr, Jroll, err := sol.Rollout(p, x0.RawVector().Data)
 		if err != nil {
 			t.Fatal(err)
 		}
 		U, Jdirect := directSolve(t, p, x0)
 		for k := 0; k < T; k++ {
 			for j := 0; j < m; j++ {
-				if d := math.Abs(tr.U[k].AtVec(j) - U.AtVec(k*m+j)); d > 1e-8*(1+math.Abs(U.AtVec(k*m+j))) {
-					t.Errorf("n=%d m=%d: u[%d][%d] = %v, direct QP %v", n, m, k, j, tr.U[k].AtVec(j), U.AtVec(k*m+j))
+				if d := math.Abs(tr.U[k][j] - U.AtVec(k*m+j)); d > 1e-8*(1+math.Abs(U.AtVec(k*m+j))) {
+					t.Errorf("n=%d m=%d: u[%d][%d] = %v, direct QP %v", n, m, k, j, tr.U[k][j], U.AtVec(k*m+j))
 				}
 			}
 		}
 		Jvalue := 0.5*mat.Inner(x0, sol.V[0], x0) + mat.Dot(sol.Vx[0], x0) + sol.V0[0]
-		for name, J := range map[string]float64{"rollout": tr.Cost, "value function": Jvalue} {
+		for name, J := range map[string]float64{"rollout": Jroll, "value function": Jvalue} {
 			if math.Abs(J-Jdirect) > 1e-8*(1+math.Abs(Jdirect)) {
 				t.Errorf("n=%d m=%d: %s cost %v, direct QP %v", n, m, name, J, Jdirect)
 			}
@@ -347,11 +347,11 @@ func TestBadInput(t *testing.T) {
 	if _, err := s.Backward(good(), box(math.NaN(), 1)); err == nil || !strings.Contains(err.Error(), "NaN") {
 		t.Errorf("NaN bound: err = %v", err)
 	}
-	if _, err := (&Solution{}).Rollout(good(), mat.NewVecDense(2, nil)); err == nil {
+	if _, _, err := (&Solution{}).Rollout(good(), []float64{0, 0}); err == nil {
 		t.Error("Rollout of a mismatched solution succeeded")
 	}
 	sol, _ := Solve(good())
-	if _, err := sol.Rollout(good(), mat.NewVecDense(3, nil)); err == nil || !strings.Contains(err.Error(), "x0 has length 3") {
+	if _, _, err := sol.Rollout(good(), []float64{0, 0, 0}); err == nil || !strings.Contains(err.Error(), "x0 has length 3") {
 		t.Errorf("bad x0: err = %v", err)
 	}
 }

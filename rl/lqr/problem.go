@@ -185,35 +185,3 @@ func (p *Problem) flatten(steps []raw, fin *raw, zero []float64) error {
 	fin.c0 = p.Final.C0
 	return nil
 }
-
-// Cost evaluates J for a state sequence xs (T+1 states) and an action
-// sequence us (T actions).
-func (p *Problem) Cost(xs, us []*mat.VecDense) (float64, error) {
-	n, m, T := p.Dims()
-	if len(xs) != T+1 || len(us) != T {
-		return 0, fmt.Errorf("lqr: Cost got %d states and %d actions, want %d and %d", len(xs), len(us), T+1, T)
-	}
-	zero := make([]float64, max(n, m*n))
-	steps := make([]raw, T)
-	var fin raw
-	if err := p.flatten(steps, &fin, zero); err != nil {
-		return 0, err
-	}
-	J := 0.0
-	for t := range steps {
-		x, err := checkVec(label{"lqr: xs", t, ""}, xs[t], n, zero)
-		if err != nil {
-			return 0, err
-		}
-		u, err := checkVec(label{"lqr: us", t, ""}, us[t], m, zero)
-		if err != nil {
-			return 0, err
-		}
-		J += stageCost(&steps[t], x, u, n, m)
-	}
-	x, err := checkVec(label{"lqr: xs", T, ""}, xs[T], n, zero)
-	if err != nil {
-		return 0, err
-	}
-	return J + finalCost(&fin, x, n), nil
-}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/rlcontrol/rlcontrol/rl/cost"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -21,20 +22,22 @@ type QuadraticCost struct {
 	Final Final
 }
 
-// Expand returns the quadratic expansion of c around the mean of the given
-// states (N×(T+1)×n) and actions (N×T×m): the derivatives are averaged over
-// the samples at each step and re-centred so that the expansion is exact
-// for quadratic costs and, for others, a second-order model around each
-// sample averaged over samples (as guided policy search does).
-func Expand(c cost.Cost, xs [][][]float64, us [][][]float64) (*QuadraticCost, error) {
-	N := len(xs)
-	if N == 0 || len(us) != N {
-		return nil, fmt.Errorf("lqr: Expand needs matching, non-empty state and action samples, got %d and %d", len(xs), len(us))
+// Expand returns the quadratic expansion of c around the samples b (N
+// trajectories of one horizon): the derivatives are averaged over the
+// samples at each step and re-centred so that the expansion is exact for
+// quadratic costs and, for others, a second-order model around each sample
+// averaged over samples (as guided policy search does).
+func Expand(c cost.Cost, b system.Batch) (*QuadraticCost, error) {
+	if c == nil {
+		return nil, fmt.Errorf("lqr: Expand: nil cost")
+	}
+	bn, bm, T, N, err := b.Dims()
+	if err != nil {
+		return nil, fmt.Errorf("lqr: Expand: %w", err)
 	}
 	n, m := c.Dims()
-	T := len(us[0])
-	if T == 0 {
-		return nil, fmt.Errorf("lqr: Expand: horizon is 0")
+	if bn != n || bm != m {
+		return nil, fmt.Errorf("lqr: Expand: samples have n = %d, m = %d but the cost n = %d, m = %d", bn, bm, n, m)
 	}
 	q := &QuadraticCost{Final: Final{Cxx: mat.NewDense(n, n, nil), Cx: mat.NewVecDense(n, nil)}}
 	d := cost.NewDerivs(n, m)
@@ -46,13 +49,11 @@ func Expand(c cost.Cost, xs [][][]float64, us [][][]float64) (*QuadraticCost, er
 		Czz, Cz := mat.NewSymDense(n+m, nil), mat.NewVecDense(n+m, nil)
 		c0 := 0.0
 		for i := 0; i < N; i++ {
-			if len(xs[i]) != T+1 || len(us[i]) != T || len(xs[i][t]) != n || len(us[i][t]) != m {
-				return nil, fmt.Errorf("lqr: Expand: sample %d at t = %d has the wrong shape", i, t)
-			}
-			copy(z, xs[i][t])
-			copy(z[n:], us[i][t])
-			c.StageDerivs(d, t, xs[i][t], us[i][t])
-			l := c.Stage(t, xs[i][t], us[i][t])
+			x, u := b[i].X[t], b[i].U[t]
+			copy(z, x)
+			copy(z[n:], u)
+			c.StageDerivs(d, t, x, u)
+			l := c.Stage(t, x, u)
 			for a := 0; a < n+m; a++ {
 				for b := a; b < n+m; b++ {
 					H.SetSym(a, b, hess(d, n, m, a, b))
@@ -72,10 +73,7 @@ func Expand(c cost.Cost, xs [][][]float64, us [][][]float64) (*QuadraticCost, er
 	Fzz, Fz := mat.NewSymDense(n, nil), mat.NewVecDense(n, nil)
 	f0 := 0.0
 	for i := 0; i < N; i++ {
-		x := xs[i][T]
-		if len(x) != n {
-			return nil, fmt.Errorf("lqr: Expand: sample %d final state has length %d, want %d", i, len(x), n)
-		}
+		x := b[i].X[T]
 		c.FinalDerivs(d, x)
 		for a := 0; a < n; a++ {
 			for b := a; b < n; b++ {

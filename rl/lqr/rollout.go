@@ -3,6 +3,8 @@ package lqr
 import (
 	"fmt"
 
+	"github.com/rlcontrol/rlcontrol/rl/system"
+
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
@@ -16,57 +18,45 @@ func finalCost(r *raw, x []float64, n int) float64 {
 	return 0.5*small.Quad(x, r.Cxx, x, n, n) + small.Dot(r.cx, x) + r.c0
 }
 
-// Trajectory is a state sequence X (T+1 states), an action sequence U (T
-// actions) and their cost.
-type Trajectory struct {
-	X    []*mat.VecDense
-	U    []*mat.VecDense
-	Cost float64
-}
-
 // Rollout runs the linear controller u_t = K_t x_t + k_t of sol on the
-// problem's dynamics from x0 and returns the trajectory and its cost.
-func (sol *Solution) Rollout(p *Problem, x0 *mat.VecDense) (*Trajectory, error) {
+// problem's (linear) dynamics from x0 and returns the trajectory and its
+// cost under the problem's quadratic cost.
+func (sol *Solution) Rollout(p *Problem, x0 []float64) (system.Trajectory, float64, error) {
 	n, m, T := p.Dims()
-	if len(sol.K) != T {
-		return nil, fmt.Errorf("lqr: solution has %d steps, problem has T = %d", len(sol.K), T)
+	if len(sol.K) != T || len(sol.Kff) != T {
+		return system.Trajectory{}, 0, fmt.Errorf("lqr: solution has %d steps, problem has T = %d", len(sol.K), T)
 	}
 	zero := make([]float64, max(n, m*n))
 	steps := make([]raw, T)
 	var fin raw
 	if err := p.flatten(steps, &fin, zero); err != nil {
-		return nil, err
+		return system.Trajectory{}, 0, err
 	}
-	x, err := checkVec(named("lqr: x0"), x0, n, zero)
-	if err != nil {
-		return nil, err
+	if err := system.CheckVec("lqr: x0", x0, n); err != nil {
+		return system.Trajectory{}, 0, err
 	}
-	tr := &Trajectory{X: make([]*mat.VecDense, T+1), U: make([]*mat.VecDense, T)}
-	tr.X[0] = mat.NewVecDense(n, append([]float64(nil), x...))
+	tr := system.NewTrajectory(n, m, T)
+	copy(tr.X[0], x0)
+	J := 0.0
+	tmp := make([]float64, n)
 	for t := 0; t < T; t++ {
-		if r, c := sol.K[t].Dims(); r != m || c != n {
-			return nil, fmt.Errorf("lqr: solution K[%d] is %d×%d, want %d×%d", t, r, c, m, n)
+		if r, c := sol.K[t].Dims(); r != m || c != n || sol.Kff[t].Len() != m {
+			return system.Trajectory{}, 0, fmt.Errorf("lqr: solution K[%d] is %d×%d, want %d×%d", t, r, c, m, n)
 		}
-		xt := vraw(tr.X[t])
-		u := make([]float64, m)
-		small.MulVec(u, raw64(sol.K[t]), xt, m, n)
+		x, u, next := tr.X[t], tr.U[t], tr.X[t+1]
+		small.MulVec(u, raw64(sol.K[t]), x, m, n)
 		for i := range u {
 			u[i] += vraw(sol.Kff[t])[i]
 		}
-		tr.U[t] = mat.NewVecDense(m, u)
 		r := &steps[t]
-		next := make([]float64, n)
-		small.MulVec(next, r.A, xt, n, n)
-		tmp := make([]float64, n)
+		small.MulVec(next, r.A, x, n, n)
 		small.MulVec(tmp, r.B, u, n, m)
 		for i := range next {
 			next[i] += tmp[i] + r.a[i]
 		}
-		tr.X[t+1] = mat.NewVecDense(n, next)
-		tr.Cost += stageCost(r, xt, u, n, m)
+		J += stageCost(r, x, u, n, m)
 	}
-	tr.Cost += finalCost(&fin, vraw(tr.X[T]), n)
-	return tr, nil
+	return tr, J + finalCost(&fin, tr.X[T], n), nil
 }
 
 // Clone returns a deep copy of sol that later Backward calls do not touch.

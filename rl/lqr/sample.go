@@ -2,124 +2,162 @@ package lqr
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/small"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/mat"
 )
 
-// Gaussian draws samples from N(mean, cov) through the Cholesky factor of
-// cov: x = mean + L ε with ε ~ N(0, I).
-type Gaussian struct {
-	mean []float64
-	l    *mat.TriDense
-	eps  []float64
+// normal draws from N(center, cov) through the Cholesky factor of cov:
+// x = center + L ε with ε ~ N(0, I). It is factored once and serves a
+// center that changes from draw to draw.
+type normal struct {
+	l   []float64 // k×k lower triangular, row-major
+	eps []float64
 }
 
-// NewGaussian factors cov; it fails, naming what, if cov is not positive
-// definite or the lengths differ.
-func NewGaussian(what string, mean []float64, cov mat.Symmetric) (*Gaussian, error) {
-	k := len(mean)
-	if cov.SymmetricDim() != k {
-		return nil, fmt.Errorf("lqr: %s: mean has length %d but the covariance is %d×%d", what, k, cov.SymmetricDim(), cov.SymmetricDim())
+// newNormal factors cov; it fails, naming what, if cov is not k×k and
+// positive definite.
+func newNormal(what label, cov mat.Symmetric, k int) (*normal, error) {
+	if cov == nil || cov.SymmetricDim() != k {
+		return nil, fmt.Errorf("lqr: %v: covariance is not %d×%d", what, k, k)
 	}
-	var ch mat.Cholesky
-	if !ch.Factorize(cov) {
-		return nil, fmt.Errorf("lqr: %s: covariance is not positive definite", what)
+	g := &normal{l: make([]float64, k*k), eps: make([]float64, k)}
+	for i := 0; i < k; i++ {
+		for j := 0; j <= i; j++ {
+			g.l[i*k+j] = cov.At(i, j)
+		}
 	}
-	g := &Gaussian{mean: append([]float64(nil), mean...), l: mat.NewTriDense(k, mat.Lower, nil), eps: make([]float64, k)}
-	ch.LTo(g.l)
+	if !small.Cholesky(g.l, g.l, k) {
+		return nil, fmt.Errorf("lqr: %v: covariance is not positive definite", what)
+	}
 	return g, nil
 }
 
-// SampleAround writes center + L ε into dst (the mean given at construction
-// is ignored); it lets one factor serve a mean that changes with the state.
-func (g *Gaussian) SampleAround(dst, center []float64, rng *rand.Rand) {
-	k := len(g.eps)
-	for i := range g.eps {
-		g.eps[i] = rng.NormFloat64()
+// sampleAround writes center + L ε into dst, drawing ε from rng.
+func (g *normal) sampleAround(dst, center []float64, rng *rand.Rand) {
+	drawAround(dst, center, g.l, g.eps, rng)
+}
+
+// drawAround writes center + L ε into dst with ε ~ N(0, I) drawn from rng
+// (all of ε first, then the sum, so a draw uses len(center) normals in
+// order).
+func drawAround(dst, center, l, eps []float64, rng *rand.Rand) {
+	k := len(center)
+	for i := range eps[:k] {
+		eps[i] = rng.NormFloat64()
 	}
 	for i := 0; i < k; i++ {
 		acc := center[i]
 		for j := 0; j <= i; j++ {
-			acc += g.l.At(i, j) * g.eps[j]
+			acc += l[i*k+j] * eps[j]
 		}
 		dst[i] = acc
 	}
 }
 
-// Sample writes a draw from N(mean, cov) into dst.
-func (g *Gaussian) Sample(dst []float64, rng *rand.Rand) { g.SampleAround(dst, g.mean, rng) }
+// maxStackM is the largest action dimension whose noise factor Act keeps
+// on the stack.
+const maxStackM = 6
 
-// ActionSamplers returns one sampler per time step for the controller's
-// action noise.
-func (c *Controller) ActionSamplers() ([]*Gaussian, error) {
-	_, m, T, err := c.Dims()
+// Act implements system.Policy: it writes the mean action K_t x + k_t into
+// u, and with a random source adds noise drawn from N(0, Cov_t) (Cov_t is
+// factored on each call: m is small). Rollouts of a controller are
+// system.Rollout and system.Rollouts with it as the policy.
+func (c *Controller) Act(u []float64, t int, x []float64, rng *rand.Rand) error {
+	if c == nil || t < 0 || t >= len(c.K) || c.K[t] == nil || c.Kff[t] == nil {
+		return fmt.Errorf("lqr: controller has no step %d", t)
+	}
+	m, n := c.K[t].Dims()
+	if len(u) != m || len(x) != n {
+		return fmt.Errorf("lqr: Act at t = %d: x has length %d and u length %d, want %d and %d", t, len(x), len(u), n, m)
+	}
+	for j, v := range x {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("lqr: Act at t = %d: x[%d] = %v is not finite", t, j, v)
+		}
+	}
+	c.Mean(u, t, x)
+	if rng == nil {
+		return nil
+	}
+	var lbuf [maxStackM * maxStackM]float64
+	var ebuf, mbuf [maxStackM]float64
+	l, eps, mean := lbuf[:], ebuf[:], mbuf[:]
+	if m > maxStackM {
+		l, eps, mean = make([]float64, m*m), make([]float64, m), make([]float64, m)
+	}
+	if c.Cov[t] == nil || c.Cov[t].SymmetricDim() != m {
+		return fmt.Errorf("lqr: controller Cov[%d] is missing or not %d×%d", t, m, m)
+	}
+	for i := 0; i < m; i++ {
+		for j := 0; j <= i; j++ {
+			l[i*m+j] = c.Cov[t].At(i, j)
+		}
+	}
+	if !small.Cholesky(l, l, m) {
+		return fmt.Errorf("lqr: controller Cov[%d] is not positive definite", t)
+	}
+	copy(mean, u)
+	drawAround(u, mean[:m], l, eps, rng)
+	return nil
+}
+
+// SampleLinear draws N trajectories from controller c under the
+// linear-Gaussian dynamics dyn, x_0 ~ N(X0Mean, X0Cov), u_t ~ p(u_t|x_t),
+// x_{t+1} ~ N(Fx x_t + Fu u_t + F0, Cov_t). It is the Monte Carlo
+// counterpart of Forward, used to check it; sampling the real (nonlinear)
+// system is system.Rollouts with the controller as the policy.
+func SampleLinear(c *Controller, dyn *Dynamics, N int, rng *rand.Rand) (system.Batch, error) {
+	n, m, T, err := c.Dims()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Gaussian, T)
+	if dn, dm, dT, err := dyn.Dims(); err != nil {
+		return nil, err
+	} else if dn != n || dm != m || dT != T {
+		return nil, fmt.Errorf("lqr: SampleLinear: controller (n=%d, m=%d, T=%d) and dynamics (n=%d, m=%d, T=%d) differ", n, m, T, dn, dm, dT)
+	}
+	if N <= 0 || rng == nil {
+		return nil, fmt.Errorf("lqr: SampleLinear needs N > 0 (got %d) and a random source", N)
+	}
+	x0, err := newNormal(named("dynamics X0Cov"), dyn.X0Cov, n)
+	if err != nil {
+		return nil, err
+	}
+	acts := make([]*normal, T)
+	noise := make([]*normal, T)
 	for t := 0; t < T; t++ {
-		if out[t], err = NewGaussian(fmt.Sprintf("controller Cov[%d]", t), make([]float64, m), c.Cov[t]); err != nil {
+		if acts[t], err = newNormal(label{"controller Cov", t, ""}, c.Cov[t], m); err != nil {
+			return nil, err
+		}
+		if noise[t], err = newNormal(label{"dynamics Cov", t, ""}, dyn.Cov[t], n); err != nil {
 			return nil, err
 		}
 	}
-	return out, nil
-}
-
-// SampleLinear draws N trajectories from controller c under linear-Gaussian
-// dynamics dyn: xs[i] has T+1 states and us[i] T actions. It is the Monte
-// Carlo counterpart of Forward, used to check it.
-func SampleLinear(c *Controller, dyn *Dynamics, N int, rng *rand.Rand) (xs, us [][][]float64, err error) {
-	n, m, T, err := c.Dims()
-	if err != nil {
-		return nil, nil, err
-	}
-	if dn, dm, dT, err := dyn.Dims(); err != nil {
-		return nil, nil, err
-	} else if dn != n || dm != m || dT != T {
-		return nil, nil, fmt.Errorf("lqr: SampleLinear: controller (n=%d, m=%d, T=%d) and dynamics (n=%d, m=%d, T=%d) differ", n, m, T, dn, dm, dT)
-	}
-	if N <= 0 || rng == nil {
-		return nil, nil, fmt.Errorf("lqr: SampleLinear needs N > 0 (got %d) and a random source", N)
-	}
-	x0, err := NewGaussian("dynamics X0Cov", vraw(dyn.X0Mean), dyn.X0Cov)
-	if err != nil {
-		return nil, nil, err
-	}
-	acts, err := c.ActionSamplers()
-	if err != nil {
-		return nil, nil, err
-	}
-	noise := make([]*Gaussian, T)
-	for t := 0; t < T; t++ {
-		if noise[t], err = NewGaussian(fmt.Sprintf("dynamics Cov[%d]", t), make([]float64, n), dyn.Cov[t]); err != nil {
-			return nil, nil, err
-		}
-	}
 	mean := make([]float64, max(n, m))
-	for i := 0; i < N; i++ {
-		X := make([][]float64, T+1)
-		U := make([][]float64, T)
-		X[0] = make([]float64, n)
-		x0.Sample(X[0], rng)
+	b := make(system.Batch, N)
+	for i := range b {
+		tr := system.NewTrajectory(n, m, T)
+		x0.sampleAround(tr.X[0], vraw(dyn.X0Mean), rng)
 		for t := 0; t < T; t++ {
-			U[t] = make([]float64, m)
-			c.Mean(mean[:m], t, X[t])
-			acts[t].SampleAround(U[t], mean[:m], rng)
+			c.Mean(mean[:m], t, tr.X[t])
+			acts[t].sampleAround(tr.U[t], mean[:m], rng)
 			for r := 0; r < n; r++ {
 				acc := dyn.F0[t].AtVec(r)
 				for j := 0; j < n; j++ {
-					acc += dyn.Fx[t].At(r, j) * X[t][j]
+					acc += dyn.Fx[t].At(r, j) * tr.X[t][j]
 				}
 				for j := 0; j < m; j++ {
-					acc += dyn.Fu[t].At(r, j) * U[t][j]
+					acc += dyn.Fu[t].At(r, j) * tr.U[t][j]
 				}
 				mean[r] = acc
 			}
-			X[t+1] = make([]float64, n)
-			noise[t].SampleAround(X[t+1], mean[:n], rng)
+			noise[t].sampleAround(tr.X[t+1], mean[:n], rng)
 		}
-		xs, us = append(xs, X), append(us, U)
+		b[i] = tr
 	}
-	return xs, us, nil
+	return b, nil
 }

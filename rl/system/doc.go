@@ -57,6 +57,14 @@
 // grayscale images such as the 48×48 pendulum and 40×40 planar observations
 // of Embed to Control.
 //
-// Rollout simulates an open-loop action sequence; FiniteDiffJacobians checks
-// Jacobians numerically.
+// # Trajectories and rollouts
+//
+// Trajectory (T+1 states X, T actions U, rows of []float64) is the project's
+// one trajectory shape, and Batch (N trajectories) its one sample shape:
+// iLQR and MPC results, rollouts, the samples the local dynamics are fitted
+// to and the cost is expanded around, and the lessons' figures all use
+// them. Rollout and Rollouts are the one rollout family: any Policy (an
+// lqr.Controller, OpenLoop actions, later a neural-network policy) on any
+// System, deterministic with a nil random source or noisy with one, one
+// run or a batch. FiniteDiffJacobians checks Jacobians numerically.
 package system

@@ -99,12 +99,12 @@ func ExamplePendulum_Render() {
 func ExampleRollout() {
 	d := system.NewDoubleIntegrator()
 	us := [][]float64{{1}, {1}, {-1}, {-1}}
-	xs, err := system.Rollout(d, []float64{0, 0}, us)
+	tr, err := system.Rollout(d, system.OpenLoop(us), []float64{0, 0}, len(us), nil)
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
-	for t, x := range xs {
+	for t, x := range tr.X {
 		fmt.Printf("t=%d p=%.3f v=%.3f\n", t, x[0], x[1])
 	}
 	// Output:

@@ -4,7 +4,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strings"
 	"testing"
 )
 
@@ -529,56 +528,5 @@ func TestWrapAngle(t *testing.T) {
 	}
 	if !math.IsNaN(WrapAngle(math.Inf(1))) {
 		t.Error("WrapAngle(+Inf) is not NaN")
-	}
-}
-
-func TestRollout(t *testing.T) {
-	p := NewPendulum()
-	us := [][]float64{{1}, {2}, {-1}, {0}}
-	xs, err := Rollout(p, []float64{0, 0}, us)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(xs) != len(us)+1 {
-		t.Fatalf("%d states for %d actions", len(xs), len(us))
-	}
-	x := []float64{0, 0}
-	for k, u := range us {
-		_ = p.Step(x, x, u)
-		if x[0] != xs[k+1][0] || x[1] != xs[k+1][1] {
-			t.Errorf("state %d: rollout %v, stepping %v", k+1, xs[k+1], x)
-		}
-	}
-	before := xs[1][0]
-	_ = append(xs[0], 99) // capacity-limited: must not clobber xs[1]
-	if xs[1][0] != before {
-		t.Error("appending to a rollout state overwrote the next one")
-	}
-	if xs, err := Rollout(p, []float64{0, 0}, nil); err != nil || len(xs) != 1 {
-		t.Errorf("empty rollout: %v, %v", xs, err)
-	}
-	bad := []struct {
-		name string
-		x0   []float64
-		us   [][]float64
-		want string
-	}{
-		{"short x0", []float64{0}, us, "x0"},
-		{"NaN x0", []float64{math.NaN(), 0}, us, "x0"},
-		{"bad action", []float64{0, 0}, [][]float64{{0}, {0}, {0, 1}}, "step 2"},
-		{"Inf action", []float64{0, 0}, [][]float64{{math.Inf(1)}}, "step 0"},
-	}
-	for _, c := range bad {
-		if _, err := Rollout(p, c.x0, c.us); err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("Rollout with %s: error %v, want one mentioning %q", c.name, err, c.want)
-		}
-	}
-	if _, err := Rollout(nil, nil, nil); err == nil {
-		t.Error("Rollout(nil): no error")
-	}
-	// Blow-up is reported with its step.
-	d := NewDoubleIntegrator()
-	if _, err := Rollout(d, []float64{0.9 * math.MaxFloat64, 0.9 * math.MaxFloat64}, [][]float64{{0}, {0}, {0}, {0}}); err == nil || !strings.Contains(err.Error(), "step 1") {
-		t.Error("overflowing rollout: no error")
 	}
 }

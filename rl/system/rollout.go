@@ -9,34 +9,6 @@ import (
 
 var inf = math.Inf(1)
 
-// Rollout simulates sys open loop from x0 under the actions us and returns
-// the T+1 states x_0 … x_T, with T = len(us) and x_{t+1} = f(x_t, u_t).
-// The states are fresh slices (sharing one backing array); x0 is copied.
-// Actions are not clipped to ActionLimits. It returns an error naming the
-// step when an action has the wrong length or is not finite, or when the
-// state blows up.
-func Rollout(sys System, x0 []float64, us [][]float64) ([][]float64, error) {
-	if sys == nil {
-		return nil, errors.New("Rollout: nil System")
-	}
-	n := sys.StateDim()
-	if err := CheckVec("x0", x0, n); err != nil {
-		return nil, fmt.Errorf("Rollout (%s): %w", sys.Name(), err)
-	}
-	buf := make([]float64, (len(us)+1)*n)
-	xs := make([][]float64, len(us)+1)
-	for t := range xs {
-		xs[t] = buf[t*n : (t+1)*n : (t+1)*n]
-	}
-	copy(xs[0], x0)
-	for t, u := range us {
-		if err := sys.Step(xs[t+1], xs[t], u); err != nil {
-			return nil, fmt.Errorf("Rollout: step %d: %w", t, err)
-		}
-	}
-	return xs, nil
-}
-
 // FiniteDiffJacobians approximates the Jacobians of sys's Step at (x, u) by
 // central differences with step h (relative to each coordinate's size:
 // h·max(1, |x_j|)), writing A (n×n) and B (n×m) row-major. The error is

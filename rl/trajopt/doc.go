@@ -2,7 +2,8 @@
 // under a KL trust region — the first half of the lecture:
 //
 //  1. run a stochastic linear-Gaussian controller p(u|x) = N(K x + k, Σ) on
-//     the real system N times (Rollouts);
+//     the real system N times (system.Rollouts, with the lqr.Controller as
+//     the policy);
 //
 //  2. fit time-varying linear-Gaussian dynamics around those samples
 //     (a Fitter: least squares, or a GMM / neural-network prior from
@@ -14,10 +15,12 @@
 //
 //     min_p E_p[J]  s.t.  D_KL(p(τ) ‖ p̄(τ)) ≤ ε,
 //
-//     by dual gradient descent on η: LQR on c̃ = c/η − log p̄(u|x) with the
-//     maximum-entropy covariance Σ = Q̃uu⁻¹, and η moved until the KL meets
+//     by dual gradient descent on η: at a fixed η, LQR on the modified cost
+//     c̃ = c/η − log p̄(u|x) (ModifiedCost) with the maximum-entropy
+//     covariance Σ = Q̃uu⁻¹ (SolveAtEta), and η moved until the KL meets
 //     the bound (a plain dual gradient step for teaching, a bracketing
-//     search for use);
+//     search for use). An Updater runs these steps on reused flat storage,
+//     allocating almost nothing per update;
 //
 //  4. adapt ε by comparing the improvement the model predicted with the one
 //     the next samples show, as guided policy search does.

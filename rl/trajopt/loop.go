@@ -17,7 +17,7 @@ import (
 // Fitter fits time-varying linear-Gaussian dynamics to one iteration's
 // samples. Fitters with a prior also learn from every earlier iteration.
 type Fitter interface {
-	Fit(s dynfit.Samples) (*lqr.Dynamics, error)
+	Fit(s system.Batch) (*lqr.Dynamics, error)
 }
 
 // LeastSquares is the plain Fitter: each step's model from that step's
@@ -29,7 +29,7 @@ type LeastSquares struct {
 }
 
 // Fit implements Fitter.
-func (l LeastSquares) Fit(s dynfit.Samples) (*lqr.Dynamics, error) {
+func (l LeastSquares) Fit(s system.Batch) (*lqr.Dynamics, error) {
 	return dynfit.LeastSquares(s, l.Reg)
 }
 
@@ -37,7 +37,7 @@ func (l LeastSquares) Fit(s dynfit.Samples) (*lqr.Dynamics, error) {
 // GMM and neural-network priors).
 type UpdatablePrior interface {
 	dynfit.Prior
-	Update(s dynfit.Samples) error
+	Update(s system.Batch) error
 }
 
 // WithPrior fits each iteration's samples under a normal-inverse-Wishart
@@ -65,7 +65,7 @@ func (w WithPrior) WithDefaults() (WithPrior, error) {
 }
 
 // Fit implements Fitter.
-func (w WithPrior) Fit(s dynfit.Samples) (*lqr.Dynamics, error) {
+func (w WithPrior) Fit(s system.Batch) (*lqr.Dynamics, error) {
 	w, err := w.WithDefaults()
 	if err != nil {
 		return nil, err
@@ -140,7 +140,7 @@ type IterStats struct {
 type Result struct {
 	Controller *lqr.Controller // the controller after the last update
 	Dynamics   *lqr.Dynamics   // the last fitted model
-	Samples    dynfit.Samples  // the last iteration's rollouts
+	Samples    system.Batch    // the last iteration's rollouts
 	History    []IterStats
 }
 
@@ -224,7 +224,7 @@ func Run(sys system.System, c cost.Cost, x0 []float64, T int, cfg Config) (*Resu
 	var prevDyn *lqr.Dynamics
 	var prevCost *lqr.QuadraticCost
 	for it := 1; it <= cfg.Iterations; it++ {
-		s, err := Rollouts(sys, ctrl, x0, cfg.X0Std, cfg.Rollouts, rng)
+		s, err := system.Rollouts(sys, ctrl, x0, cfg.X0Std, cfg.Rollouts, T, rng)
 		if err != nil {
 			return nil, err
 		}
@@ -250,7 +250,7 @@ func Run(sys system.System, c cost.Cost, x0 []float64, T int, cfg Config) (*Resu
 		if err != nil {
 			return nil, fmt.Errorf("trajopt: iteration %d: fitting dynamics: %w", it, err)
 		}
-		q, err := lqr.Expand(c, s.X, s.U)
+		q, err := lqr.Expand(c, s)
 		if err != nil {
 			return nil, err
 		}
@@ -316,12 +316,11 @@ func improvements(oldC, newC *lqr.Controller, oldDyn, newDyn *lqr.Dynamics, oldQ
 	return before - predicted, before - actual, nil
 }
 
-func meanFinal(s dynfit.Samples) []float64 {
-	T := len(s.U[0])
-	out := make([]float64, len(s.X[0][T]))
-	for _, X := range s.X {
-		for j, v := range X[T] {
-			out[j] += v / float64(len(s.X))
+func meanFinal(s system.Batch) []float64 {
+	out := make([]float64, len(s[0].Final()))
+	for _, tr := range s {
+		for j, v := range tr.Final() {
+			out[j] += v / float64(len(s))
 		}
 	}
 	return out

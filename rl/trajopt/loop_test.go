@@ -84,13 +84,13 @@ func TestRunBadInput(t *testing.T) {
 	check("nil prior", err, "nil prior")
 
 	ctrl, _ := lqr.NewConstantController(4, 2, 10, nil, 1)
-	_, err = Rollouts(pm, ctrl, x0, 0, 0, rand.New(rand.NewPCG(1, 1)))
+	_, err = system.Rollouts(pm, ctrl, x0, 0, 0, 10, rand.New(rand.NewPCG(1, 1)))
 	check("N = 0", err, "N = 0")
-	_, err = Rollouts(system.NewPendulum(), ctrl, []float64{0, 0}, 0, 3, rand.New(rand.NewPCG(1, 1)))
-	check("dimension mismatch", err, "controller has n=4, m=2 but pendulum has n=2, m=1")
-	nanSamples := dynfit.Samples{X: [][][]float64{{{math.NaN(), 0, 0, 0}, {0, 0, 0, 0}}}, U: [][][]float64{{{0, 0}}}}
+	_, err = system.Rollouts(system.NewPendulum(), ctrl, []float64{0, 0}, 0, 3, 10, rand.New(rand.NewPCG(1, 1)))
+	check("dimension mismatch", err, "x has length 2 and u length 1, want 4 and 2")
+	nanSamples := system.Batch{{X: [][]float64{{math.NaN(), 0, 0, 0}, {0, 0, 0, 0}}, U: [][]float64{{0, 0}}}}
 	_, err = ModelError(lqr.NewDynamics(4, 2, 1), nanSamples)
-	check("NaN samples", err, "X[0][0][0] = NaN")
+	check("NaN samples", err, "trajectory 0: X[0][0] = NaN")
 	_, err = dynfit.LeastSquares(nanSamples, 1)
-	check("NaN samples (fit)", err, "X[0][0][0] = NaN")
+	check("NaN samples (fit)", err, "trajectory 0: X[0][0] = NaN")
 }

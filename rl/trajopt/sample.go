@@ -3,73 +3,17 @@ package trajopt
 import (
 	"fmt"
 	"math"
-	"math/rand/v2"
 
 	"github.com/rlcontrol/rlcontrol/rl/cost"
-	"github.com/rlcontrol/rlcontrol/rl/dynfit"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
-// Rollouts runs N episodes of the linear-Gaussian controller c on the true
-// (nonlinear) system from x0, each start perturbed by independent Gaussian
-// noise of standard deviation x0Std per component (0 for a fixed start). The
-// actions are drawn as u_t ~ N(K_t x_t + k_t, Cov_t) with rng, so the same
-// seed gives the same samples. The system's action limits are not applied:
-// the fitted dynamics must see the actions that were actually taken, and the
-// lessons' costs keep actions moderate.
-func Rollouts(sys system.System, c *lqr.Controller, x0 []float64, x0Std float64, N int, rng *rand.Rand) (dynfit.Samples, error) {
-	n, m, T, err := c.Dims()
-	if err != nil {
-		return dynfit.Samples{}, err
-	}
-	if sys.StateDim() != n || sys.ActionDim() != m {
-		return dynfit.Samples{}, fmt.Errorf("trajopt: controller has n=%d, m=%d but %s has n=%d, m=%d", n, m, sys.Name(), sys.StateDim(), sys.ActionDim())
-	}
-	if err := system.CheckVec("trajopt: x0", x0, n); err != nil {
-		return dynfit.Samples{}, err
-	}
-	if N <= 0 {
-		return dynfit.Samples{}, fmt.Errorf("trajopt: number of rollouts N = %d, want > 0", N)
-	}
-	if !(x0Std >= 0) {
-		return dynfit.Samples{}, fmt.Errorf("trajopt: start noise x0Std = %v, want ≥ 0", x0Std)
-	}
-	if rng == nil {
-		return dynfit.Samples{}, fmt.Errorf("trajopt: nil random source")
-	}
-	noise, err := c.ActionSamplers()
-	if err != nil {
-		return dynfit.Samples{}, err
-	}
-	s := dynfit.Samples{X: make([][][]float64, N), U: make([][][]float64, N)}
-	mean := make([]float64, m)
-	for i := 0; i < N; i++ {
-		X := make([][]float64, T+1)
-		U := make([][]float64, T)
-		X[0] = append([]float64(nil), x0...)
-		for j := range X[0] {
-			X[0][j] += x0Std * rng.NormFloat64()
-		}
-		for t := 0; t < T; t++ {
-			c.Mean(mean, t, X[t])
-			U[t] = make([]float64, m)
-			noise[t].SampleAround(U[t], mean, rng)
-			X[t+1] = make([]float64, n)
-			if err := sys.Step(X[t+1], X[t], U[t]); err != nil {
-				return dynfit.Samples{}, fmt.Errorf("trajopt: rollout %d, step %d: %w", i, t, err)
-			}
-		}
-		s.X[i], s.U[i] = X, U
-	}
-	return s, nil
-}
-
 // SampleCosts returns the total cost of each rollout.
-func SampleCosts(c cost.Cost, s dynfit.Samples) ([]float64, error) {
-	out := make([]float64, len(s.X))
-	for i := range s.X {
-		J, err := cost.Total(c, s.X[i], s.U[i])
+func SampleCosts(c cost.Cost, s system.Batch) ([]float64, error) {
+	out := make([]float64, len(s))
+	for i := range s {
+		J, err := cost.Total(c, s[i].X, s[i].U)
 		if err != nil {
 			return nil, fmt.Errorf("trajopt: rollout %d: %w", i, err)
 		}
@@ -82,8 +26,8 @@ func SampleCosts(c cost.Cost, s dynfit.Samples) ([]float64, error) {
 // the samples: how well a fitted model explains transitions it may not have
 // been fitted on (the next iteration's samples show whether the model is
 // still valid where the new controller went).
-func ModelError(dyn *lqr.Dynamics, s dynfit.Samples) (float64, error) {
-	N, T, n, m, err := s.Dims()
+func ModelError(dyn *lqr.Dynamics, s system.Batch) (float64, error) {
+	n, m, T, N, err := s.Dims()
 	if err != nil {
 		return 0, err
 	}
@@ -100,12 +44,12 @@ func ModelError(dyn *lqr.Dynamics, s dynfit.Samples) (float64, error) {
 			for r := 0; r < n; r++ {
 				p := dyn.F0[t].AtVec(r)
 				for j := 0; j < n; j++ {
-					p += dyn.Fx[t].At(r, j) * s.X[i][t][j]
+					p += dyn.Fx[t].At(r, j) * s[i].X[t][j]
 				}
 				for j := 0; j < m; j++ {
-					p += dyn.Fu[t].At(r, j) * s.U[i][t][j]
+					p += dyn.Fu[t].At(r, j) * s[i].U[t][j]
 				}
-				d := s.X[i][t+1][r] - p
+				d := s[i].X[t+1][r] - p
 				sum += d * d
 			}
 		}
@@ -116,20 +60,13 @@ func ModelError(dyn *lqr.Dynamics, s dynfit.Samples) (float64, error) {
 // MeanCost returns the cost of one noise-free rollout of controller c from
 // x0 (u_t = K_t x_t + k_t).
 func MeanCost(sys system.System, c cost.Cost, ctrl *lqr.Controller, x0 []float64) (float64, error) {
-	n, m, T, err := ctrl.Dims()
+	_, _, T, err := ctrl.Dims()
 	if err != nil {
 		return 0, err
 	}
-	xs := make([][]float64, T+1)
-	us := make([][]float64, T)
-	xs[0] = append([]float64(nil), x0...)
-	for t := 0; t < T; t++ {
-		us[t] = make([]float64, m)
-		ctrl.Mean(us[t], t, xs[t])
-		xs[t+1] = make([]float64, n)
-		if err := sys.Step(xs[t+1], xs[t], us[t]); err != nil {
-			return 0, fmt.Errorf("trajopt: mean rollout, step %d: %w", t, err)
-		}
+	tr, err := system.Rollout(sys, ctrl, x0, T, nil)
+	if err != nil {
+		return 0, fmt.Errorf("trajopt: mean rollout: %w", err)
 	}
-	return cost.Total(c, xs, us)
+	return cost.Total(c, tr.X, tr.U)
 }
