@@ -220,6 +220,10 @@ func Run(sys system.System, c cost.Cost, x0 []float64, T int, cfg Config) (*Resu
 	res := &Result{}
 	stepMult := 1.0
 	eta := cfg.KL.Eta0
+	updater, err := NewUpdater(n, m, T)
+	if err != nil {
+		return nil, err
+	}
 	var prevCtrl *lqr.Controller
 	var prevDyn *lqr.Dynamics
 	var prevCost *lqr.QuadraticCost
@@ -267,17 +271,15 @@ func Run(sys system.System, c cost.Cost, x0 []float64, T int, cfg Config) (*Resu
 		st.StepMult = stepMult
 		st.Bound = cfg.Epsilon * float64(T) * stepMult
 		kcfg := cfg.KL
-		if eta != 0 {
-			kcfg.Eta0 = math.Max(eta, 1e-8)
-		}
-		up, err := KLUpdate(ctrl, dyn, q, st.Bound, kcfg)
+		kcfg.Eta0 = eta // warm start from the last η (≥ MinEta)
+		up, err := updater.Update(ctrl, dyn, q, st.Bound, kcfg)
 		if err != nil {
 			return nil, fmt.Errorf("trajopt: iteration %d: %w", it, err)
 		}
 		st.KL, st.Eta = up.KL, up.Eta
 		eta = up.Eta
 		prevCtrl, prevDyn, prevCost = ctrl, dyn, q
-		ctrl = up.Controller
+		ctrl = up.Controller.Clone() // the updater's storage is reused next iteration
 		res.History = append(res.History, st)
 		res.Samples, res.Dynamics = s, dyn
 		if cfg.Progress != nil {
