@@ -26,10 +26,11 @@ func main() {
 
 // format turns a benchmark result into "name: value unit" lines: time,
 // allocations and bytes per operation, then every extra metric the
-// benchmark reported: "µs/iteration" is printed as
-// "name_time_per_iteration: v µs", "iterations/solve" as
-// "name_iterations_per_solve: v iterations"; and, for benchmarks that report
-// iterations per solve or run, the allocations per iteration.
+// benchmark reported: a time per unit such as "µs/iteration" is printed as
+// "name_time_per_iteration: v µs", a count per unit such as
+// "iterations/solve" as "name_iterations_per_solve: v iterations"; and,
+// for benchmarks that report iterations per solve or run, the allocations
+// per iteration.
 func format(name string, r testing.BenchmarkResult) []string {
 	out := []string{
 		fmt.Sprintf("%s_time: %.3f ms", name, float64(r.NsPerOp())/1e6),
@@ -45,10 +46,10 @@ func format(name string, r testing.BenchmarkResult) []string {
 			out = append(out, fmt.Sprintf("%s_%s: %.4g", name, unit, v))
 		case unit == "steps/s":
 			out = append(out, fmt.Sprintf("%s_env_steps_per_second: %.0f steps/s", name, v))
-		case num == "iterations":
-			out = append(out, fmt.Sprintf("%s_iterations_per_%s: %.4g iterations", name, den, v))
-		default:
+		case num == "ns" || num == "µs" || num == "ms" || num == "s":
 			out = append(out, fmt.Sprintf("%s_time_per_%s: %.4g %s", name, den, v, num))
+		default: // a count per operation: "iterations/solve", "eta_evaluations/update"
+			out = append(out, fmt.Sprintf("%s_%s_per_%s: %.4g %s", name, num, den, v, strings.ReplaceAll(num, "_", " ")))
 		}
 	}
 	if perIter > 0 {
