@@ -175,7 +175,7 @@ fmt.Println("bracketing search (the library's default, trajopt.KLUpdate):")
 br := must(trajopt.KLUpdate(prev, dyn, q, eps, trajopt.KLConfig{
 	Progress: func(s trajopt.EtaStep) { fmt.Printf("  η = %10.4g   KL = %8.3f   KL − ε = %+8.3f\n", s.Eta, s.KL, s.KL-eps) },
 }))
-fmt.Printf("  → η = %.4g, KL = %.3f in %d solves (%v)\n", br.Eta, br.KL, len(br.History), br.Status)
+fmt.Printf("  → η = %.4g, KL = %.3f in %d solves; status: %v\n", br.Eta, br.KL, len(br.History), br.Status)
 
 // The lecture's dual gradient descent, written out. trajopt.SolveAtEta is step 1:
 // LQR on c̃ = c/η − log p̄ (trajopt.ModifiedCost) with Σ = Q̃uu⁻¹, then the KL.
@@ -199,7 +199,7 @@ if dg.Eta != sol.Eta || math.Abs(dg.KL-sol.KL) > 1e-12*eps {
 }
 fmt.Printf("trajopt.KLUpdate with Method: DualGradient agrees: η = %.4g, KL = %.3f in %d solves\n", dg.Eta, dg.KL, len(dg.History))
 slow := must(trajopt.KLUpdate(prev, dyn, q, eps, trajopt.KLConfig{Method: trajopt.DualGradient, DualStep: alpha / 10, Eta0: 0.1, MaxIter: 500}))
-fmt.Printf("with α ten times smaller the dual gradient steps need %d solves (%v)\n", len(slow.History), slow.Status)
+fmt.Printf("with α ten times smaller the dual gradient steps need %d solves; status: %v\n", len(slow.History), slow.Status)
 
 // KL(η) over many decades, one x-step per η on a reused workspace: it falls
 // monotonically, which is what makes the one-dimensional search safe.
