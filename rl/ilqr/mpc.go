@@ -3,6 +3,7 @@ package ilqr
 import (
 	"errors"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/rlcontrol/rlcontrol/rl/cost"
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
@@ -14,7 +15,8 @@ type MPCConfig struct {
 	// Horizon is the planning horizon H in steps (> 0). The cost's time
 	// index runs over 0…H−1 within each plan.
 	Horizon int
-	// Steps is how many steps are executed on the plant (> 0).
+	// Steps is how many steps MPC executes on the plant (> 0; MPCPolicy
+	// acts for as long as the rollout that runs it).
 	Steps int
 	// ILQR configures each replanning solve (zero fields: Config's
 	// defaults, except MaxIter, which defaults to 10 here: a warm-started
@@ -38,7 +40,7 @@ func (c MPCConfig) WithDefaults() (MPCConfig, error) {
 	switch {
 	case c.Horizon <= 0:
 		return c, fmt.Errorf("%s.Horizon = %d, want > 0", fn, c.Horizon)
-	case c.Steps <= 0:
+	case c.Steps < 0:
 		return c, fmt.Errorf("%s.Steps = %d, want > 0", fn, c.Steps)
 	}
 	config.Or(&c.ILQR.MaxIter, 10)
@@ -58,11 +60,24 @@ type MPCResult struct {
 	Iterations []int
 }
 
-// MPC runs model-predictive control: at every step it re-solves the H-step
-// problem from the current plant state with iLQR (warm-started from the
-// previous plan shifted by one step), applies the first action to the plant,
-// and repeats. u0 is the first plan (Horizon actions).
-func MPC(model system.System, c cost.Cost, x0 []float64, u0 [][]float64, cfg MPCConfig) (*MPCResult, error) {
+// MPCPolicy is model-predictive control as a system.Policy: each Act
+// re-solves the H-step problem from the state it is given with iLQR on the
+// model, warm-started from its previous plan shifted by one step, and
+// returns the plan's first action. It keeps that plan between calls, so one
+// MPCPolicy serves one rollout at a time; Reset starts it over. An expert
+// that labels the states a learner visits (DAgger) is an MPCPolicy asked
+// for its action at each of them.
+type MPCPolicy struct {
+	s          *Solver
+	u0, plan   [][]float64
+	progress   func(step int, plan *Result)
+	iterations []int
+}
+
+// NewMPCPolicy sets up MPC with horizon cfg.Horizon on model and cost c;
+// u0 is the first plan (Horizon actions). cfg.Steps and cfg.Plant are not
+// used: the rollout that runs the policy decides both.
+func NewMPCPolicy(model system.System, c cost.Cost, u0 [][]float64, cfg MPCConfig) (*MPCPolicy, error) {
 	if model == nil {
 		return nil, errors.New("ilqr: MPC: nil model")
 	}
@@ -73,6 +88,64 @@ func MPC(model system.System, c cost.Cost, x0 []float64, u0 [][]float64, cfg MPC
 	if len(u0) != cfg.Horizon {
 		return nil, fmt.Errorf("ilqr: MPC: u0 has %d actions, want Horizon = %d", len(u0), cfg.Horizon)
 	}
+	for t, u := range u0 {
+		if err := system.CheckVec(fmt.Sprintf("ilqr: MPC: u0[%d]", t), u, model.ActionDim()); err != nil {
+			return nil, err
+		}
+	}
+	s, err := New(model, c, cfg.Horizon, cfg.ILQR)
+	if err != nil {
+		return nil, err
+	}
+	p := &MPCPolicy{s: s, u0: system.CloneRows(u0), progress: cfg.Progress}
+	p.Reset()
+	return p, nil
+}
+
+// Reset restores the first plan u0 and clears the iteration counts.
+func (p *MPCPolicy) Reset() {
+	p.plan = system.CloneRows(p.u0)
+	p.iterations = p.iterations[:0]
+}
+
+// Act plans from x and writes the plan's first action into u; the step
+// index t is passed to the progress callback only (the cost's time index
+// restarts at 0 in every plan).
+func (p *MPCPolicy) Act(u []float64, t int, x []float64, _ *rand.Rand) error {
+	if len(u) != p.s.m {
+		return fmt.Errorf("ilqr: MPC: action has length %d, want %d", len(u), p.s.m)
+	}
+	res, err := p.s.Solve(x, p.plan)
+	if err != nil {
+		return fmt.Errorf("ilqr: MPC step %d: %w", t, err)
+	}
+	copy(u, res.U[0])
+	p.iterations = append(p.iterations, len(res.History))
+	copy(p.plan, res.U[1:])
+	p.plan[len(p.plan)-1] = append([]float64(nil), res.U[len(res.U)-1]...)
+	if p.progress != nil {
+		p.progress(t, res)
+	}
+	return nil
+}
+
+// Iterations returns the iLQR iterations of each Act since the last Reset.
+func (p *MPCPolicy) Iterations() []int { return p.iterations }
+
+// MPC runs model-predictive control on the plant (cfg.Plant, or the model
+// itself): at every step the MPCPolicy re-solves the H-step problem from
+// the current plant state, the first action is applied, and the loop
+// repeats for cfg.Steps steps (a system.Rollout of the policy). u0 is the
+// first plan (Horizon actions). The cost reported is Σ c.Stage(0, x_k, u_k)
+// over the executed steps plus c.Final of the last state.
+func MPC(model system.System, c cost.Cost, x0 []float64, u0 [][]float64, cfg MPCConfig) (*MPCResult, error) {
+	pol, err := NewMPCPolicy(model, c, u0, cfg)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.Steps <= 0 {
+		return nil, fmt.Errorf("ilqr: MPCConfig.Steps = %d, want > 0", cfg.Steps)
+	}
 	plant := cfg.Plant
 	if plant == nil {
 		plant = model
@@ -81,37 +154,17 @@ func MPC(model system.System, c cost.Cost, x0 []float64, u0 [][]float64, cfg MPC
 		return nil, fmt.Errorf("ilqr: MPC: plant %s has n=%d, m=%d but model %s has n=%d, m=%d",
 			plant.Name(), plant.StateDim(), plant.ActionDim(), model.Name(), model.StateDim(), model.ActionDim())
 	}
-	s, err := New(model, c, cfg.Horizon, cfg.ILQR)
-	if err != nil {
-		return nil, err
-	}
 	if err := system.CheckVec("ilqr: MPC: x0", x0, model.StateDim()); err != nil {
 		return nil, err
 	}
-	out := &MPCResult{Trajectory: system.Trajectory{X: [][]float64{append([]float64(nil), x0...)}}}
-	plan := system.CloneRows(u0)
-	x := out.X[0]
-	for k := 0; k < cfg.Steps; k++ {
-		res, err := s.Solve(x, plan)
-		if err != nil {
-			return nil, fmt.Errorf("ilqr: MPC step %d: %w", k, err)
-		}
-		u := res.U[0]
-		next := make([]float64, len(x))
-		if err := plant.Step(next, x, u); err != nil {
-			return nil, fmt.Errorf("ilqr: MPC step %d: plant: %w", k, err)
-		}
-		out.Cost += c.Stage(0, x, u)
-		out.U = append(out.U, u)
-		out.X = append(out.X, next)
-		out.Iterations = append(out.Iterations, len(res.History))
-		copy(plan, res.U[1:])
-		plan[len(plan)-1] = append([]float64(nil), res.U[len(res.U)-1]...)
-		x = next
-		if cfg.Progress != nil {
-			cfg.Progress(k, res)
-		}
+	tr, err := system.Rollout(plant, pol, x0, cfg.Steps, nil)
+	if err != nil {
+		return nil, err
 	}
-	out.Cost += c.Final(x)
+	out := &MPCResult{Trajectory: tr, Iterations: append([]int(nil), pol.Iterations()...)}
+	for k, u := range tr.U {
+		out.Cost += c.Stage(0, tr.X[k], u)
+	}
+	out.Cost += c.Final(tr.Final())
 	return out, nil
 }
