@@ -160,8 +160,10 @@ func Rollout(sys System, pol Policy, x0 []float64, T int, rng *rand.Rand) (Traje
 
 // Rollouts runs N rollouts of pol on sys for T steps, each from x0 plus
 // independent Gaussian noise of standard deviation x0Std per component (0
-// for a fixed start), drawing rollout i's start and then its actions from
-// rng before rollout i+1's.
+// for a fixed start), drawing rollout i's start (n normals, also when
+// x0Std = 0, so that changing x0Std alone leaves the action noise as it
+// was) and then its actions from rng before rollout i+1's. With a nil rng
+// every rollout is the deterministic one from x0.
 func Rollouts(sys System, pol Policy, x0 []float64, x0Std float64, N, T int, rng *rand.Rand) (Batch, error) {
 	if err := checkRollout(sys, pol, x0, T); err != nil {
 		return nil, err
@@ -177,9 +179,11 @@ func Rollouts(sys System, pol Policy, x0 []float64, x0Std float64, N, T int, rng
 	b := make(Batch, N)
 	for i := range b {
 		tr := NewTrajectory(sys.StateDim(), sys.ActionDim(), T)
-		for j := range tr.X[0] {
-			tr.X[0][j] = x0[j]
-			if x0Std > 0 {
+		copy(tr.X[0], x0)
+		if rng != nil {
+			// n normals even when x0Std = 0, so that changing x0Std alone
+			// moves the starts and leaves the action noise as it was.
+			for j := range tr.X[0] {
 				tr.X[0][j] += x0Std * rng.NormFloat64()
 			}
 		}

@@ -109,6 +109,16 @@ func TestRollouts(t *testing.T) {
 			}
 		}
 	}
+	// x0Std = 0 still draws the start noise: the action noise is unchanged.
+	b0, err := Rollouts(d, noisy{}, x0, 0, 3, 5, rand.New(rand.NewPCG(1, 2)))
+	if err != nil || b0[2].X[0][0] != x0[0] {
+		t.Fatalf("x0Std = 0: start %v, %v", b0[2].X[0], err)
+	}
+	for i := range b0 {
+		if n0, n1 := b0[i].U[3][0]+b0[i].X[3][0], b1[i].U[3][0]+b1[i].X[3][0]; math.Abs(n0-n1) > 1e-12 {
+			t.Errorf("rollout %d: action noise %v with x0Std = 0, %v with 0.1", i, n0, n1)
+		}
+	}
 	det, err := Rollouts(d, noisy{}, x0, 0, 2, 5, nil)
 	if err != nil || det[0].U[2][0] != det[1].U[2][0] || det[0].U[0][0] != -1 {
 		t.Errorf("deterministic rollouts differ or are wrong: %v", err)
