@@ -3,8 +3,10 @@ package system_test
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"strings"
 
+	"github.com/rlcontrol/rlcontrol/rl/lqr"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
@@ -163,4 +165,35 @@ func ExamplePointMass_Penetration() {
 	// Output:
 	// at (0.0, 0.0): depth 0.000 m, obstacle -1
 	// at (0.8, 0.4): depth 0.426 m, obstacle 0
+}
+
+// Sample a stochastic linear-Gaussian controller (an lqr.Controller is a
+// system.Policy): three noisy rollouts from a jittered start, and the
+// deterministic rollout of its mean.
+func ExampleRollouts() {
+	d := system.NewDoubleIntegrator()
+	ctrl, err := lqr.NewConstantController(2, 1, 4, []float64{1}, 0.01) // u ~ N(1, 0.1²)
+	if err != nil {
+		panic(err)
+	}
+	b, err := system.Rollouts(d, ctrl, []float64{0, 0}, 0.01, 3, 4, rand.New(rand.NewPCG(1, 2)))
+	if err != nil {
+		panic(err)
+	}
+	n, m, T, N, _ := b.Dims()
+	fmt.Printf("n = %d, m = %d, T = %d, N = %d\n", n, m, T, N)
+	for i, tr := range b {
+		fmt.Printf("rollout %d: final velocity %.3f\n", i, tr.Final()[1])
+	}
+	mean, err := system.Rollout(d, ctrl, []float64{0, 0}, 4, nil)
+	if err != nil {
+		panic(err)
+	}
+	fmt.Printf("mean rollout: final velocity %.3f\n", mean.Final()[1])
+	// Output:
+	// n = 2, m = 1, T = 4, N = 3
+	// rollout 0: final velocity 0.357
+	// rollout 1: final velocity 0.409
+	// rollout 2: final velocity 0.423
+	// mean rollout: final velocity 0.400
 }
