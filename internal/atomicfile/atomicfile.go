@@ -6,12 +6,17 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 )
 
 // Write writes data to path through a temporary file in path's directory
 // (synced, mode 0644) and a rename, so path afterwards holds either its old
 // contents or data, never a partial file; on failure the temporary file is
-// removed. Errors come from the os package and name the file.
+// removed. After a successful rename it also removes the temporary files
+// that earlier saves of the same path left when they were killed
+// (".<name>.tmp<digits>"); a save of the same path running at the same
+// moment in another process then fails with an error instead of
+// finishing. Errors come from the os package and name the file.
 func Write(path string, data []byte) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
@@ -39,7 +44,30 @@ func Write(path string, data []byte) (err error) {
 	if err = f.Close(); err != nil {
 		return err
 	}
-	return os.Rename(f.Name(), path)
+	if err = os.Rename(f.Name(), path); err != nil {
+		return err
+	}
+	removeStale(dir, base)
+	return nil
+}
+
+// removeStale removes dir's leftover temporary files of base, the names
+// os.CreateTemp gave them: "." + base + ".tmp" + decimal digits. Failures
+// are ignored: a stale file that cannot be removed harms nothing.
+func removeStale(dir, base string) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	prefix := "." + base + ".tmp"
+	for _, e := range entries {
+		name := e.Name()
+		digits, ok := strings.CutPrefix(name, prefix)
+		if !ok || digits == "" || strings.Trim(digits, "0123456789") != "" || e.IsDir() {
+			continue
+		}
+		_ = os.Remove(filepath.Join(dir, name))
+	}
 }
 
 // Save writes what w writes (a checkpoint's WriteTo) to path with Write.

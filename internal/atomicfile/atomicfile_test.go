@@ -45,3 +45,31 @@ func TestWrite(t *testing.T) {
 		t.Errorf("%d entries after the failed write, want 2 (a.bin, sub)", len(entries))
 	}
 }
+
+// TestStaleTempFiles: temporary files that killed saves left beside a file
+// are removed by its next successful save; other files, including the
+// temporary files of a different name that shares the prefix, are kept.
+func TestStaleTempFiles(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "model.ckpt")
+	keep := []string{"model.ckpt.tmp", ".model.ckpt.tmp.tmp123", ".model.ckpt.tmpx1", "other"}
+	stale := []string{".model.ckpt.tmp1", ".model.ckpt.tmp2938475612", ".model.ckpt.tmp77"}
+	for _, name := range append(append([]string(nil), keep...), stale...) {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte("partial"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := Write(path, []byte("ok")); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range stale {
+		if _, err := os.Stat(filepath.Join(dir, name)); !os.IsNotExist(err) {
+			t.Errorf("stale %s is still there (%v)", name, err)
+		}
+	}
+	for _, name := range append(keep, "model.ckpt") {
+		if _, err := os.Stat(filepath.Join(dir, name)); err != nil {
+			t.Errorf("%s was removed: %v", name, err)
+		}
+	}
+}
