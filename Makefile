@@ -20,7 +20,7 @@ RUNNER_FLAGS = --timeout=$(CELL_TIMEOUT) $(if $(filter-out 0,$(QUICK)),--quick)
 # kernel/install.sh downloaded every module the code and notebooks need.
 OFFLINE = GOPROXY=off GOTOOLCHAIN=local
 
-.PHONY: help lab test install fmt-check vet go-test selftest lab-test notebooks notebooks-quick notebooks-src notebooks-src-check bench figures clean
+.PHONY: help lab test install fmt-check vet go-test selftest lab-test notebooks notebooks-quick notebooks-src notebooks-src-check bench figures fuzz clean
 
 help:
 	@echo "make lab        start Jupyter Notebook on notebooks/ (HOST=$${HOST:-127.0.0.1} PORT=$${PORT:-8888})"
@@ -29,6 +29,7 @@ help:
 	@echo "make notebooks  run notebooks/*.ipynb through GoNB (QUICK=1 for short runs, NB=... to pick)"
 	@echo "make notebooks-src  rebuild notebooks/*.ipynb from notebooks/src/*.py"
 	@echo "make bench      go run ./cmd/bench"
+	@echo "make fuzz       every fuzz target for FUZZTIME each (default 1m; go test replays their corpora)"
 	@echo "make figures    go run ./cmd/figures -out figures/"
 	@echo "make clean      remove build/ and figures/"
 
@@ -83,6 +84,10 @@ notebooks-quick:
 
 bench:
 	go run ./cmd/bench
+
+FUZZTIME ?= 1m
+fuzz:
+	kernel/fuzz.sh $(FUZZTIME)
 
 figures:
 	go run ./cmd/figures -out figures/

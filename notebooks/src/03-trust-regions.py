@@ -22,7 +22,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"strings"
 
 	"github.com/rlcontrol/rlcontrol/lessons"
 	"github.com/rlcontrol/rlcontrol/plotting"
@@ -241,13 +240,7 @@ code(r"""
 var flagEps = flag.String("eps", "0.02,0.5,2,50", "comma-separated KL bounds per time step")
 
 %% --eps=0.02,0.5,2,50
-var epsilons []float64
-for _, f := range strings.Split(*flagEps, ",") {
-	var e float64
-	_, err := fmt.Sscan(f, &e)
-	check(err)
-	epsilons = append(epsilons, e)
-}
+epsilons := must(lessons.ParseFloats("eps", *flagEps, 1e-4, 1e4))
 task := lessons.PendulumTask()
 if lessons.Quick() {
 	task.Iterations = 8
