@@ -37,6 +37,17 @@ type Fitting struct {
 // NewFitting samples the data: the controller is the loop's first,
 // exploratory one (zero mean, variance 1).
 func NewFitting(task Task, history, current, test int, seed uint64) (*Fitting, error) {
+	if err := task.Validate(); err != nil {
+		return nil, err
+	}
+	for _, c := range []struct {
+		what string
+		N    int
+	}{{"NewFitting: history", history}, {"NewFitting: current", current}, {"NewFitting: test", test}} {
+		if err := checkRollouts(c.what, c.N); err != nil {
+			return nil, err
+		}
+	}
 	n, m := task.System.StateDim(), task.System.ActionDim()
 	c, err := lqr.NewConstantController(n, m, task.T, nil, 1)
 	if err != nil {

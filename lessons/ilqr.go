@@ -52,8 +52,8 @@ func (s SwingUp) withDefaults() SwingUp {
 // end, with θ̃ = θ − π.
 func (s SwingUp) Problem() (*Problem, error) {
 	s = s.withDefaults()
-	if s.T < 0 {
-		return nil, fmt.Errorf("lessons: SwingUp.T = %d, want > 0", s.T)
+	if err := checkHorizon("SwingUp", s.T); err != nil {
+		return nil, err
 	}
 	p := system.NewPendulum()
 	p.MaxTorque = s.MaxTorque
@@ -66,6 +66,18 @@ func (s SwingUp) Problem() (*Problem, error) {
 		return nil, fmt.Errorf("lessons: SwingUp.ControlWeight = %v: %w", s.ControlWeight, err)
 	}
 	return &Problem{System: p, Cost: c, X0: []float64{0, 0}, T: s.T, U0: Zeros(s.T, 1)}, nil
+}
+
+// MaxHorizon is the longest horizon a lesson task accepts: 10 000 steps
+// (200 s at 0.02 s), far beyond what the lessons use, and small enough that
+// a mistyped setting is an error, not an out-of-memory crash.
+const MaxHorizon = 10000
+
+func checkHorizon(task string, T int) error {
+	if T <= 0 || T > MaxHorizon {
+		return fmt.Errorf("lessons: %s.T = %d, want 1 to %d steps", task, T, MaxHorizon)
+	}
+	return nil
 }
 
 // Balance are the settings of lesson 01's cart-pole balance. Zero fields take
@@ -88,8 +100,8 @@ func (b Balance) Problem() (*Problem, error) {
 	if b.T == 0 {
 		b.T = 100
 	}
-	if b.T < 0 {
-		return nil, fmt.Errorf("lessons: Balance.T = %d, want > 0", b.T)
+	if err := checkHorizon("Balance", b.T); err != nil {
+		return nil, err
 	}
 	if b.ControlWeight == 0 {
 		b.ControlWeight = 0.01

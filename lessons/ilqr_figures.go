@@ -29,6 +29,9 @@ func StatesFigure(title string, p *Problem, runs ...Run) (*plotting.Figure, erro
 	if len(runs) == 0 {
 		return nil, fmt.Errorf("lessons: StatesFigure: no runs")
 	}
+	if p == nil || p.System == nil {
+		return nil, fmt.Errorf("lessons: StatesFigure: nil problem")
+	}
 	var traces []plotting.Trace
 	for _, r := range runs {
 		if r.Result == nil {

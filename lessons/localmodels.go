@@ -26,6 +26,31 @@ type Task struct {
 	Iterations int
 }
 
+// MaxRollouts is the most rollouts per batch a lesson function accepts.
+const MaxRollouts = 10000
+
+// Validate returns an error naming the first field of t that cannot run:
+// a nil system or cost, a horizon outside 1…MaxHorizon, a start of the
+// wrong length or not finite, no iterations.
+func (t Task) Validate() error {
+	switch {
+	case t.System == nil || t.Cost == nil:
+		return fmt.Errorf("lessons: task %q has no system or no cost", t.Name)
+	case t.T <= 0 || t.T > MaxHorizon:
+		return fmt.Errorf("lessons: task %q: T = %d, want 1 to %d steps", t.Name, t.T, MaxHorizon)
+	case t.Iterations < 0:
+		return fmt.Errorf("lessons: task %q: Iterations = %d, want ≥ 0", t.Name, t.Iterations)
+	}
+	return system.CheckVec(fmt.Sprintf("lessons: task %q: X0", t.Name), t.X0, t.System.StateDim())
+}
+
+func checkRollouts(what string, N int) error {
+	if N < 1 || N > MaxRollouts {
+		return fmt.Errorf("lessons: %s = %d rollouts, want 1 to %d", what, N, MaxRollouts)
+	}
+	return nil
+}
+
 // PointMassTask: move a 2-D point mass from rest at the origin to rest at
 // (2, 1) in 5 s (T = 100 steps of 0.05 s).
 func PointMassTask() Task {
@@ -102,6 +127,12 @@ func (f Fit) Fitter(seed uint64) (trajopt.Fitter, error) {
 // RunTask runs the local-model loop on a task with the given fitter,
 // rollouts per iteration, KL bound per step and seed.
 func RunTask(task Task, fit Fit, rollouts int, epsilon float64, seed uint64) (*trajopt.Result, error) {
+	if err := task.Validate(); err != nil {
+		return nil, err
+	}
+	if err := checkRollouts("RunTask: rollouts", rollouts); err != nil {
+		return nil, err
+	}
 	f, err := fit.Fitter(seed)
 	if err != nil {
 		return nil, err
@@ -126,6 +157,11 @@ type SweepPoint struct {
 func SampleSweep(task Task, fit Fit, Ns []int, seeds []uint64) ([]SweepPoint, error) {
 	if len(Ns) == 0 || len(seeds) == 0 {
 		return nil, fmt.Errorf("lessons: SampleSweep needs rollout counts and seeds, got %d and %d", len(Ns), len(seeds))
+	}
+	for i, N := range Ns {
+		if err := checkRollouts(fmt.Sprintf("SampleSweep: Ns[%d]", i), N); err != nil {
+			return nil, err
+		}
 	}
 	var out []SweepPoint
 	for _, N := range Ns {

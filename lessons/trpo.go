@@ -101,7 +101,10 @@ func CurvesFigure(title string, curves ...*Curve) (*plotting.Figure, error) {
 		return nil, fmt.Errorf("lessons: CurvesFigure: no curves")
 	}
 	var bands []plotting.Band
-	for _, c := range curves {
+	for i, c := range curves {
+		if c == nil {
+			return nil, fmt.Errorf("lessons: CurvesFigure: curve %d is nil", i)
+		}
 		if len(c.Steps) != len(curves[0].Steps) {
 			return nil, fmt.Errorf("lessons: CurvesFigure: curve %q has %d points, %q has %d", c.Name, len(c.Steps), curves[0].Name, len(curves[0].Steps))
 		}

@@ -73,6 +73,9 @@ func EpsilonFigure(title string, runs []EpsilonRun) (*plotting.Figure, error) {
 // the KL of each update against its bound, the dual variable η (log₁₀),
 // the step multiplier (log₁₀), and the model error on the new samples.
 func HistoryFigure(title string, res *trajopt.Result) (*plotting.Figure, error) {
+	if res == nil {
+		return nil, fmt.Errorf("lessons: HistoryFigure: nil result")
+	}
 	h := res.History
 	if len(h) < 2 {
 		return nil, fmt.Errorf("lessons: HistoryFigure needs at least 2 iterations, got %d", len(h))
