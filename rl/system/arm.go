@@ -263,6 +263,9 @@ func (a *Arm2Link) EndEffector(x []float64) (px, py float64, err error) {
 	if err := CheckVec("x", x, 4); err != nil {
 		return 0, 0, fmt.Errorf("2-link arm: EndEffector: %w", err)
 	}
+	if err := a.checkLengths("EndEffector"); err != nil {
+		return 0, 0, err
+	}
 	s1, c1 := math.Sincos(x[0])
 	s12, c12 := math.Sincos(x[0] + x[1])
 	return a.Length1*c1 + a.Length2*c12, a.Length1*s1 + a.Length2*s12, nil
@@ -283,6 +286,9 @@ func (a *Arm2Link) EndEffectorJacobian(J, x []float64) error {
 	}
 	if err := CheckVec("x", x, 4); err != nil {
 		return fmt.Errorf("2-link arm: EndEffectorJacobian: %w", err)
+	}
+	if err := a.checkLengths("EndEffectorJacobian"); err != nil {
+		return err
 	}
 	s1, c1 := math.Sincos(x[0])
 	s12, c12 := math.Sincos(x[0] + x[1])
@@ -308,6 +314,9 @@ func (a *Arm2Link) EndEffectorHessians(Hx, Hy, x []float64) error {
 	if err := CheckVec("x", x, 4); err != nil {
 		return fmt.Errorf("2-link arm: EndEffectorHessians: %w", err)
 	}
+	if err := a.checkLengths("EndEffectorHessians"); err != nil {
+		return err
+	}
 	s1, c1 := math.Sincos(x[0])
 	s12, c12 := math.Sincos(x[0] + x[1])
 	clear(Hx)
@@ -332,10 +341,7 @@ func (a *Arm2Link) InverseKinematics(px, py float64, elbowPositive bool) (q1, q2
 	if a == nil {
 		return 0, 0, errors.New("2-link arm: InverseKinematics: nil *Arm2Link")
 	}
-	if err := positive(armName, "Length1", a.Length1); err != nil {
-		return 0, 0, err
-	}
-	if err := positive(armName, "Length2", a.Length2); err != nil {
+	if err := a.checkLengths("InverseKinematics"); err != nil {
 		return 0, 0, err
 	}
 	if !finite(px) || !finite(py) {
@@ -355,7 +361,18 @@ func (a *Arm2Link) InverseKinematics(px, py float64, elbowPositive bool) (q1, q2
 		q2 = -q2
 	}
 	q1 = math.Atan2(py, px) - math.Atan2(l2*math.Sin(q2), l1+l2*c2)
+	if !finite(q1) || !finite(q2) {
+		return 0, 0, fmt.Errorf("2-link arm: InverseKinematics: target (%v, %v) gives (q1, q2) = (%v, %v): the link lengths %v and %v overflow the law of cosines", px, py, q1, q2, l1, l2)
+	}
 	return WrapAngle(q1), q2, nil
+}
+
+// checkLengths checks the link lengths the kinematics of fn use.
+func (a *Arm2Link) checkLengths(fn string) error {
+	if err := positive(armName+": "+fn, "Length1", a.Length1); err != nil {
+		return err
+	}
+	return positive(armName+": "+fn, "Length2", a.Length2)
 }
 
 // GoalStateFor returns the state [q1, q2, 0, 0] at rest whose end effector

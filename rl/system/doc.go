@@ -53,6 +53,16 @@
 // method; Step and Jacobians re-check the parameters they use, which costs a
 // few comparisons.
 //
+// Every function and method with an error result checks its arguments
+// (nil and typed-nil values, lengths, finiteness, sizes) and reports
+// numbers that overflow, naming the bad value. Those without one document
+// their panics: the accessors (Name, StateDim, Dt, ActionLimits, …) read
+// the receiver's fields and panic on a nil receiver like any Go method,
+// Trajectory.Final panics on an empty trajectory, and NewTrajectory and
+// Grid panic with a message naming the sizes when they are negative or
+// exceed limits.MaxElements (2^27 numbers, 1 GiB), the limit Rollout and
+// Rollouts check (N·T·(n+m) numbers) before they allocate.
+//
 // Pendulum and PointMass also implement Renderer, drawing anti-aliased
 // grayscale images such as the 48×48 pendulum and 40×40 planar observations
 // of Embed to Control.

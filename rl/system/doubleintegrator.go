@@ -91,15 +91,26 @@ func (s *DoubleIntegrator) ActionDim() int { return s.Dim }
 // Dt returns TimeStep.
 func (s *DoubleIntegrator) Dt() float64 { return s.TimeStep }
 
-// ActionLimits returns [-MaxAccel, MaxAccel] on every axis.
+// ActionLimits returns [-MaxAccel, MaxAccel] on every axis, or nil when
+// Dim is outside [1, 4096] (Validate names it).
 func (s *DoubleIntegrator) ActionLimits() (lo, hi []float64) {
-	return symmetricLimits(s.MaxAccel, max(s.Dim, 0))
+	if !s.validDim() {
+		return nil, nil
+	}
+	return symmetricLimits(s.MaxAccel, s.Dim)
 }
 
+// validDim reports whether 1 ≤ Dim ≤ 4096, the dimensions the methods
+// without an error result serve (they return nil for others).
+func (s *DoubleIntegrator) validDim() bool { return s.Dim >= 1 && s.Dim <= maxIntegratorDim }
+
 // StateNames returns "p (m)", "v (m/s)" for Dim = 1 and "p1 (m)", …,
-// "v1 (m/s)", … otherwise.
+// "v1 (m/s)", … otherwise; nil when Dim is outside [1, 4096].
 func (s *DoubleIntegrator) StateNames() []string {
-	d := max(s.Dim, 0)
+	if !s.validDim() {
+		return nil
+	}
+	d := s.Dim
 	if d == 1 {
 		return []string{"p (m)", "v (m/s)"}
 	}
@@ -111,9 +122,13 @@ func (s *DoubleIntegrator) StateNames() []string {
 	return names
 }
 
-// ActionNames returns "a (m/s²)" for Dim = 1 and "a1 (m/s²)", … otherwise.
+// ActionNames returns "a (m/s²)" for Dim = 1 and "a1 (m/s²)", … otherwise;
+// nil when Dim is outside [1, 4096].
 func (s *DoubleIntegrator) ActionNames() []string {
-	d := max(s.Dim, 0)
+	if !s.validDim() {
+		return nil
+	}
+	d := s.Dim
 	if d == 1 {
 		return []string{"a (m/s²)"}
 	}

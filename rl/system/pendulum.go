@@ -129,16 +129,31 @@ func (p *Pendulum) ActionNames() []string { return []string{"τ (N·m)"} }
 
 // Energy returns the mechanical energy ½ m l² θ̇² − m g l cos θ in J of the
 // state x (zero potential at the pivot's height). Upright at rest it is
-// m g l, hanging at rest −m g l.
+// m g l, hanging at rest −m g l. Bad Mass, Length or Gravity and an energy
+// that overflows are errors.
 func (p *Pendulum) Energy(x []float64) (float64, error) {
+	const fn = pendulumName + ": Energy"
 	if p == nil {
 		return 0, errors.New("pendulum: Energy: nil *Pendulum")
 	}
 	if err := CheckVec("x", x, 2); err != nil {
 		return 0, fmt.Errorf("pendulum: Energy: %w", err)
 	}
+	if err := positive(fn, "Mass", p.Mass); err != nil {
+		return 0, err
+	}
+	if err := positive(fn, "Length", p.Length); err != nil {
+		return 0, err
+	}
+	if err := checkFinite(fn, "Gravity", p.Gravity); err != nil {
+		return 0, err
+	}
 	ml := p.Mass * p.Length
-	return 0.5*ml*p.Length*x[1]*x[1] - ml*p.Gravity*math.Cos(x[0]), nil
+	e := 0.5*ml*p.Length*x[1]*x[1] - ml*p.Gravity*math.Cos(x[0])
+	if !finite(e) {
+		return 0, fmt.Errorf("pendulum: Energy = %v at x = %v overflows", e, x)
+	}
+	return e, nil
 }
 
 // Step writes the RK4 step from (x, u) into next. next may alias x.

@@ -193,7 +193,7 @@ func (p *PointMass) derivJac(x vecX, u vecU) (g vecX, gx matXX, gu matXU) {
 // Penetration reports the deepest overlap between the agent at state x and
 // the obstacles: depth = max_i (R_i + AgentRadius − |p − c_i|) in m and the
 // index i of that obstacle when depth > 0; (0, −1) when the agent touches
-// none.
+// none. Radii whose sum overflows are an error.
 func (p *PointMass) Penetration(x []float64) (depth float64, obstacle int, err error) {
 	if p == nil {
 		return 0, -1, errors.New("point mass: Penetration: nil *PointMass")
@@ -206,7 +206,11 @@ func (p *PointMass) Penetration(x []float64) (depth float64, obstacle int, err e
 	}
 	obstacle = -1
 	for i, o := range p.Obstacles {
-		if d := o.R + p.AgentRadius - math.Hypot(x[0]-o.X, x[1]-o.Y); d > depth {
+		d := o.R + p.AgentRadius - math.Hypot(x[0]-o.X, x[1]-o.Y)
+		if math.IsNaN(d) || math.IsInf(d, 1) {
+			return 0, -1, fmt.Errorf("point mass: Penetration: the depth in Obstacles[%d] is %v: Obstacles[%d].R + AgentRadius = %v + %v overflows", i, d, i, o.R, p.AgentRadius)
+		}
+		if d > depth {
 			depth, obstacle = d, i
 		}
 	}

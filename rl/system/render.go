@@ -42,9 +42,20 @@ func paint(img []float64, k int, value, a float64) {
 // box returns the pixel index range [lo, hi) of rows or columns whose
 // centres may lie within [a, b], clipped to [0, size).
 func box(a, b float64, size int) (lo, hi int) {
-	lo = max(0, int(math.Floor(a-1)))
-	hi = min(size, int(math.Ceil(b+1)))
-	return lo, hi
+	return clampIndex(math.Floor(a-1), size), clampIndex(math.Ceil(b+1), size)
+}
+
+// clampIndex converts v to an int clamped to [0, size] before the
+// conversion, so that huge, infinite and NaN (as 0) coordinates stay in
+// range on every platform.
+func clampIndex(v float64, size int) int {
+	switch {
+	case !(v > 0):
+		return 0
+	case v >= float64(size):
+		return size
+	}
+	return int(v)
 }
 
 // drawSegment paints a thick segment with round caps from (x0, y0) to

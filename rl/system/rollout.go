@@ -14,10 +14,14 @@ var inf = math.Inf(1)
 // h·max(1, |x_j|)), writing A (n×n) and B (n×m) row-major. The error is
 // O(h²) from truncation plus O(ε/h) from rounding, so h ≈ 1e-5…1e-6 gives
 // about 1e-8…1e-9 relative accuracy for smooth dynamics. It exists to check
-// analytic Jacobians, in the tests and in the notebooks; it allocates.
+// analytic Jacobians, in the tests and in the notebooks; it allocates. A
+// difference quotient that overflows is an error naming the entry.
 func FiniteDiffJacobians(sys System, A, B, x, u []float64, h float64) error {
 	if sys == nil {
 		return errors.New("FiniteDiffJacobians: nil System")
+	}
+	if isNil(sys) {
+		return fmt.Errorf("FiniteDiffJacobians: nil %T System", sys)
 	}
 	n, m := sys.StateDim(), sys.ActionDim()
 	if err := checkJacArgs(sys.Name(), n, m, A, B, x, u); err != nil {
@@ -54,6 +58,12 @@ func FiniteDiffJacobians(sys System, A, B, x, u []float64, h float64) error {
 		if err := diff(up, j, B, m); err != nil {
 			return fmt.Errorf("FiniteDiffJacobians: %w", err)
 		}
+	}
+	if err := CheckVec("A", A, n*n); err != nil {
+		return fmt.Errorf("FiniteDiffJacobians (%s): %w: the difference quotient overflows", sys.Name(), err)
+	}
+	if err := CheckVec("B", B, n*m); err != nil {
+		return fmt.Errorf("FiniteDiffJacobians (%s): %w: the difference quotient overflows", sys.Name(), err)
 	}
 	return nil
 }

@@ -5,6 +5,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 )
 
 // Trajectory is one run of a system: X holds the T+1 states x_0 … x_T and U
@@ -17,15 +20,31 @@ type Trajectory struct {
 }
 
 // NewTrajectory allocates a zero trajectory of T steps (rows share one
-// backing array per field).
+// backing array per field). It panics, with a message naming the sizes,
+// if n, m or T is negative or T·(n+m) exceeds limits.MaxElements (2^27)
+// numbers.
 func NewTrajectory(n, m, T int) Trajectory {
+	if n < 0 || m < 0 || T < 0 {
+		panic(fmt.Sprintf("system: NewTrajectory: n, m, T = %d, %d, %d: sizes must be ≥ 0", n, m, T))
+	}
+	if err := limits.Check("system: NewTrajectory", "T × (n+m)", max(T, 1), max(n+m, 1)); err != nil {
+		panic(err.Error())
+	}
 	return Trajectory{X: Grid(T+1, n), U: Grid(T, m)}
 }
 
 // Grid allocates rows zero rows of length k sharing one backing array (two
 // allocations); each row's capacity ends at its length, so appending to one
-// never overwrites the next.
+// never overwrites the next. It panics, with a message naming the sizes,
+// if rows or k is negative or either or their product exceeds
+// limits.MaxElements (2^27).
 func Grid(rows, k int) [][]float64 {
+	if rows < 0 || k < 0 {
+		panic(fmt.Sprintf("system: Grid: rows × k = %d × %d: sizes must be ≥ 0", rows, k))
+	}
+	if err := limits.Check("system: Grid", "rows × k", max(rows, 1), max(k, 1)); err != nil {
+		panic(err.Error())
+	}
 	buf := make([]float64, rows*k)
 	g := make([][]float64, rows)
 	for i := range g {
@@ -90,8 +109,13 @@ func (tr Trajectory) Clone() Trajectory {
 	return Trajectory{X: CloneRows(tr.X), U: CloneRows(tr.U)}
 }
 
-// Final returns the last state x_T.
-func (tr Trajectory) Final() []float64 { return tr.X[len(tr.X)-1] }
+// Final returns the last state x_T. It panics if tr has no states.
+func (tr Trajectory) Final() []float64 {
+	if len(tr.X) == 0 {
+		panic("system: Trajectory.Final: the trajectory has no states")
+	}
+	return tr.X[len(tr.X)-1]
+}
 
 // Batch is N trajectories of one horizon and one system: the samples of a
 // stochastic controller, or runs from many starts.
@@ -132,13 +156,19 @@ type Policy interface {
 // whatever the state.
 type OpenLoop [][]float64
 
-// Act copies us[t] into u.
+// Act copies us[t] into u, or returns an error if us has no step t or
+// us[t] has the wrong length or a non-finite value.
 func (us OpenLoop) Act(u []float64, t int, _ []float64, _ *rand.Rand) error {
 	if t < 0 || t >= len(us) {
 		return fmt.Errorf("open-loop policy has %d actions, asked for step %d", len(us), t)
 	}
 	if len(us[t]) != len(u) {
 		return fmt.Errorf("open-loop action %d has length %d, want %d", t, len(us[t]), len(u))
+	}
+	for j, v := range us[t] {
+		if !finite(v) {
+			return fmt.Errorf("open-loop action %d[%d] = %v is not finite", t, j, v)
+		}
 	}
 	copy(u, us[t])
 	return nil
@@ -148,9 +178,11 @@ func (us OpenLoop) Act(u []float64, t int, _ []float64, _ *rand.Rand) error {
 // x_{t+1} = f(x_t, u_t). With rng == nil the policy acts deterministically.
 // Actions are not clipped to ActionLimits (a fitted model must see the
 // actions actually applied). It returns an error naming the step when the
-// policy fails, an action is not finite, or the state blows up.
+// policy fails, an action is not finite, or the state blows up, and an
+// error before allocating when sys or pol is nil (or a typed nil), x0 is
+// bad, or T·(n+m) exceeds limits.MaxElements (2^27) numbers.
 func Rollout(sys System, pol Policy, x0 []float64, T int, rng *rand.Rand) (Trajectory, error) {
-	if err := checkRollout(sys, pol, x0, T); err != nil {
+	if err := checkRollout("Rollout", "T × (n+m)", sys, pol, x0, T); err != nil {
 		return Trajectory{}, err
 	}
 	tr := NewTrajectory(sys.StateDim(), sys.ActionDim(), T)
@@ -163,14 +195,16 @@ func Rollout(sys System, pol Policy, x0 []float64, T int, rng *rand.Rand) (Traje
 // for a fixed start), drawing rollout i's start (n normals, also when
 // x0Std = 0, so that changing x0Std alone leaves the action noise as it
 // was) and then its actions from rng before rollout i+1's. With a nil rng
-// every rollout is the deterministic one from x0.
+// every rollout is the deterministic one from x0. The checks are
+// Rollout's, with N·T·(n+m) ≤ limits.MaxElements (2^27) numbers in all.
 func Rollouts(sys System, pol Policy, x0 []float64, x0Std float64, N, T int, rng *rand.Rand) (Batch, error) {
-	if err := checkRollout(sys, pol, x0, T); err != nil {
+	if N <= 0 {
+		return nil, fmt.Errorf("Rollouts: number of rollouts N = %d, want > 0", N)
+	}
+	if err := checkRollout("Rollouts", "N × T × (n+m)", sys, pol, x0, T, N); err != nil {
 		return nil, err
 	}
 	switch {
-	case N <= 0:
-		return nil, fmt.Errorf("Rollouts: number of rollouts N = %d, want > 0", N)
 	case !(x0Std >= 0) || math.IsInf(x0Std, 0):
 		return nil, fmt.Errorf("Rollouts: start noise x0Std = %v, want a finite value ≥ 0", x0Std)
 	case rng == nil && x0Std > 0:
@@ -195,19 +229,42 @@ func Rollouts(sys System, pol Policy, x0 []float64, x0Std float64, N, T int, rng
 	return b, nil
 }
 
-func checkRollout(sys System, pol Policy, x0 []float64, T int) error {
+// checkRollout checks the arguments of fn (Rollout or Rollouts) and the
+// size counts × T × (n+m), named names, of what it will allocate.
+func checkRollout(fn, names string, sys System, pol Policy, x0 []float64, T int, counts ...int) error {
 	switch {
 	case sys == nil:
-		return errors.New("Rollout: nil System")
+		return fmt.Errorf("%s: nil System", fn)
+	case isNil(sys):
+		return fmt.Errorf("%s: nil %T System", fn, sys)
 	case pol == nil:
-		return errors.New("Rollout: nil Policy")
+		return fmt.Errorf("%s: nil Policy", fn)
+	case isNil(pol):
+		return fmt.Errorf("%s: nil %T Policy", fn, pol)
 	case T <= 0:
-		return fmt.Errorf("Rollout: horizon T = %d, want > 0", T)
+		return fmt.Errorf("%s: horizon T = %d, want > 0", fn, T)
 	}
-	if err := CheckVec("x0", x0, sys.StateDim()); err != nil {
-		return fmt.Errorf("Rollout (%s): %w", sys.Name(), err)
+	n, m := sys.StateDim(), sys.ActionDim()
+	if err := CheckVec("x0", x0, n); err != nil {
+		return fmt.Errorf("%s (%s): %w", fn, sys.Name(), err)
 	}
-	return nil
+	if n < 1 || m < 1 {
+		return fmt.Errorf("%s (%s): StateDim = %d, ActionDim = %d, want ≥ 1", fn, sys.Name(), n, m)
+	}
+	return limits.Check(fn+" ("+sys.Name()+")", names, append(counts, T, n+m)...)
+}
+
+// isNil reports whether v is nil or a nil pointer, func, map or channel
+// behind an interface (a typed nil, whose methods may panic).
+func isNil(v any) bool {
+	if v == nil {
+		return true
+	}
+	switch r := reflect.ValueOf(v); r.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan:
+		return r.IsNil()
+	}
+	return false
 }
 
 // run fills tr from its first state.
