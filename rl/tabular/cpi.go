@@ -30,8 +30,11 @@ type CPIStep struct {
 // = min(1, 𝔸(1 − γ)²/(4εγ)); 0 when 𝔸 ≤ 0 and 1 when C = 0. With the
 // unnormalised ρ_π, 𝔸 ≤ ε/(1 − γ), so α* ≤ (1 − γ)/(4γ): for γ = 0.9 the
 // steps are at most 0.028, which is why CPI is slow and why TRPO swaps
-// the penalty for a trust region.
+// the penalty for a trust region. It panics if b is nil.
 func OptimalAlpha(b *MixtureBound) float64 {
+	if b == nil {
+		panic("tabular: OptimalAlpha: nil *MixtureBound")
+	}
 	switch {
 	case !(b.PolicyAdvantage > 0):
 		return 0
@@ -131,7 +134,11 @@ type CPIResult struct {
 }
 
 // Etas returns η(π_0), η(π_1), …, η(π_final): the curve the lesson plots.
+// It panics if r is nil.
 func (r *CPIResult) Etas() []float64 {
+	if r == nil {
+		panic("tabular: CPIResult.Etas: nil *CPIResult")
+	}
 	etas := make([]float64, 0, len(r.Steps)+1)
 	for _, st := range r.Steps {
 		etas = append(etas, st.Eta)

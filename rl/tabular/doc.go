@@ -104,7 +104,13 @@
 // Chain (a corridor) and Grid (a gridworld with optional pits) are the
 // lesson's named MDPs; Random draws MDPs with Dirichlet transitions from a
 // *rand.Rand. Policies are [s][a] tables: Uniform, Softmax, RandomPolicy,
-// Greedy, Mix. Public functions validate their inputs (probability rows sum
-// to 1 within ProbTol = 1e-12, γ ∈ [0, 1), finite costs) and return errors
-// naming the offending entry.
+// Greedy, Mix. Public functions with an error result validate their inputs
+// (probability rows sum to 1 within ProbTol = 1e-12, γ ∈ [0, 1), finite
+// costs and weights, consistent shapes, nil values) and the numbers they
+// compute (costs near the largest float64 overflow), and return errors
+// naming the offending entry. Tables are limited to limits.MaxElements
+// (2^27) numbers: S·A·S for an MDP's P, (S·A)² for the Fisher matrix,
+// checked before anything is allocated. Functions without an error result
+// (Uniform, RandomPolicy, StateCosts, KL, TV, ExpectedAdvantage, …)
+// document their panics, which name the bad value.
 package tabular

@@ -125,12 +125,41 @@ func evaluate(m *MDP, pi Policy) (*Evaluation, error) {
 		ev.Eta += m.Rho0[s] * ev.V[s]
 	}
 	for _, v := range ev.V {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
+		if !finite(v) {
 			return nil, fmt.Errorf("tabular: V_π = %v is not finite", ev.V)
 		}
 	}
+	if err := ev.checkFinite(); err != nil {
+		return nil, err
+	}
 	return ev, nil
 }
+
+// checkFinite reports the first non-finite ρ_π, Q_π, A_π or η: they
+// overflow when costs near the largest float64 are summed or subtracted.
+func (ev *Evaluation) checkFinite() error {
+	for s, r := range ev.Rho {
+		if !finite(r) {
+			return fmt.Errorf("tabular: ρ_π(%d) = %v is not finite", s, r)
+		}
+	}
+	for s := range ev.Q {
+		for a, q := range ev.Q[s] {
+			if !finite(q) {
+				return fmt.Errorf("tabular: Q_π(%d, %d) = %v is not finite: the costs overflow", s, a, q)
+			}
+			if v := ev.Adv[s][a]; !finite(v) {
+				return fmt.Errorf("tabular: A_π(%d, %d) = Q_π − V_π = %v − %v = %v is not finite: the costs overflow", s, a, q, ev.V[s], v)
+			}
+		}
+	}
+	if !finite(ev.Eta) {
+		return fmt.Errorf("tabular: η = %v is not finite: the costs overflow", ev.Eta)
+	}
+	return nil
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // qFromV returns Q[s][a] = c(s, a) + γ Σ_s' P(s'|s, a) V(s').
 func qFromV(m *MDP, V []float64) [][]float64 {
@@ -159,13 +188,16 @@ func Eta(m *MDP, pi Policy) (float64, error) {
 
 // IterativeEvaluation computes V_π by the fixed-point iteration
 // V ← c_π + γ P_π V from V = 0 until max_s |ΔV(s)| ≤ tol (tol ≤ 0 means
-// 1e-12) or maxIter sweeps (≤ 0 means 100000). It is the slow, obviously
-// correct reference for Evaluate's linear solve: the error contracts by γ
-// per sweep. It returns the number of sweeps and an error if it did not
-// converge.
+// 1e-12; NaN and +Inf are errors) or maxIter sweeps (≤ 0 means 100000). It
+// is the slow, obviously correct reference for Evaluate's linear solve:
+// the error contracts by γ per sweep. It returns the number of sweeps and
+// an error if it did not converge or a value overflowed.
 func IterativeEvaluation(m *MDP, pi Policy, tol float64, maxIter int) ([]float64, int, error) {
 	if err := check(m, pi); err != nil {
 		return nil, 0, err
+	}
+	if !finite(tol) {
+		return nil, 0, fmt.Errorf("tabular: IterativeEvaluation: tol = %v, want a finite value (≤ 0: 1e-12)", tol)
 	}
 	if tol <= 0 {
 		tol = 1e-12
@@ -189,6 +221,9 @@ func IterativeEvaluation(m *MDP, pi Policy, tol float64, maxIter int) ([]float64
 				pv += p * V[s2]
 			}
 			next[s] = c[s] + m.Gamma*pv
+			if !finite(next[s]) {
+				return nil, it, fmt.Errorf("tabular: IterativeEvaluation: sweep %d: V(%d) = %v is not finite: the costs overflow", it, s, next[s])
+			}
 			diff = max(diff, math.Abs(next[s]-V[s]))
 		}
 		V, next = next, V

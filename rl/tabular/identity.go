@@ -9,7 +9,17 @@ import (
 
 // ExpectedAdvantage returns Ā(s) = Σ_a π̃(a|s) A(s, a), the advantage of
 // π̃'s actions under the advantage table A (usually A_π of an older policy).
+// It panics, naming the shapes, if piNew has fewer rows than adv or a row
+// of adv is shorter than piNew's.
 func ExpectedAdvantage(adv [][]float64, piNew Policy) []float64 {
+	if len(piNew) < len(adv) {
+		panic(fmt.Sprintf("tabular: ExpectedAdvantage: piNew has %d rows for the %d states of adv", len(piNew), len(adv)))
+	}
+	for s := range adv {
+		if len(adv[s]) < len(piNew[s]) {
+			panic(fmt.Sprintf("tabular: ExpectedAdvantage: adv[%d] has %d entries for the %d actions of piNew[%d]", s, len(adv[s]), len(piNew[s]), s))
+		}
+	}
 	out := make([]float64, len(adv))
 	for s := range adv {
 		for a, p := range piNew[s] {
@@ -61,15 +71,24 @@ func Surrogate(m *MDP, pi, piNew Policy) (float64, error) {
 	return old.Surrogate(piNew), nil
 }
 
-// Surrogate returns L_π(π̃) for the evaluated policy π (π̃ is assumed to
-// have the MDP's shape).
+// Surrogate returns L_π(π̃) for the evaluated policy π. It panics if ev is
+// nil or π̃ does not have the MDP's shape (Surrogate, the function, checks
+// it and returns an error instead).
 func (ev *Evaluation) Surrogate(piNew Policy) float64 {
+	if ev == nil {
+		panic("tabular: Evaluation.Surrogate: nil *Evaluation")
+	}
+	if len(piNew) != len(ev.Adv) {
+		panic(fmt.Sprintf("tabular: Evaluation.Surrogate: piNew has %d rows, want S = %d", len(piNew), len(ev.Adv)))
+	}
 	return ev.Eta + small.Dot(ev.Rho, ExpectedAdvantage(ev.Adv, piNew))
 }
 
 // KL returns D_KL(p ‖ q) = Σ_i p_i log(p_i/q_i), with 0·log 0 = 0 and +Inf
-// when q_i = 0 < p_i.
+// when q_i = 0 < p_i, for probability vectors p and q (a NaN entry gives
+// NaN). It panics if p and q have different lengths.
 func KL(p, q []float64) float64 {
+	sameLen("KL", p, q)
 	kl := 0.0
 	for i, pi := range p {
 		if pi == 0 {
@@ -83,13 +102,23 @@ func KL(p, q []float64) float64 {
 	return max(kl, 0) // round-off can make a tiny KL negative
 }
 
-// TV returns the total-variation distance D_TV(p, q) = ½ Σ_i |p_i − q_i|.
+// TV returns the total-variation distance D_TV(p, q) = ½ Σ_i |p_i − q_i|
+// (a NaN entry gives NaN). It panics if p and q have different lengths.
 func TV(p, q []float64) float64 {
+	sameLen("TV", p, q)
 	tv := 0.0
 	for i := range p {
 		tv += math.Abs(p[i] - q[i])
 	}
 	return tv / 2
+}
+
+// sameLen panics, naming fn and the lengths, unless p and q have the same
+// length.
+func sameLen(fn string, p, q []float64) {
+	if len(p) != len(q) {
+		panic(fmt.Sprintf("tabular: %s: p has length %d, q length %d", fn, len(p), len(q)))
+	}
 }
 
 // MaxKL returns D_KL^max(π, π̃) = max_s D_KL(π(·|s) ‖ π̃(·|s)).
@@ -120,14 +149,20 @@ func MaxTV(pi, piNew Policy) (float64, error) {
 //
 //	D̄_KL^ρ(π, π̃) = Σ_s d(s) D_KL(π(·|s) ‖ π̃(·|s)),
 //
-// with state weights d, usually the normalised visitation (1 − γ) ρ_π.
-// States with d(s) = 0 do not count, even where their KL is infinite.
+// with state weights d (finite, ≥ 0), usually the normalised visitation
+// (1 − γ) ρ_π. States with d(s) = 0 do not count, even where their KL is
+// infinite.
 func MeanKL(d []float64, pi, piNew Policy) (float64, error) {
 	if err := sameShape(pi, piNew); err != nil {
 		return 0, err
 	}
 	if len(d) != len(pi) {
 		return 0, fmt.Errorf("tabular: MeanKL: len(d) = %d, want %d states", len(d), len(pi))
+	}
+	for s, v := range d {
+		if !(v >= 0) || math.IsInf(v, 1) {
+			return 0, fmt.Errorf("tabular: MeanKL: d[%d] = %v, want a finite weight ≥ 0", s, v)
+		}
 	}
 	kl := 0.0
 	for s := range pi {
@@ -139,13 +174,15 @@ func MeanKL(d []float64, pi, piNew Policy) (float64, error) {
 }
 
 // PenaltyKL returns C = 4εγ/(1 − γ)², the penalty coefficient of Schulman
-// et al. 2015, Theorem 1 (ε = max_{s,a} |A_π(s, a)|).
+// et al. 2015, Theorem 1 (ε = max_{s,a} |A_π(s, a)|). It is the formula:
+// γ = 1 gives ±Inf (or NaN for ε = 0), a NaN argument NaN.
 func PenaltyKL(eps, gamma float64) float64 {
 	return 4 * eps * gamma / ((1 - gamma) * (1 - gamma))
 }
 
 // PenaltyMixture returns C = 2εγ/(1 − γ)², the lecture's coefficient, from
-// the Kakade–Langford mixture bound (ε = max_s |E_{a∼π'} A_π(s, a)|).
+// the Kakade–Langford mixture bound (ε = max_s |E_{a∼π'} A_π(s, a)|). Like
+// PenaltyKL it is the formula, for any arguments.
 func PenaltyMixture(eps, gamma float64) float64 {
 	return 2 * eps * gamma / ((1 - gamma) * (1 - gamma))
 }

@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 )
 
 // ProbTol is how far a probability row (a row of P, a policy row, ρ0) may
@@ -110,8 +111,10 @@ func checkDist(p []float64, n int, name string) error {
 }
 
 // StateCosts returns the S×A cost table C[s][a] = c[s] for a state cost c
-// (the lecture's c(s_t)).
+// (the lecture's c(s_t)). It panics, naming the sizes, if A < 0 or
+// len(c)·A exceeds limits.MaxElements (2^27).
 func StateCosts(c []float64, A int) [][]float64 {
+	mustFit("tabular: StateCosts", len(c), A)
 	C := make([][]float64, len(c))
 	for s := range c {
 		C[s] = make([]float64, A)
@@ -152,6 +155,26 @@ type RandomOptions struct {
 	StateCost bool
 }
 
+// mustFit panics with an error naming the sizes unless an S×A table may be
+// allocated: S, A ≥ 0 and S·A ≤ limits.MaxElements. It is the documented
+// panic of the constructors without an error result.
+func mustFit(what string, S, A int) {
+	if S < 0 || A < 0 {
+		panic(fmt.Sprintf("%s: S × A = %d × %d: sizes must be ≥ 0", what, S, A))
+	}
+	if err := limits.Check(what, "S × A", max(S, 1), max(A, 1)); err != nil {
+		panic(err.Error())
+	}
+}
+
+// checkGamma checks a discount for the constructor fn.
+func checkGamma(fn string, gamma float64) error {
+	if !(gamma >= 0 && gamma < 1) { // also catches NaN
+		return fmt.Errorf("tabular: %s: gamma = %v, want γ ∈ [0, 1)", fn, gamma)
+	}
+	return nil
+}
+
 // WithDefaults returns o with its zero fields set to the defaults in their
 // comments (Branching stays 0, which means all states), or an error naming
 // the first invalid field and its value. Random checks Branching ≤ S.
@@ -168,13 +191,18 @@ func (o RandomOptions) WithDefaults() (RandomOptions, error) {
 
 // Random returns an MDP with S states and A actions: each row P[s][a] is
 // Dirichlet(Concentration) over Branching random successors, costs are
-// uniform on [0, 1), and ρ0 is Dirichlet(1) over all states.
+// uniform on [0, 1), and ρ0 is Dirichlet(1) over all states. P holds
+// S·A·S numbers, at most limits.MaxElements (2^27); larger sizes are an
+// error before anything is allocated.
 func Random(S, A int, gamma float64, opt RandomOptions, rng *rand.Rand) (*MDP, error) {
 	if S < 1 || A < 1 {
 		return nil, fmt.Errorf("tabular: Random: S = %d, A = %d; need ≥ 1", S, A)
 	}
-	if !(gamma >= 0 && gamma < 1) {
-		return nil, fmt.Errorf("tabular: Random: gamma = %v, want γ ∈ [0, 1)", gamma)
+	if err := limits.Check("tabular: Random", "S × A × S", S, A, S); err != nil {
+		return nil, err
+	}
+	if err := checkGamma("Random", gamma); err != nil {
+		return nil, err
 	}
 	opt, err := opt.WithDefaults()
 	if err != nil {
@@ -218,20 +246,60 @@ func Random(S, A int, gamma float64, opt RandomOptions, rng *rand.Rand) (*MDP, e
 	return m, m.Validate()
 }
 
-// dirichlet fills w with a Dirichlet(α, …, α) sample.
+// dirichlet fills w with a Dirichlet(α, …, α) sample, α ∈ (0, +Inf]. When
+// every Gamma draw underflows to 0 (likely for α below about 0.01, certain
+// for α = 1e-300) it draws again in the log domain; when their sum
+// overflows (α above about 1e300) the sample is the uniform vector, which
+// it then equals to every digit, as it does for α = +Inf.
 func dirichlet(w []float64, alpha float64, rng *rand.Rand) {
-	for {
-		sum := 0.0
+	sum := 0.0
+	if !math.IsInf(alpha, 1) {
 		for i := range w {
 			w[i] = gammaSample(alpha, rng)
 			sum += w[i]
 		}
-		if sum > 0 { // all draws underflowing to 0 needs a tiny α; redraw
-			for i := range w {
-				w[i] /= sum
-			}
-			return
+	}
+	switch {
+	case math.IsInf(alpha, 1) || math.IsInf(sum, 1):
+		for i := range w {
+			w[i] = 1 / float64(len(w))
 		}
+	case sum == 0:
+		logDirichlet(w, alpha, rng)
+	default:
+		for i := range w {
+			w[i] /= sum
+		}
+	}
+}
+
+// logDirichlet fills w with a Dirichlet(α, …, α) sample for α < 1 whose
+// Gamma draws G·U^{1/α} (see gammaSample) underflow: it works with their
+// logarithms log G + log(U)/α and normalises by the largest. If those
+// overflow too (α near the smallest float64), the sample is the one-hot
+// vector at the largest log U + α log G, its limit as α → 0.
+func logDirichlet(w []float64, alpha float64, rng *rand.Rand) {
+	mx, best, bestScore := math.Inf(-1), 0, math.Inf(-1)
+	for i := range w {
+		lg, lu := math.Log(gammaSample(alpha+1, rng)), math.Log(rng.Float64())
+		w[i] = lg + lu/alpha
+		mx = max(mx, w[i])
+		if s := lu + alpha*lg; s > bestScore || i == 0 {
+			best, bestScore = i, s
+		}
+	}
+	if math.IsInf(mx, -1) {
+		clear(w)
+		w[best] = 1
+		return
+	}
+	sum := 0.0
+	for i := range w {
+		w[i] = math.Exp(w[i] - mx)
+		sum += w[i]
+	}
+	for i := range w {
+		w[i] /= sum
 	}
 }
 
@@ -263,10 +331,17 @@ func gammaSample(alpha float64, rng *rand.Rand) float64 {
 // Action 0 ("left") and 1 ("right") move one cell in that direction with
 // probability 1 − slip and one cell the other way with probability slip;
 // moves into the walls stay put. The optimal policy always goes right;
-// with slip = 0 its cost is η* = (1 − γ^{n−1})/(1 − γ).
+// with slip = 0 its cost is η* = (1 − γ^{n−1})/(1 − γ). P holds 2n²
+// numbers, at most limits.MaxElements (2^27).
 func Chain(n int, slip, gamma float64) (*MDP, error) {
 	if n < 2 {
 		return nil, fmt.Errorf("tabular: Chain: n = %d, want ≥ 2", n)
+	}
+	if err := limits.Check("tabular: Chain", "S × A × S", n, 2, n); err != nil {
+		return nil, err
+	}
+	if err := checkGamma("Chain", gamma); err != nil {
+		return nil, err
 	}
 	if !(slip >= 0 && slip <= 1) {
 		return nil, fmt.Errorf("tabular: Chain: slip = %v, want ∈ [0, 1]", slip)
@@ -302,15 +377,30 @@ func Chain(n int, slip, gamma float64) (*MDP, error) {
 // (as state indices) cost pitCost per step instead of 1. Actions are
 // 0 up, 1 right, 2 down, 3 left; with probability slip the move goes to one
 // of the two perpendicular directions instead (slip/2 each). Moves into a
-// wall stay put.
+// wall stay put. P holds 4S² numbers, at most limits.MaxElements (2^27).
 func Grid(rows, cols int, slip, gamma float64, pits []int, pitCost float64) (*MDP, error) {
-	if rows < 1 || cols < 1 || rows*cols < 2 {
+	if rows < 1 || cols < 1 {
 		return nil, fmt.Errorf("tabular: Grid: %d×%d, want at least 2 cells", rows, cols)
+	}
+	S, err := limits.Elements("tabular: Grid", "rows × cols", rows, cols)
+	if err != nil {
+		return nil, err
+	}
+	if S < 2 {
+		return nil, fmt.Errorf("tabular: Grid: %d×%d, want at least 2 cells", rows, cols)
+	}
+	if err := limits.Check("tabular: Grid", "S × A × S", S, 4, S); err != nil {
+		return nil, err
 	}
 	if !(slip >= 0 && slip <= 1) {
 		return nil, fmt.Errorf("tabular: Grid: slip = %v, want ∈ [0, 1]", slip)
 	}
-	S := rows * cols
+	if err := checkGamma("Grid", gamma); err != nil {
+		return nil, err
+	}
+	if math.IsNaN(pitCost) || math.IsInf(pitCost, 0) {
+		return nil, fmt.Errorf("tabular: Grid: pitCost = %v is not finite", pitCost)
+	}
 	goal := S - 1
 	c := make([]float64, S)
 	for s := range c {

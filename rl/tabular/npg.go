@@ -4,18 +4,31 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
+
+// MaxNaturalDim is the largest S·A that NaturalGradient and NaturalStep
+// accept: they eigendecompose the (S·A)×(S·A) Fisher matrix, which takes
+// O((S·A)³) time (about 15 s at 2048 on one core, 2 min at 4096).
+const MaxNaturalDim = 2048
 
 // This file connects TRPO's trust region to the natural policy gradient on
 // the tabular softmax policy π_θ(a|s) = exp θ_sa / Σ_b exp θ_sb. Parameters
 // are flattened as θ[s·A + a].
 
-// softmaxEval evaluates π_θ.
-func softmaxEval(m *MDP, theta [][]float64) (*Evaluation, error) {
+// softmaxEval evaluates π_θ for fn, checking first that fn's Fisher
+// matrix, (S·A)×(S·A), fits limits.MaxElements, and that S·A ≤ maxSA.
+func softmaxEval(fn string, m *MDP, theta [][]float64, maxSA int) (*Evaluation, error) {
 	if err := m.Validate(); err != nil {
 		return nil, err
+	}
+	if err := limits.Check("tabular: "+fn, "(S·A) × (S·A)", m.S*m.A, m.S*m.A); err != nil {
+		return nil, err
+	}
+	if m.S*m.A > maxSA {
+		return nil, fmt.Errorf("tabular: %s: S·A = %d states × actions, want at most MaxNaturalDim = %d (the Fisher matrix's eigendecomposition takes O((S·A)³) time)", fn, m.S*m.A, maxSA)
 	}
 	if len(theta) != m.S {
 		return nil, fmt.Errorf("tabular: logits have %d states, want S = %d", len(theta), m.S)
@@ -41,7 +54,7 @@ func softmaxEval(m *MDP, theta [][]float64) (*Evaluation, error) {
 // ∂π(b|s)/∂θ_sa = π(b|s)(1[a = b] − π(a|s)). It is also ∇ of the surrogate
 // L_π(π_θ) at θ: L and η agree to first order.
 func SoftmaxGradient(m *MDP, theta [][]float64) ([][]float64, error) {
-	ev, err := softmaxEval(m, theta)
+	ev, err := softmaxEval("SoftmaxGradient", m, theta, math.MaxInt)
 	if err != nil {
 		return nil, err
 	}
@@ -67,9 +80,10 @@ func softmaxGradient(ev *Evaluation) [][]float64 {
 // block diagonal with blocks d(s)(diag π_s − π_s π_sᵀ), index s·A + a. It is
 // the Hessian of the mean KL at θ̃ = θ:
 // D̄_KL^d(π_θ, π_θ̃) = ½ ΔθᵀFΔθ + O(‖Δθ‖³). F is singular: adding a
-// constant to a state's logits does not change the policy.
+// constant to a state's logits does not change the policy. It holds
+// (S·A)² numbers, at most limits.MaxElements (2^27).
 func SoftmaxFisher(m *MDP, theta [][]float64) (*mat.SymDense, error) {
-	ev, err := softmaxEval(m, theta)
+	ev, err := softmaxEval("SoftmaxFisher", m, theta, math.MaxInt)
 	if err != nil {
 		return nil, err
 	}
@@ -102,9 +116,10 @@ func softmaxFisher(m *MDP, ev *Evaluation) *mat.SymDense {
 //
 // the advantage itself up to a per-state constant, because
 // (diag π − ππᵀ) A_s = π ⊙ A_s when Σ_a π(a|s) A_π(s, a) = 0. Following it
-// with a large enough step is (soft) policy iteration.
+// with a large enough step is (soft) policy iteration. S·A must be at most
+// MaxNaturalDim.
 func NaturalGradient(m *MDP, theta [][]float64) ([][]float64, error) {
-	ev, err := softmaxEval(m, theta)
+	ev, err := softmaxEval("NaturalGradient", m, theta, MaxNaturalDim)
 	if err != nil {
 		return nil, err
 	}
@@ -150,12 +165,13 @@ func naturalGradient(m *MDP, ev *Evaluation) ([][]float64, error) {
 //	min_Δ ∇ηᵀΔ  s.t.  ½ ΔᵀFΔ ≤ δ   ⇒   Δθ = −√(2δ / ∇ηᵀF⁺∇η) · F⁺∇η,
 //
 // (lecture: "relation to natural policy gradient"; costs, so the step goes
-// against the gradient). It returns a zero step when ∇η = 0.
+// against the gradient). It returns a zero step when ∇η = 0. S·A must be
+// at most MaxNaturalDim.
 func NaturalStep(m *MDP, theta [][]float64, delta float64) ([][]float64, error) {
 	if !(delta > 0) || math.IsInf(delta, 0) {
 		return nil, fmt.Errorf("tabular: NaturalStep: delta = %v, want > 0", delta)
 	}
-	ev, err := softmaxEval(m, theta)
+	ev, err := softmaxEval("NaturalStep", m, theta, MaxNaturalDim)
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +223,9 @@ type KLStep struct {
 // the mean KL is δ. States that π never visits, and actions π never takes,
 // keep their probabilities. For small δ the logit change log π̃ − log π is
 // ≈ −β A_π, the natural gradient direction: compare
-// LogitChange(π, step.Policy) with NaturalStep.
+// LogitChange(π, step.Policy) with NaturalStep. Advantages whose spread
+// overflows (costs near the largest float64) make the step's KL or
+// surrogate infinite: an error.
 func KLConstrainedStep(m *MDP, pi Policy, delta float64) (*KLStep, error) {
 	if err := check(m, pi); err != nil {
 		return nil, err
@@ -262,6 +280,9 @@ func KLConstrainedStep(m *MDP, pi Policy, delta float64) (*KLStep, error) {
 	}
 	res.MeanKL, _ = MeanKL(d, pi, res.Policy)
 	res.Surrogate = ev.Surrogate(res.Policy)
+	if !finite(res.MeanKL) || !finite(res.Surrogate) {
+		return nil, fmt.Errorf("tabular: KLConstrainedStep: the step's mean KL = %v and surrogate = %v are not both finite: the advantages overflow", res.MeanKL, res.Surrogate)
+	}
 	return res, nil
 }
 

@@ -33,8 +33,10 @@ func (pi Policy) Clone() Policy {
 	return c
 }
 
-// Uniform returns the policy π(a|s) = 1/A.
+// Uniform returns the policy π(a|s) = 1/A. It panics, naming the sizes, if
+// S or A is negative or S·A exceeds limits.MaxElements (2^27).
 func Uniform(S, A int) Policy {
+	mustFit("tabular: Uniform", S, A)
 	pi := make(Policy, S)
 	for s := range pi {
 		pi[s] = make([]float64, A)
@@ -83,9 +85,15 @@ func MustSoftmax(logits [][]float64) Policy {
 }
 
 // RandomPolicy returns a policy whose rows are Dirichlet(concentration)
-// samples (concentration ≤ 0 means 1: uniform on the simplex). Small
-// concentrations give nearly deterministic policies.
+// samples (concentration ≤ 0 or NaN means 1: uniform on the simplex).
+// Small concentrations give nearly deterministic policies, large ones
+// (and +Inf) the uniform policy. It panics if rng is nil, and, naming the
+// sizes, if S or A is negative or S·A exceeds limits.MaxElements (2^27).
 func RandomPolicy(S, A int, concentration float64, rng *rand.Rand) Policy {
+	if rng == nil {
+		panic("tabular: RandomPolicy: nil rng")
+	}
+	mustFit("tabular: RandomPolicy", S, A)
 	if !(concentration > 0) {
 		concentration = 1
 	}
@@ -100,6 +108,8 @@ func RandomPolicy(S, A int, concentration float64, rng *rand.Rand) Policy {
 // Greedy returns the deterministic policy that picks argmin_a Q[s][a] in
 // every state (ties go to the lowest action index). Costs are minimised, so
 // greedy means smallest Q; Greedy(A_π) is the same policy as Greedy(Q_π).
+// Q should be finite (Evaluate's is): a NaN never compares smaller, so it
+// is picked only as the first entry of its row. Empty rows stay empty.
 func Greedy(Q [][]float64) Policy {
 	pi := make(Policy, len(Q))
 	for s, row := range Q {
