@@ -71,4 +71,12 @@
 // ‖x‖² ≤ r² (BallToy), with the exact KKT answer (Toy.Solution) for
 // checks, and an exact x-step for lessons that want to see the outer
 // iteration alone.
+//
+// # Bad input
+//
+// Every function with an error result returns an error naming a nil,
+// ill-sized or non-finite argument (a typed-nil InnerConfig.Method
+// included), a Problem whose Dim, NumEq·Dim or NumIneq·Dim exceeds
+// limits.MaxElements (2^27 numbers, checked before allocating), and values
+// that overflow (a Lagrangian, a multiplier, a toy's solution).
 package constrained

@@ -3,6 +3,8 @@ package constrained
 import (
 	"fmt"
 	"math"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 )
 
 // alState is the augmented Lagrangian's penalty schedule; nil for dual
@@ -50,27 +52,27 @@ func solve(p *Problem, o outer, alpha float64, al *alState) (Result, error) {
 		// 2) dD/dλ = C(x*), dD/dμ = g(x*)   (ws.c, ws.g after lagrangian)
 		dual := ws.lagrangian(xs, lam, mu, rho)
 		fx := p.F(xs)
-		if err := checkFinite(fmt.Sprintf("%s iteration %d: f(x*)", o.name, k), fx); err != nil {
-			return res, err
+		if !config.Finite(fx) {
+			return res, checkFinite(fmt.Sprintf("%s iteration %d: f(x*)", o.name, k), fx)
 		}
-		if err := checkFinite(fmt.Sprintf("%s iteration %d: L(x*, λ)", o.name, k), dual); err != nil {
-			return res, err
+		if !config.Finite(dual) {
+			return res, checkFinite(fmt.Sprintf("%s iteration %d: L(x*, λ)", o.name, k), dual)
 		}
 		// 3) λ ← λ + step·C(x*),  μ ← max(0, μ + step·g(x*))
 		lamNew := make([]float64, p.NumEq)
 		muNew := make([]float64, p.NumIneq)
 		var viol2, resid2 float64
 		for i, ci := range ws.c {
-			if err := checkFinite(fmt.Sprintf("%s iteration %d: C(x*)[%d]", o.name, k, i), ci); err != nil {
-				return res, err
+			if !config.Finite(ci) {
+				return res, checkFinite(fmt.Sprintf("%s iteration %d: C(x*)[%d]", o.name, k, i), ci)
 			}
 			lamNew[i] = lam[i] + step*ci
 			viol2 += ci * ci
 			resid2 += ci * ci
 		}
 		for j, gj := range ws.g {
-			if err := checkFinite(fmt.Sprintf("%s iteration %d: g(x*)[%d]", o.name, k, j), gj); err != nil {
-				return res, err
+			if !config.Finite(gj) {
+				return res, checkFinite(fmt.Sprintf("%s iteration %d: g(x*)[%d]", o.name, k, j), gj)
 			}
 			muNew[j] = math.Max(0, mu[j]+step*gj)
 			if gj > 0 {
@@ -80,13 +82,13 @@ func solve(p *Problem, o outer, alpha float64, al *alState) (Result, error) {
 			resid2 += d * d
 		}
 		for i, v := range lamNew {
-			if err := checkFinite(fmt.Sprintf("%s iteration %d: λ[%d]", o.name, k, i), v); err != nil {
-				return res, err
+			if !config.Finite(v) {
+				return res, checkFinite(fmt.Sprintf("%s iteration %d: λ[%d]", o.name, k, i), v)
 			}
 		}
 		for j, v := range muNew {
-			if err := checkFinite(fmt.Sprintf("%s iteration %d: μ[%d]", o.name, k, j), v); err != nil {
-				return res, err
+			if !config.Finite(v) {
+				return res, checkFinite(fmt.Sprintf("%s iteration %d: μ[%d]", o.name, k, j), v)
 			}
 		}
 		it := Iteration{
@@ -118,7 +120,9 @@ func solve(p *Problem, o outer, alpha float64, al *alState) (Result, error) {
 
 // Lagrangian returns L(x, λ, μ) = f(x) + λᵀC(x) + μᵀg(x); with rho > 0 it
 // returns the augmented Lagrangian L̄ of XStep. It is for checks and plots
-// (e.g. drawing the dual function λ ↦ L(x*(λ), λ)).
+// (e.g. drawing the dual function λ ↦ L(x*(λ), λ)). It returns an error for
+// an invalid p, arguments of the wrong length or not finite, μ < 0 or
+// ρ < 0, and a Lagrangian that is NaN or overflows at x.
 func (p *Problem) Lagrangian(x, lambda, mu []float64, rho float64) (float64, error) {
 	if err := p.validate(); err != nil {
 		return 0, err
@@ -127,13 +131,25 @@ func (p *Problem) Lagrangian(x, lambda, mu []float64, rho float64) (float64, err
 		return 0, fmt.Errorf("constrained: Lagrangian: len(x), len(λ), len(μ) = %d, %d, %d, want %d, %d, %d",
 			len(x), len(lambda), len(mu), p.Dim, p.NumEq, p.NumIneq)
 	}
-	if rho < 0 || math.IsNaN(rho) {
-		return 0, fmt.Errorf("constrained: Lagrangian: rho = %v, want ≥ 0", rho)
+	if !config.NonNegative(rho) {
+		return 0, fmt.Errorf("constrained: Lagrangian: rho = %v, want ≥ 0 and finite", rho)
+	}
+	for _, v := range [...]struct {
+		name   string
+		v      []float64
+		nonneg bool
+	}{{"x", x, false}, {"lambda", lambda, false}, {"mu", mu, true}} {
+		if err := checkVec("Lagrangian: "+v.name, v.v, len(v.v), v.nonneg); err != nil {
+			return 0, err
+		}
 	}
 	ws := newWorkspace(p)
 	l := ws.lagrangian(x, lambda, mu, rho)
 	if math.IsNaN(l) {
 		return 0, fmt.Errorf("constrained: Lagrangian is NaN at x = %v", x)
+	}
+	if math.IsInf(l, 0) {
+		return 0, fmt.Errorf("constrained: Lagrangian overflows at x = %v (L = %v)", x, l)
 	}
 	return l, nil
 }

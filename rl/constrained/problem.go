@@ -4,9 +4,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 	"gonum.org/v1/gonum/optimize"
@@ -110,8 +112,20 @@ func (c InnerConfig) WithDefaults() (InnerConfig, error) {
 		return c, fmt.Errorf("%s.AcceptTol = %v, want > 0 and finite", fn, c.AcceptTol)
 	case c.MaxIter < 0:
 		return c, fmt.Errorf("%s.MaxIter = %d, want > 0", fn, c.MaxIter)
+	case isNil(c.Method):
+		return c, fmt.Errorf("%s.Method is a nil %T", fn, c.Method)
 	}
 	return c, nil
+}
+
+// isNil reports whether v is a typed nil: a nil pointer, func, map or
+// channel behind an interface, whose methods may panic.
+func isNil(v any) bool {
+	switch r := reflect.ValueOf(v); r.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan:
+		return r.IsNil()
+	}
+	return false
 }
 
 // Iteration is one outer iteration of DualGradientDescent or
@@ -180,8 +194,8 @@ func checkVec(what string, v []float64, n int, nonneg bool) error {
 		return fmt.Errorf("constrained: len(%s) = %d, want %d", what, len(v), n)
 	}
 	for i, x := range v {
-		if err := checkFinite(fmt.Sprintf("%s[%d]", what, i), x); err != nil {
-			return err
+		if !config.Finite(x) {
+			return checkFinite(fmt.Sprintf("%s[%d]", what, i), x)
 		}
 		if nonneg && x < 0 {
 			return fmt.Errorf("constrained: %s[%d] = %v, want ≥ 0", what, i, x)
@@ -190,6 +204,8 @@ func checkVec(what string, v []float64, n int, nonneg bool) error {
 	return nil
 }
 
+// validate checks p's fields, and, before anything is allocated, that Dim,
+// NumEq·Dim and NumIneq·Dim are at most limits.MaxElements (2^27).
 func (p *Problem) validate() error {
 	if p == nil {
 		return errors.New("constrained: nil Problem")
@@ -199,6 +215,20 @@ func (p *Problem) validate() error {
 	}
 	if p.NumEq < 0 || p.NumIneq < 0 {
 		return fmt.Errorf("constrained: Problem.NumEq = %d, NumIneq = %d, want ≥ 0", p.NumEq, p.NumIneq)
+	}
+	const fn = "constrained: Problem"
+	if err := limits.Check(fn, "Dim", p.Dim); err != nil {
+		return err
+	}
+	if p.NumEq > 0 {
+		if err := limits.Check(fn, "NumEq × Dim", p.NumEq, p.Dim); err != nil {
+			return err
+		}
+	}
+	if p.NumIneq > 0 {
+		if err := limits.Check(fn, "NumIneq × Dim", p.NumIneq, p.Dim); err != nil {
+			return err
+		}
 	}
 	if p.F == nil {
 		return errors.New("constrained: Problem.F is nil")

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"gonum.org/v1/gonum/floats"
 	"gonum.org/v1/gonum/mat"
 )
@@ -47,13 +48,31 @@ func BallToy() *Toy {
 	}
 }
 
+// validate checks the toy's fields (sizes, finiteness, Q positive
+// definite, one constraint) and returns n.
 func (t *Toy) validate() (int, error) {
 	if t == nil || t.Q == nil {
 		return 0, errors.New("constrained: Toy.Q is nil")
 	}
 	n := t.Q.SymmetricDim()
+	if n < 1 {
+		return 0, fmt.Errorf("constrained: Toy.Q is %d×%d, want n ≥ 1", n, n)
+	}
+	for i := 0; i < n; i++ {
+		for j := i; j < n; j++ {
+			if v := t.Q.At(i, j); !config.Finite(v) {
+				return 0, fmt.Errorf("constrained: Toy.Q[%d,%d] = %v, want finite", i, j, v)
+			}
+		}
+	}
 	if len(t.C) != n {
 		return 0, fmt.Errorf("constrained: len(Toy.C) = %d, want %d (Q is %d×%d)", len(t.C), n, n, n)
+	}
+	if err := checkVec("Toy.C", t.C, n, false); err != nil {
+		return 0, err
+	}
+	if err := checkFinite("Toy.B", t.B); err != nil {
+		return 0, err
 	}
 	var ch mat.Cholesky
 	if !ch.Factorize(t.Q) {
@@ -66,6 +85,11 @@ func (t *Toy) validate() (int, error) {
 		return 0, errors.New("constrained: Toy has neither A nor R set")
 	case t.A != nil && len(t.A) != n:
 		return 0, fmt.Errorf("constrained: len(Toy.A) = %d, want %d", len(t.A), n)
+	}
+	if err := checkVec("Toy.A", t.A, n, false); err != nil {
+		return 0, err
+	}
+	switch {
 	case t.A != nil && floats.Norm(t.A, 2) == 0:
 		return 0, errors.New("constrained: Toy.A is zero")
 	case t.A == nil && (!(t.R > 0) || math.IsInf(t.R, 0)):
@@ -161,7 +185,8 @@ func solveSPD(m *mat.SymDense, rhs *mat.VecDense) ([]float64, error) {
 }
 
 // Solution returns the toy's exact solution x* and its multiplier (λ* for
-// the equality, μ* ≥ 0 for the ball), from the KKT conditions
+// the equality, μ* ≥ 0 for the ball), or an error for an invalid toy or a
+// solution that overflows, from the KKT conditions
 //
 //	equality: [Q a; aᵀ 0] [x; λ] = [−c; b]
 //	ball:     x = −(Q + 2μI)⁻¹c with μ = 0 if ‖Q⁻¹c‖ ≤ r, else the μ > 0
@@ -189,7 +214,7 @@ func (t *Toy) Solution() (x []float64, multiplier float64, err error) {
 			return nil, 0, fmt.Errorf("constrained: Toy KKT solve: %w", err)
 		}
 		s := sol.RawVector().Data
-		return append([]float64(nil), s[:n]...), s[n], nil
+		return solution(append([]float64(nil), s[:n]...), s[n])
 	}
 	var eig mat.EigenSym
 	if !eig.Factorize(t.Q, true) {
@@ -228,5 +253,13 @@ func (t *Toy) Solution() (x []float64, multiplier float64, err error) {
 	}
 	xs := mat.NewVecDense(n, nil)
 	xs.MulVec(&v, y)
-	return xs.RawVector().Data, mu, nil
+	return solution(xs.RawVector().Data, mu)
+}
+
+// solution returns x and the multiplier, or an error if either overflowed.
+func solution(x []float64, multiplier float64) ([]float64, float64, error) {
+	if !allFinite(x) || !config.Finite(multiplier) {
+		return nil, 0, fmt.Errorf("constrained: Toy.Solution overflows: x = %v, multiplier = %v (Q is too badly conditioned for c)", x, multiplier)
+	}
+	return x, multiplier, nil
 }

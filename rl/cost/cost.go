@@ -3,7 +3,9 @@ package cost
 import (
 	"fmt"
 	"math"
+	"reflect"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
@@ -14,8 +16,16 @@ type Derivs struct {
 	Lx, Lu, Lxx, Luu, Lux []float64
 }
 
-// NewDerivs allocates derivative storage for dimensions n and m.
+// NewDerivs allocates derivative storage for dimensions n and m. It
+// panics, with a message naming the sizes, if n or m is < 1 or n·n, m·m or
+// m·n exceeds limits.MaxElements (2^27 numbers).
 func NewDerivs(n, m int) *Derivs {
+	const fn = "cost: NewDerivs"
+	for _, err := range [...]error{limits.Check(fn, "n × n", n, n), limits.Check(fn, "m × m", m, m), limits.Check(fn, "m × n", m, n)} {
+		if err != nil {
+			panic(err.Error())
+		}
+	}
 	return &Derivs{Lx: make([]float64, n), Lu: make([]float64, m),
 		Lxx: make([]float64, n*n), Luu: make([]float64, m*m), Lux: make([]float64, m*n)}
 }
@@ -37,10 +47,12 @@ type Cost interface {
 	FinalDerivs(d *Derivs, x []float64)
 }
 
-// Check returns an error if c's dimensions differ from (n, m).
+// Check returns an error if c is nil (or a typed nil, such as a nil
+// *Quadratic, whose methods would panic) or its dimensions differ from
+// (n, m).
 func Check(c Cost, n, m int) error {
-	if c == nil {
-		return fmt.Errorf("cost: nil cost")
+	if err := checkNil(c); err != nil {
+		return err
 	}
 	cn, cm := c.Dims()
 	if cn != n || cm != m {
@@ -49,33 +61,80 @@ func Check(c Cost, n, m int) error {
 	return nil
 }
 
+// checkNil returns an error if c is nil or a typed nil: a nil pointer,
+// func, map or channel behind the interface, whose methods may panic.
+func checkNil(c Cost) error {
+	if c == nil {
+		return fmt.Errorf("cost: nil cost")
+	}
+	switch v := reflect.ValueOf(c); v.Kind() {
+	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan:
+		if v.IsNil() {
+			return fmt.Errorf("cost: nil cost (a nil %T)", c)
+		}
+	}
+	return nil
+}
+
 // Total returns J for states xs (T+1) and actions us (T), with an error
-// naming the first bad length or the first non-finite term.
+// naming a nil cost, the first bad length or non-finite state or action,
+// the first non-finite term, or the step where the sum overflows.
 func Total(c Cost, xs, us [][]float64) (float64, error) {
+	if err := checkNil(c); err != nil {
+		return 0, err
+	}
 	n, m := c.Dims()
 	if len(xs) != len(us)+1 {
 		return 0, fmt.Errorf("cost: %d states and %d actions, want one more state than actions", len(xs), len(us))
 	}
-	J := 0.0
 	for t, u := range us {
 		if len(xs[t]) != n || len(u) != m {
 			return 0, fmt.Errorf("cost: xs[%d] has length %d and us[%d] length %d, want %d and %d", t, len(xs[t]), t, len(u), n, m)
 		}
-		l := c.Stage(t, xs[t], u)
-		if math.IsNaN(l) || math.IsInf(l, 0) {
-			return 0, fmt.Errorf("cost: stage cost at t = %d is %v (x = %v, u = %v)", t, l, xs[t], u)
+		if err := finiteRow("xs", t, xs[t]); err != nil {
+			return 0, err
 		}
-		J += l
+		if err := finiteRow("us", t, u); err != nil {
+			return 0, err
+		}
 	}
 	xT := xs[len(us)]
 	if len(xT) != n {
 		return 0, fmt.Errorf("cost: final state has length %d, want %d", len(xT), n)
 	}
+	if err := finiteRow("xs", len(us), xT); err != nil {
+		return 0, err
+	}
+	J := 0.0
+	for t, u := range us {
+		l := c.Stage(t, xs[t], u)
+		if math.IsNaN(l) || math.IsInf(l, 0) {
+			return 0, fmt.Errorf("cost: stage cost at t = %d is %v (x = %v, u = %v)", t, l, xs[t], u)
+		}
+		J += l
+		if math.IsInf(J, 0) {
+			return 0, fmt.Errorf("cost: the total cost overflows at t = %d (stage cost %v)", t, l)
+		}
+	}
 	l := c.Final(xT)
 	if math.IsNaN(l) || math.IsInf(l, 0) {
 		return 0, fmt.Errorf("cost: final cost is %v (x = %v)", l, xT)
 	}
+	if math.IsInf(J+l, 0) {
+		return 0, fmt.Errorf("cost: the total cost overflows at the final state (final cost %v)", l)
+	}
 	return J + l, nil
+}
+
+// finiteRow returns an error naming name[t][j] if row t holds a NaN or an
+// infinity; it formats only on error.
+func finiteRow(name string, t int, v []float64) error {
+	for j, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("cost: %s[%d][%d] = %v is not finite", name, t, j, x)
+		}
+	}
+	return nil
 }
 
 // Quadratic is the tracking cost
@@ -94,10 +153,19 @@ type Quadratic struct {
 
 // NewQuadratic validates and copies the weights: Q and Qf must be symmetric
 // positive semi-definite n×n, R symmetric positive definite m×m (iLQR
-// inverts it), xGoal of length n; uGoal of length m or nil for zero.
+// inverts it), with n, m ≥ 1, all finite; xGoal of length n; uGoal of
+// length m or nil for zero.
 func NewQuadratic(Q, R, Qf *mat.Dense, xGoal, uGoal []float64) (*Quadratic, error) {
-	if Q == nil || R == nil || Qf == nil {
-		return nil, fmt.Errorf("cost: Q, R and Qf must all be given")
+	for _, w := range [...]struct {
+		name string
+		d    *mat.Dense
+	}{{"Q", Q}, {"R", R}, {"Qf", Qf}} {
+		if w.d == nil {
+			return nil, fmt.Errorf("cost: NewQuadratic: %s is nil; Q, R and Qf must all be given", w.name)
+		}
+		if r, c := w.d.Dims(); r < 1 || c < 1 {
+			return nil, fmt.Errorf("cost: NewQuadratic: %s is %d×%d, want a square matrix of size ≥ 1", w.name, r, c)
+		}
 	}
 	n, _ := Q.Dims()
 	m, _ := R.Dims()
@@ -128,13 +196,16 @@ func NewQuadratic(Q, R, Qf *mat.Dense, xGoal, uGoal []float64) (*Quadratic, erro
 // Qf = diag(qf) and u* = 0: the usual lesson set-up, where each entry is the
 // weight of one state or action component.
 func Diagonal(q, r, qf, xGoal []float64) (*Quadratic, error) {
+	switch {
+	case len(q) == 0:
+		return nil, fmt.Errorf("cost: Diagonal: q has length 0, want one weight per state component")
+	case len(r) == 0:
+		return nil, fmt.Errorf("cost: Diagonal: r has length 0, want one weight per action component")
+	}
 	if len(qf) != len(q) {
 		return nil, fmt.Errorf("cost: qf has length %d, q has length %d; want equal", len(qf), len(q))
 	}
 	diag := func(d []float64) *mat.Dense {
-		if len(d) == 0 {
-			return nil
-		}
 		out := mat.NewDense(len(d), len(d), nil)
 		for i, v := range d {
 			out.Set(i, i, v)
@@ -187,6 +258,9 @@ func spd(what string, d *mat.Dense, k int, strict bool) ([]float64, error) {
 		return nil, fmt.Errorf("cost: eigen-decomposition of %s failed", what)
 	}
 	minEig := eig.Values(nil)[0]
+	if math.IsNaN(minEig) || math.IsInf(minEig, 0) {
+		return nil, fmt.Errorf("cost: %s has a non-finite eigenvalue %v (its entries are too large)", what, minEig)
+	}
 	if strict && !(minEig > 0) {
 		return nil, fmt.Errorf("cost: %s must be positive definite; its smallest eigenvalue is %v", what, minEig)
 	}
@@ -196,10 +270,10 @@ func spd(what string, d *mat.Dense, k int, strict bool) ([]float64, error) {
 	return out, nil
 }
 
-// Dims returns n and m.
+// Dims returns n and m. It panics if c is nil.
 func (c *Quadratic) Dims() (n, m int) { return c.n, c.m }
 
-// Goal returns a copy of x*.
+// Goal returns a copy of x*. It panics if c is nil.
 func (c *Quadratic) Goal() []float64 { return append([]float64(nil), c.xGoal...) }
 
 func sub(dst, a, b []float64) {
@@ -209,20 +283,26 @@ func sub(dst, a, b []float64) {
 }
 
 // Stage returns ½(x − x*)ᵀQ(x − x*) + ½(u − u*)ᵀR(u − u*). Not safe for
-// concurrent use (it uses internal scratch).
+// concurrent use (it uses internal scratch). Like every method of
+// Quadratic it does not check its arguments (Total and the optimisers
+// check them before looping): it panics if c is nil or x or u is shorter
+// than n or m.
 func (c *Quadratic) Stage(_ int, x, u []float64) float64 {
 	sub(c.dx, x, c.xGoal)
 	sub(c.du, u, c.uGoal)
 	return 0.5*small.Quad(c.dx, c.q, c.dx, c.n, c.n) + 0.5*small.Quad(c.du, c.r, c.du, c.m, c.m)
 }
 
-// Final returns ½(x − x*)ᵀQf(x − x*).
+// Final returns ½(x − x*)ᵀQf(x − x*). It panics if c is nil or x is
+// shorter than n.
 func (c *Quadratic) Final(x []float64) float64 {
 	sub(c.dx, x, c.xGoal)
 	return 0.5 * small.Quad(c.dx, c.qf, c.dx, c.n, c.n)
 }
 
-// StageDerivs writes ℓx = Q(x − x*), ℓu = R(u − u*), ℓxx = Q, ℓuu = R, ℓux = 0.
+// StageDerivs writes ℓx = Q(x − x*), ℓu = R(u − u*), ℓxx = Q, ℓuu = R,
+// ℓux = 0. It panics if c or d is nil, x or u is shorter than n or m, or d
+// is smaller than NewDerivs(n, m).
 func (c *Quadratic) StageDerivs(d *Derivs, _ int, x, u []float64) {
 	sub(c.dx, x, c.xGoal)
 	sub(c.du, u, c.uGoal)
@@ -235,7 +315,8 @@ func (c *Quadratic) StageDerivs(d *Derivs, _ int, x, u []float64) {
 	}
 }
 
-// FinalDerivs writes ℓx = Qf(x − x*) and ℓxx = Qf.
+// FinalDerivs writes ℓx = Qf(x − x*) and ℓxx = Qf. It panics if c or d is
+// nil, x is shorter than n, or d is smaller than NewDerivs(n, m).
 func (c *Quadratic) FinalDerivs(d *Derivs, x []float64) {
 	sub(c.dx, x, c.xGoal)
 	small.MulVec(d.Lx, c.qf, c.dx, c.n, c.n)

@@ -99,7 +99,7 @@ func TestTotal(t *testing.T) {
 	if err != nil || J != 4 {
 		t.Errorf("Total = %v, %v; want 4", J, err)
 	}
-	if _, err := Total(c, [][]float64{{0, 0}, {math.NaN(), 0}, {0, 0}}, us); err == nil || !strings.Contains(err.Error(), "t = 1 is NaN") {
+	if _, err := Total(c, [][]float64{{0, 0}, {math.NaN(), 0}, {0, 0}}, us); err == nil || !strings.Contains(err.Error(), "xs[1][0] = NaN") {
 		t.Errorf("NaN state: err = %v", err)
 	}
 	if _, err := Total(c, xs[:2], us); err == nil {
@@ -124,7 +124,7 @@ func TestBadWeights(t *testing.T) {
 		{[]float64{1, 1}, []float64{1}, []float64{1, 1}, []float64{0}, "xGoal has length 1, want 2"},
 		{[]float64{1, 1}, []float64{1}, []float64{1, 1}, []float64{0, math.Inf(1)}, "xGoal[1] = +Inf"},
 		{[]float64{1, 1}, []float64{1}, []float64{1}, []float64{0, 0}, "qf has length 1"},
-		{[]float64{1, 1}, nil, []float64{1, 1}, []float64{0, 0}, "must all be given"},
+		{[]float64{1, 1}, nil, []float64{1, 1}, []float64{0, 0}, "r has length 0"},
 	}
 	for _, c := range cases {
 		_, err := Diagonal(c.q, c.r, c.qf, c.goal)

@@ -12,4 +12,10 @@
 // is Quadratic. Later costs (obstacle penalties, the KL-augmented cost
 // c/η − log p̄(u|x) of trust-region trajectory optimisation) implement the
 // same Cost interface.
+//
+// Check, Total and NewQuadratic return errors naming a nil cost (a typed
+// nil included), the bad argument and its value, and a total that
+// overflows. The methods of Quadratic do not check their arguments (the
+// optimisers check them once before their loops) and document their
+// panics; NewDerivs panics with a message naming the sizes.
 package cost

@@ -29,4 +29,9 @@
 // Every iteration is recorded in Result.History (cost, α, μ, expected and
 // actual reduction) for the lesson's plots. MPC runs iLQR in a receding
 // horizon. The per-iteration work does not allocate.
+//
+// New, Solve, NewMPCPolicy, Act and MPC return an error naming a nil (or
+// typed-nil) system, cost or solver, a bad argument and its value, and
+// sizes above limits.MaxElements (2^27 numbers, checked before
+// allocating).
 package ilqr

@@ -156,12 +156,20 @@ type Solver struct {
 }
 
 // New validates the system, cost, horizon and configuration and allocates
-// the workspace.
+// the workspace. It returns an error for a nil system, one whose Validate
+// method (the systems of package system have one) fails, a typed nil
+// included, dimensions below 1, a nil cost (a typed nil included) or one of
+// other dimensions, T < 1, invalid action limits (NaN, lo > hi, lo = +Inf
+// or hi = −Inf), an invalid cfg, and, before allocating, sizes above
+// limits.MaxElements (lqr.NewSolver's check).
 func New(sys system.System, c cost.Cost, T int, cfg Config) (*Solver, error) {
-	if sys == nil {
-		return nil, errors.New("ilqr: nil system")
+	if err := validate("New: system", sys); err != nil {
+		return nil, err
 	}
 	n, m := sys.StateDim(), sys.ActionDim()
+	if n < 1 || m < 1 {
+		return nil, fmt.Errorf("ilqr: system %s has n = %d states and m = %d actions, want ≥ 1 of each", sys.Name(), n, m)
+	}
 	if err := cost.Check(c, n, m); err != nil {
 		return nil, fmt.Errorf("ilqr: %w", err)
 	}
@@ -175,7 +183,11 @@ func New(sys system.System, c cost.Cost, T int, cfg Config) (*Solver, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Solver{sys: sys, cost: c, T: T, n: n, m: m, cfg: cfg, d: cost.NewDerivs(n, m), dx: make([]float64, n)}
+	lq, err := lqr.NewSolver(n, m, T)
+	if err != nil {
+		return nil, err
+	}
+	s := &Solver{sys: sys, cost: c, T: T, n: n, m: m, cfg: cfg, lqr: lq, d: cost.NewDerivs(n, m), dx: make([]float64, n)}
 	if !cfg.Unconstrained {
 		lo, hi := sys.ActionLimits()
 		if len(lo) != m || len(hi) != m {
@@ -183,17 +195,14 @@ func New(sys system.System, c cost.Cost, T int, cfg Config) (*Solver, error) {
 		}
 		finite := false
 		for i := range lo {
-			if math.IsNaN(lo[i]) || math.IsNaN(hi[i]) || lo[i] > hi[i] {
-				return nil, fmt.Errorf("ilqr: action limits [%v, %v] of component %d are invalid", lo[i], hi[i], i)
+			if math.IsNaN(lo[i]) || math.IsNaN(hi[i]) || lo[i] > hi[i] || math.IsInf(lo[i], 1) || math.IsInf(hi[i], -1) {
+				return nil, fmt.Errorf("ilqr: system %s's action limits lo[%d] = %v, hi[%d] = %v are invalid: want lo ≤ hi, lo < +Inf and hi > −Inf", sys.Name(), i, lo[i], i, hi[i])
 			}
 			finite = finite || !math.IsInf(lo[i], 0) || !math.IsInf(hi[i], 0)
 		}
 		if finite {
 			s.lo, s.hi = lo, hi
 		}
-	}
-	if s.lqr, err = lqr.NewSolver(n, m, T); err != nil {
-		return nil, err
 	}
 	s.xs, s.us, s.xn, s.un = system.Grid(T+1, n), system.Grid(T, m), system.Grid(T+1, n), system.Grid(T, m)
 	s.prob.Steps = make([]lqr.Step, T)
@@ -222,7 +231,7 @@ func Solve(sys system.System, c cost.Cost, x0 []float64, u0 [][]float64, cfg Con
 	return s.Solve(x0, u0)
 }
 
-// Horizon returns T.
+// Horizon returns T. It panics if s is nil.
 func (s *Solver) Horizon() int { return s.T }
 
 func (s *Solver) clamp(u []float64) {
@@ -321,6 +330,12 @@ func (s *Solver) linearize() error {
 // run that stops without converging (μ above MuMax, MaxIter reached) is not
 // an error: Result.Converged is false and Result.Status says why.
 func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
+	switch {
+	case s == nil:
+		return nil, errors.New("ilqr: Solve: nil Solver (make one with New)")
+	case s.lqr == nil:
+		return nil, errors.New("ilqr: Solve: the Solver was not made by New")
+	}
 	if err := system.CheckVec("ilqr: x0", x0, s.n); err != nil {
 		return nil, err
 	}
@@ -339,7 +354,9 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 		return nil, fmt.Errorf("ilqr: the initial rollout of %s from x0 = %v has a non-finite cost; start from smaller actions", s.sys.Name(), x0)
 	}
 	cfg := &s.cfg
-	res := &Result{History: make([]Iteration, 0, cfg.MaxIter)}
+	// MaxIter caps the iterations; it does not size the history (it may be
+	// huge: "until converged").
+	res := &Result{History: make([]Iteration, 0, min(cfg.MaxIter, maxHistoryCap))}
 	mu, delta := cfg.MuInit, 1.0
 	if mu < cfg.MuMin {
 		mu = 0 // MuInit below MuMin: start unregularised
@@ -444,6 +461,24 @@ func (s *Solver) Solve(x0 []float64, u0 [][]float64) (*Result, error) {
 		res.Solution = sol
 	}
 	return res, nil
+}
+
+// maxHistoryCap is the most iterations Solve preallocates history for.
+const maxHistoryCap = 1024
+
+// validate returns an error naming what if sys is nil or its Validate
+// method, if it has one, fails (the systems of package system report a
+// typed nil and invalid parameters that way).
+func validate(what string, sys system.System) error {
+	if sys == nil {
+		return fmt.Errorf("ilqr: %s: nil system", what)
+	}
+	if v, ok := sys.(interface{ Validate() error }); ok {
+		if err := v.Validate(); err != nil {
+			return fmt.Errorf("ilqr: %s: %w", what, err)
+		}
+	}
+	return nil
 }
 
 func (s *Solver) record(res *Result, it Iteration) {

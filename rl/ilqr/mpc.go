@@ -3,6 +3,7 @@ package ilqr
 import (
 	"errors"
 	"fmt"
+	"math"
 	"math/rand/v2"
 
 	"github.com/rlcontrol/rlcontrol/rl/cost"
@@ -77,9 +78,13 @@ type MPCPolicy struct {
 // NewMPCPolicy sets up MPC with horizon cfg.Horizon on model and cost c;
 // u0 is the first plan (Horizon actions). cfg.Steps and cfg.Plant are not
 // used: the rollout that runs the policy decides both.
+//
+// It returns New's errors (for the model, the cost and cfg.ILQR), and one
+// for an invalid cfg or a u0 of the wrong length or with a non-finite
+// action.
 func NewMPCPolicy(model system.System, c cost.Cost, u0 [][]float64, cfg MPCConfig) (*MPCPolicy, error) {
-	if model == nil {
-		return nil, errors.New("ilqr: MPC: nil model")
+	if err := validate("MPC: model", model); err != nil {
+		return nil, err
 	}
 	cfg, err := cfg.WithDefaults()
 	if err != nil {
@@ -102,7 +107,8 @@ func NewMPCPolicy(model system.System, c cost.Cost, u0 [][]float64, cfg MPCConfi
 	return p, nil
 }
 
-// Reset restores the first plan u0 and clears the iteration counts.
+// Reset restores the first plan u0 and clears the iteration counts. It
+// panics if p is nil.
 func (p *MPCPolicy) Reset() {
 	p.plan = system.CloneRows(p.u0)
 	p.iterations = p.iterations[:0]
@@ -110,8 +116,16 @@ func (p *MPCPolicy) Reset() {
 
 // Act plans from x and writes the plan's first action into u; the step
 // index t is passed to the progress callback only (the cost's time index
-// restarts at 0 in every plan).
+// restarts at 0 in every plan). It returns an error for a nil p or one
+// not made by NewMPCPolicy, a u of the wrong length, and Solver.Solve's
+// errors (a bad x among them).
 func (p *MPCPolicy) Act(u []float64, t int, x []float64, _ *rand.Rand) error {
+	switch {
+	case p == nil:
+		return errors.New("ilqr: MPCPolicy.Act: nil MPCPolicy")
+	case p.s == nil:
+		return errors.New("ilqr: MPCPolicy.Act: the MPCPolicy was not made by NewMPCPolicy")
+	}
 	if len(u) != p.s.m {
 		return fmt.Errorf("ilqr: MPC: action has length %d, want %d", len(u), p.s.m)
 	}
@@ -130,6 +144,7 @@ func (p *MPCPolicy) Act(u []float64, t int, x []float64, _ *rand.Rand) error {
 }
 
 // Iterations returns the iLQR iterations of each Act since the last Reset.
+// It panics if p is nil.
 func (p *MPCPolicy) Iterations() []int { return p.iterations }
 
 // MPC runs model-predictive control on the plant (cfg.Plant, or the model
@@ -137,7 +152,10 @@ func (p *MPCPolicy) Iterations() []int { return p.iterations }
 // the current plant state, the first action is applied, and the loop
 // repeats for cfg.Steps steps (a system.Rollout of the policy). u0 is the
 // first plan (Horizon actions). The cost reported is Σ c.Stage(0, x_k, u_k)
-// over the executed steps plus c.Final of the last state.
+// over the executed steps plus c.Final of the last state. It returns the
+// errors of NewMPCPolicy and system.Rollout, and one for Steps < 1, a plant
+// that fails its Validate method or differs from the model in size, a bad
+// x0, and a reported cost that overflows.
 func MPC(model system.System, c cost.Cost, x0 []float64, u0 [][]float64, cfg MPCConfig) (*MPCResult, error) {
 	pol, err := NewMPCPolicy(model, c, u0, cfg)
 	if err != nil {
@@ -149,6 +167,9 @@ func MPC(model system.System, c cost.Cost, x0 []float64, u0 [][]float64, cfg MPC
 	plant := cfg.Plant
 	if plant == nil {
 		plant = model
+	}
+	if err := validate("MPC: plant", plant); err != nil {
+		return nil, err
 	}
 	if plant.StateDim() != model.StateDim() || plant.ActionDim() != model.ActionDim() {
 		return nil, fmt.Errorf("ilqr: MPC: plant %s has n=%d, m=%d but model %s has n=%d, m=%d",
@@ -164,7 +185,13 @@ func MPC(model system.System, c cost.Cost, x0 []float64, u0 [][]float64, cfg MPC
 	out := &MPCResult{Trajectory: tr, Iterations: append([]int(nil), pol.Iterations()...)}
 	for k, u := range tr.U {
 		out.Cost += c.Stage(0, tr.X[k], u)
+		if math.IsNaN(out.Cost) || math.IsInf(out.Cost, 0) {
+			return nil, fmt.Errorf("ilqr: MPC: the executed cost overflows at step %d (%v)", k, out.Cost)
+		}
 	}
 	out.Cost += c.Final(tr.Final())
+	if math.IsNaN(out.Cost) || math.IsInf(out.Cost, 0) {
+		return nil, fmt.Errorf("ilqr: MPC: the executed cost overflows at the final state (%v)", out.Cost)
+	}
 	return out, nil
 }

@@ -38,4 +38,13 @@
 // Matrices are gonum *mat.Dense and vectors *mat.VecDense at the API; the
 // inner loops run on their raw row-major storage and do not allocate, so a
 // Solver can be reused across the hundreds of iterations of an optimiser.
+//
+// Every function with an error result checks its arguments (nil and
+// ill-sized entries, NaN and infinities) and returns an error naming the
+// bad one and its value; numbers that overflow from finite input (a value
+// function, a covariance, a KL or a cost of a badly scaled problem) are an
+// error naming the step, never a result. Constructors check their sizes
+// against limits.MaxElements (2^27 numbers, 1 GiB) before allocating;
+// NewDynamics, which has no error result, panics then, and the other
+// functions without one (Mean, Clone, StateMean, …) document their panics.
 package lqr

@@ -355,3 +355,30 @@ func TestBadInput(t *testing.T) {
 		t.Errorf("bad x0: err = %v", err)
 	}
 }
+
+// TestAllocations: the backward pass and a controller's noisy Act (m ≤ 6)
+// allocate nothing, their validation and overflow checks included.
+func TestAllocations(t *testing.T) {
+	p := doubleIntegrator(0.1, [2]float64{1, 1}, 1, 50)
+	s, err := NewSolver(2, 1, 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := testing.AllocsPerRun(10, func() {
+		if _, err := s.Backward(p, Options{Mu: 0.1}); err != nil {
+			t.Fatal(err)
+		}
+	}); a != 0 {
+		t.Errorf("Backward: %v allocations, want 0", a)
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	c := randomController(rng, 3, 2, 4)
+	u, x := make([]float64, 2), []float64{0.3, -1, 2}
+	if a := testing.AllocsPerRun(10, func() {
+		if err := c.Act(u, 2, x, rng); err != nil {
+			t.Fatal(err)
+		}
+	}); a != 0 {
+		t.Errorf("Act: %v allocations, want 0", a)
+	}
+}

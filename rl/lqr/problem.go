@@ -35,8 +35,12 @@ type Problem struct {
 }
 
 // Dims returns the state and action dimensions n, m and the horizon T. It
-// does not validate the problem.
+// does not validate the problem (Solver.Backward does); a nil p has
+// dimensions 0, 0, 0.
 func (p *Problem) Dims() (n, m, T int) {
+	if p == nil {
+		return 0, 0, 0
+	}
 	if len(p.Steps) == 0 || p.Steps[0].B == nil {
 		return 0, 0, len(p.Steps)
 	}
@@ -58,20 +62,25 @@ const symTol = 1e-8
 // label names a field in error messages; it is formatted only on error, so
 // validation allocates nothing on the happy path.
 type label struct {
-	pre  string // e.g. "lqr: Steps" or "lqr: dynamics Fx"
+	fn   string // the function, e.g. "lqr: KL", written as "fn: " before pre; "" for none
+	pre  string // e.g. "lqr: Steps", "lqr: dynamics Fx" or "dist.Mean"
 	t    int    // index written as [t] after pre, or −1 for none
 	post string // e.g. ".A"
 }
 
 func (l label) String() string {
-	if l.t < 0 {
-		return l.pre + l.post
+	s := l.pre
+	if l.fn != "" {
+		s = l.fn + ": " + s
 	}
-	return fmt.Sprintf("%s[%d]%s", l.pre, l.t, l.post)
+	if l.t < 0 {
+		return s + l.post
+	}
+	return fmt.Sprintf("%s[%d]%s", s, l.t, l.post)
 }
 
 // named is a label without an index.
-func named(s string) label { return label{s, -1, ""} }
+func named(s string) label { return label{"", s, -1, ""} }
 
 func checkMat(what label, d *mat.Dense, r, c int, sym bool) ([]float64, error) {
 	if d == nil {
@@ -106,8 +115,14 @@ func checkMat(what label, d *mat.Dense, r, c int, sym bool) ([]float64, error) {
 	return data, nil
 }
 
+// checkVec returns v's data after checking its length and values. A nil v
+// is zero[:n] when zero is given (an optional field), and an error when
+// zero is nil (a required one).
 func checkVec(what label, v *mat.VecDense, n int, zero []float64) ([]float64, error) {
 	if v == nil {
+		if zero == nil {
+			return nil, fmt.Errorf("%v is nil, want a vector of length %d", what, n)
+		}
 		return zero[:n], nil
 	}
 	if v.Len() != n {
@@ -126,6 +141,73 @@ func checkVec(what label, v *mat.VecDense, n int, zero []float64) ([]float64, er
 	return data[:n], nil
 }
 
+// checkSlice returns an error naming what if v does not have length n or
+// holds a NaN or an infinity.
+func checkSlice(what label, v []float64, n int) error {
+	if len(v) != n {
+		return fmt.Errorf("%v has length %d, want %d", what, len(v), n)
+	}
+	if i := nonFinite(v); i >= 0 {
+		return fmt.Errorf("%v[%d] = %v is not finite", what, i, v[i])
+	}
+	return nil
+}
+
+// checkFloat returns an error naming what if v is NaN or infinite.
+func checkFloat(what label, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("%v = %v is not finite", what, v)
+	}
+	return nil
+}
+
+// checkCount returns an error naming what if it has got entries, not T.
+func checkCount(what label, got, T int) error {
+	if got != T {
+		return fmt.Errorf("%v has %d entries, want T = %d", what, got, T)
+	}
+	return nil
+}
+
+// nonFinite returns the index of the first NaN or infinity in v, or −1.
+func nonFinite(v []float64) int {
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return i
+		}
+	}
+	return -1
+}
+
+// field is a named block of numbers, for firstBad.
+type field struct {
+	name string
+	v    []float64
+}
+
+// firstBad returns the name of the first field holding a NaN or an
+// infinity, the index of that entry and its value; the name is "" when
+// every entry is finite. It allocates nothing.
+func firstBad(fs ...field) (name string, i int, v float64) {
+	for _, f := range fs {
+		if i := nonFinite(f.v); i >= 0 {
+			return f.name, i, f.v[i]
+		}
+	}
+	return "", -1, 0
+}
+
+// firstErr returns the first non-nil error, e.g. of several
+// limits.Check calls that size what a constructor will allocate.
+func firstErr(errs ...error) error {
+	for _, err := range errs {
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // flatten validates p and writes its raw form into steps (len T) and fin.
 // zero must hold at least max(n, m·n) zeros.
 func (p *Problem) flatten(steps []raw, fin *raw, zero []float64) error {
@@ -140,7 +222,7 @@ func (p *Problem) flatten(steps []raw, fin *raw, zero []float64) error {
 		s := &p.Steps[t]
 		r := &steps[t]
 		var err error
-		name := func(f string) label { return label{"lqr: Steps", t, f} }
+		name := func(f string) label { return label{"", "lqr: Steps", t, f} }
 		if r.A, err = checkMat(name(".A"), s.A, n, n, false); err != nil {
 			return err
 		}

@@ -2,9 +2,9 @@ package lqr
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/mat"
@@ -65,21 +65,22 @@ const maxStackM = 6
 // Act implements system.Policy: it writes the mean action K_t x + k_t into
 // u, and with a random source adds noise drawn from N(0, Cov_t) (Cov_t is
 // factored on each call: m is small). Rollouts of a controller are
-// system.Rollout and system.Rollouts with it as the policy.
+// system.Rollout and system.Rollouts with it as the policy. It returns an
+// error naming a bad step t, x or u (length, NaN, infinity), a non-finite
+// entry of step t of the controller, a covariance that is not positive
+// definite, or an action that overflows; it allocates nothing for m ≤ 6.
 func (c *Controller) Act(u []float64, t int, x []float64, rng *rand.Rand) error {
-	if c == nil || t < 0 || t >= len(c.K) || c.K[t] == nil || c.Kff[t] == nil {
-		return fmt.Errorf("lqr: controller has no step %d", t)
+	const fn = "lqr: Act"
+	m, n, err := c.step(fn, t)
+	if err != nil {
+		return err
 	}
-	m, n := c.K[t].Dims()
 	if len(u) != m || len(x) != n {
 		return fmt.Errorf("lqr: Act at t = %d: x has length %d and u length %d, want %d and %d", t, len(x), len(u), n, m)
 	}
-	for j, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return fmt.Errorf("lqr: Act at t = %d: x[%d] = %v is not finite", t, j, v)
-		}
+	if err := c.mean(fn, u, t, x, n); err != nil {
+		return err
 	}
-	c.Mean(u, t, x)
 	if rng == nil {
 		return nil
 	}
@@ -89,19 +90,19 @@ func (c *Controller) Act(u []float64, t int, x []float64, rng *rand.Rand) error 
 	if m > maxStackM {
 		l, eps, mean = make([]float64, m*m), make([]float64, m), make([]float64, m)
 	}
-	if c.Cov[t] == nil || c.Cov[t].SymmetricDim() != m {
-		return fmt.Errorf("lqr: controller Cov[%d] is missing or not %d×%d", t, m, m)
-	}
 	for i := 0; i < m; i++ {
 		for j := 0; j <= i; j++ {
 			l[i*m+j] = c.Cov[t].At(i, j)
 		}
 	}
 	if !small.Cholesky(l, l, m) {
-		return fmt.Errorf("lqr: controller Cov[%d] is not positive definite", t)
+		return c.notPD(fn, t)
 	}
 	copy(mean, u)
 	drawAround(u, mean[:m], l, eps, rng)
+	if i := nonFinite(u); i >= 0 {
+		return fmt.Errorf("%s: the noisy action overflows at t = %d (u[%d] = %v; Cov[%d] is not finite or too large)", fn, t, i, u[i], t)
+	}
 	return nil
 }
 
@@ -109,7 +110,11 @@ func (c *Controller) Act(u []float64, t int, x []float64, rng *rand.Rand) error 
 // linear-Gaussian dynamics dyn, x_0 ~ N(X0Mean, X0Cov), u_t ~ p(u_t|x_t),
 // x_{t+1} ~ N(Fx x_t + Fu u_t + F0, Cov_t). It is the Monte Carlo
 // counterpart of Forward, used to check it; sampling the real (nonlinear)
-// system is system.Rollouts with the controller as the policy.
+// system is system.Rollouts with the controller as the policy. It returns
+// the errors of Controller.Dims and Dynamics.Dims, an error for N < 1, a
+// nil rng, N·(T+1)·(n+m) above limits.MaxElements (2^27 numbers, checked
+// before allocating) or a covariance that is not positive definite, and
+// one naming the sample and step where a sample overflows.
 func SampleLinear(c *Controller, dyn *Dynamics, N int, rng *rand.Rand) (system.Batch, error) {
 	n, m, T, err := c.Dims()
 	if err != nil {
@@ -123,6 +128,9 @@ func SampleLinear(c *Controller, dyn *Dynamics, N int, rng *rand.Rand) (system.B
 	if N <= 0 || rng == nil {
 		return nil, fmt.Errorf("lqr: SampleLinear needs N > 0 (got %d) and a random source", N)
 	}
+	if err := limits.Check("lqr: SampleLinear", "N × (T+1) × (n+m)", N, T+1, n+m); err != nil {
+		return nil, err
+	}
 	x0, err := newNormal(named("dynamics X0Cov"), dyn.X0Cov, n)
 	if err != nil {
 		return nil, err
@@ -130,10 +138,10 @@ func SampleLinear(c *Controller, dyn *Dynamics, N int, rng *rand.Rand) (system.B
 	acts := make([]*normal, T)
 	noise := make([]*normal, T)
 	for t := 0; t < T; t++ {
-		if acts[t], err = newNormal(label{"controller Cov", t, ""}, c.Cov[t], m); err != nil {
+		if acts[t], err = newNormal(label{"", "controller Cov", t, ""}, c.Cov[t], m); err != nil {
 			return nil, err
 		}
-		if noise[t], err = newNormal(label{"dynamics Cov", t, ""}, dyn.Cov[t], n); err != nil {
+		if noise[t], err = newNormal(label{"", "dynamics Cov", t, ""}, dyn.Cov[t], n); err != nil {
 			return nil, err
 		}
 	}
@@ -156,6 +164,9 @@ func SampleLinear(c *Controller, dyn *Dynamics, N int, rng *rand.Rand) (system.B
 				mean[r] = acc
 			}
 			noise[t].sampleAround(tr.X[t+1], mean[:n], rng)
+			if nonFinite(tr.U[t]) >= 0 || nonFinite(tr.X[t+1]) >= 0 {
+				return nil, fmt.Errorf("lqr: SampleLinear: sample %d overflows at t = %d", i, t)
+			}
 		}
 		b[i] = tr
 	}

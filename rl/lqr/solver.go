@@ -6,6 +6,7 @@ import (
 	"math"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
@@ -42,6 +43,7 @@ type NotPDError struct {
 	T int // the time step whose Q̃uu failed
 }
 
+// Error names the failing time step.
 func (e *NotPDError) Error() string {
 	return fmt.Sprintf("lqr: Quu is not positive definite at t = %d", e.T)
 }
@@ -84,10 +86,14 @@ type Solver struct {
 }
 
 // NewSolver allocates a solver for state dimension n, action dimension m and
-// horizon T.
+// horizon T. It returns an error, before allocating, unless n, m, T ≥ 1
+// and n·m·T, n·n·(T+1) and m·m·T are each at most limits.MaxElements (2^27
+// numbers, 1 GiB).
 func NewSolver(n, m, T int) (*Solver, error) {
-	if n <= 0 || m <= 0 || T <= 0 {
-		return nil, fmt.Errorf("lqr: NewSolver(n=%d, m=%d, T=%d): all must be positive", n, m, T)
+	const fn = "lqr: NewSolver"
+	if err := firstErr(limits.Check(fn, "n × m × T", n, m, T), limits.Check(fn, "n × n × (T+1)", n, n, T+1),
+		limits.Check(fn, "m × m × T", m, m, T)); err != nil {
+		return nil, err
 	}
 	s := &Solver{n: n, m: m, T: T, steps: make([]raw, T), zero: make([]float64, max(n, m*n))}
 	buf := func(k int) []float64 { return make([]float64, k) }
@@ -111,8 +117,12 @@ func NewSolver(n, m, T int) (*Solver, error) {
 }
 
 // Solve is the one-call form: it allocates a solver, runs the backward pass
-// with default options and returns a solution the caller owns.
+// with default options and returns a solution the caller owns. Its errors
+// are NewSolver's and Backward's.
 func Solve(p *Problem) (*Solution, error) {
+	if p == nil {
+		return nil, fmt.Errorf("lqr: Solve: nil Problem")
+	}
 	n, m, T := p.Dims()
 	if T == 0 || n == 0 {
 		return nil, fmt.Errorf("lqr: problem has T = %d steps and n = %d states: nothing to solve", T, n)
@@ -127,7 +137,22 @@ func Solve(p *Problem) (*Solution, error) {
 // Backward runs the backward pass on p and returns the solver's Solution,
 // which is overwritten by the next call (copy what must outlive it). The
 // boxed QP of step t is warm-started from the previous call's k_t.
+//
+// It returns an error naming the bad field and value for a nil or
+// inconsistent problem or bounds (a lower bound of +Inf or an upper one of
+// −Inf included), a *NotPDError when Q̃uu is not positive definite, and an
+// error naming the step when the gains or the value function overflow (a
+// badly scaled problem): a returned Solution is finite. It allocates
+// nothing.
 func (s *Solver) Backward(p *Problem, opt Options) (*Solution, error) {
+	switch {
+	case s == nil:
+		return nil, fmt.Errorf("lqr: Backward: nil Solver (make one with NewSolver)")
+	case s.steps == nil:
+		return nil, fmt.Errorf("lqr: Backward: the Solver was not made by NewSolver")
+	case p == nil:
+		return nil, fmt.Errorf("lqr: Backward: nil Problem")
+	}
 	n, m, T := p.Dims()
 	if n != s.n || m != s.m || T != s.T {
 		return nil, fmt.Errorf("lqr: problem has n=%d, m=%d, T=%d but the solver was made for n=%d, m=%d, T=%d",
@@ -154,10 +179,10 @@ func (s *Solver) Backward(p *Problem, opt Options) (*Solution, error) {
 		var lo, hi []float64
 		if boxed {
 			var err error
-			if lo, err = boundVec("Lower", t, opt.Lower[t], m); err != nil {
+			if lo, err = boundVec("Lower", t, opt.Lower[t], m, math.Inf(1)); err != nil {
 				return nil, err
 			}
-			if hi, err = boundVec("Upper", t, opt.Upper[t], m); err != nil {
+			if hi, err = boundVec("Upper", t, opt.Upper[t], m, math.Inf(-1)); err != nil {
 				return nil, err
 			}
 			for i := range lo {
@@ -169,11 +194,32 @@ func (s *Solver) Backward(p *Problem, opt Options) (*Solution, error) {
 		if err := s.step(t, opt.Mu, lo, hi); err != nil {
 			return nil, err
 		}
+		if err := s.overflow(t); err != nil {
+			return nil, err
+		}
+	}
+	if d := sol.DV1 + sol.DV2; math.IsNaN(d) || math.IsInf(d, 0) {
+		return nil, fmt.Errorf("lqr: Backward: the expected cost change DV1 = %v, DV2 = %v overflows (the problem is too badly scaled)", sol.DV1, sol.DV2)
 	}
 	return sol, nil
 }
 
-func boundVec(what string, t int, v *mat.VecDense, m int) ([]float64, error) {
+// overflow returns an error naming the first non-finite entry of step t's
+// gains, regularised Hessian or value function, or nil.
+func (s *Solver) overflow(t int) error {
+	sol := &s.sol
+	name, i, v := firstBad(field{"K", raw64(sol.K[t])}, field{"Kff", vraw(sol.Kff[t])}, field{"Quu", raw64(sol.Quu[t])},
+		field{"V", raw64(sol.V[t])}, field{"Vx", vraw(sol.Vx[t])}, field{"V0", sol.V0[t : t+1]})
+	if name == "" {
+		return nil
+	}
+	return fmt.Errorf("lqr: Backward: the solution overflows at t = %d: %s[%d] entry %d = %v (the problem is too badly scaled)", t, name, t, i, v)
+}
+
+// boundVec returns the data of bound what[t] after checking its length and
+// that no entry is NaN or the infinity bad (+Inf for a lower bound, −Inf
+// for an upper one).
+func boundVec(what string, t int, v *mat.VecDense, m int, bad float64) ([]float64, error) {
 	if v == nil {
 		return nil, fmt.Errorf("lqr: %s[%d] is nil", what, t)
 	}
@@ -182,8 +228,8 @@ func boundVec(what string, t int, v *mat.VecDense, m int) ([]float64, error) {
 	}
 	d := vraw(v)
 	for i, x := range d {
-		if math.IsNaN(x) {
-			return nil, fmt.Errorf("lqr: %s[%d][%d] is NaN", what, t, i)
+		if math.IsNaN(x) || x == bad {
+			return nil, fmt.Errorf("lqr: %s[%d][%d] = %v is not a bound (NaN, a lower bound of +Inf or an upper bound of −Inf)", what, t, i, x)
 		}
 	}
 	return d, nil

@@ -28,4 +28,11 @@
 // Run is the whole loop, with a per-iteration history (cost, KL, η, step
 // multiplier, model error) for the lessons' figures. Everything random
 // takes a seed.
+//
+// Bad input (nil, ill-sized or non-finite controllers, models, costs and
+// samples) is an error naming it, and numbers that overflow from finite
+// input (a model error, a modified cost at a tiny η, a KL or an expected
+// cost) are an error naming where: a returned result is finite. NewUpdater
+// checks its sizes against limits.MaxElements (2^27 numbers) before
+// allocating.
 package trajopt

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 	"gonum.org/v1/gonum/mat"
@@ -30,7 +31,10 @@ type EtaSolution struct {
 //
 // as a quadratic cost in z = [x; u]; the final cost is c_T/η (p̄ takes no
 // action at T). LQR on c̃ with the maximum-entropy covariance Q̃uu⁻¹ is the
-// x-step SolveAtEta runs.
+// x-step SolveAtEta runs. It returns the errors of Controller.Dims and
+// QuadraticCost.Dims, an error for an η that is not finite and > 0 or a
+// covariance of prev that is not positive definite, and one naming the
+// step where c̃ overflows (a huge cost at a tiny η).
 func ModifiedCost(prev *lqr.Controller, q *lqr.QuadraticCost, eta float64) (*lqr.QuadraticCost, error) {
 	u, err := updaterFor(prev)
 	if err != nil {
@@ -47,6 +51,9 @@ func ModifiedCost(prev *lqr.Controller, q *lqr.QuadraticCost, eta float64) (*lqr
 		return nil, err
 	}
 	u.modify(eta)
+	if err := u.modifiedOverflows(eta); err != nil {
+		return nil, err
+	}
 	d := n + m
 	out := &lqr.QuadraticCost{Final: lqr.Final{
 		Cxx: mat.NewDense(n, n, append([]float64(nil), u.fxx...)),
@@ -75,8 +82,11 @@ func ModifiedCost(prev *lqr.Controller, q *lqr.QuadraticCost, eta float64) (*lqr
 // log p̄ (ModifiedCost), the maximum-entropy controller
 // p(u|x) = N(Kx + k, Q̃uu⁻¹), its trajectory distribution under dyn and
 // its KL from prev. It returns an error that satisfies lqr.IsNotPD when
-// Q̃uu is not positive definite at this η (η is too small: raise it). The
-// result is the caller's; for many calls reuse an Updater.
+// Q̃uu is not positive definite at this η (η is too small: raise it), the
+// errors of Controller.Dims, Dynamics.Dims and QuadraticCost.Dims (and
+// one when their sizes differ), and an error naming η when the solution,
+// its KL or its expected cost overflows: a result's KL and cost are
+// finite. The result is the caller's; for many calls reuse an Updater.
 func SolveAtEta(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.QuadraticCost, eta float64) (*EtaSolution, error) {
 	u, err := updaterFor(prev)
 	if err != nil {
@@ -127,10 +137,16 @@ type Updater struct {
 }
 
 // NewUpdater allocates the workspace for state dimension n, action
-// dimension m and horizon T.
+// dimension m and horizon T. It returns an error, before allocating,
+// unless n, m, T ≥ 1 and n·m·T and (n+m)·(n+m)·T are each at most
+// limits.MaxElements (2^27 numbers, 1 GiB).
 func NewUpdater(n, m, T int) (*Updater, error) {
-	if n <= 0 || m <= 0 || T <= 0 {
-		return nil, fmt.Errorf("trajopt: NewUpdater(n=%d, m=%d, T=%d): all must be positive", n, m, T)
+	const fn = "trajopt: NewUpdater"
+	if err := limits.Check(fn, "n × m × T", n, m, T); err != nil {
+		return nil, err
+	}
+	if err := limits.Check(fn, "(n+m) × (n+m) × T", n+m, n+m, T); err != nil {
+		return nil, err
 	}
 	solver, err := lqr.NewSolver(n, m, T)
 	if err != nil {
@@ -181,6 +197,17 @@ func updaterFor(prev *lqr.Controller) (*Updater, error) {
 	return NewUpdater(n, m, T)
 }
 
+// ready returns an error if u is nil or was not made by NewUpdater.
+func (u *Updater) ready(fn string) error {
+	switch {
+	case u == nil:
+		return fmt.Errorf("trajopt: %s: nil Updater (make one with NewUpdater)", fn)
+	case u.solver == nil:
+		return fmt.Errorf("trajopt: %s: the Updater was not made by NewUpdater", fn)
+	}
+	return nil
+}
+
 func checkEta(eta float64) error {
 	if !(eta > 0) || math.IsInf(eta, 0) {
 		return fmt.Errorf("trajopt: η = %v, want a finite value > 0", eta)
@@ -199,12 +226,13 @@ func (u *Updater) load(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.Quadratic
 	if err != nil {
 		return err
 	}
-	if q == nil {
-		return fmt.Errorf("trajopt: nil quadratic cost")
+	qn, qm, qT, err := q.Dims()
+	if err != nil {
+		return err
 	}
-	if dn != n || dm != m || dT != T || len(q.Czz) != T || n != u.n || m != u.m || T != u.T {
-		return fmt.Errorf("trajopt: controller (n=%d, m=%d, T=%d), dynamics (n=%d, m=%d, T=%d), cost (T=%d) and updater (n=%d, m=%d, T=%d) differ",
-			n, m, T, dn, dm, dT, len(q.Czz), u.n, u.m, u.T)
+	if dn != n || dm != m || dT != T || qn != n || qm != m || qT != T || n != u.n || m != u.m || T != u.T {
+		return fmt.Errorf("trajopt: controller (n=%d, m=%d, T=%d), dynamics (n=%d, m=%d, T=%d), cost (n=%d, m=%d, T=%d) and updater (n=%d, m=%d, T=%d) differ",
+			n, m, T, dn, dm, dT, qn, qm, qT, u.n, u.m, u.T)
 	}
 	if err := u.loadPrev(prev); err != nil {
 		return err
@@ -301,20 +329,19 @@ func (u *Updater) loadPrev(c *lqr.Controller) error {
 	return nil
 }
 
-// loadCost validates q's shapes and values and stores it.
+// loadCost validates q (QuadraticCost.Dims, against the updater's size)
+// and stores it.
 func (u *Updater) loadCost(q *lqr.QuadraticCost) error {
 	n, m, T := u.n, u.m, u.T
 	d := n + m
-	if q == nil {
-		return fmt.Errorf("trajopt: nil quadratic cost")
+	qn, qm, qT, err := q.Dims()
+	if err != nil {
+		return err
 	}
-	if len(q.Czz) != T || len(q.Cz) != T || len(q.C0) != T {
-		return fmt.Errorf("trajopt: cost has %d Czz, %d Cz and %d C0, want T = %d of each", len(q.Czz), len(q.Cz), len(q.C0), T)
+	if qn != n || qm != m || qT != T {
+		return fmt.Errorf("trajopt: cost (n=%d, m=%d, T=%d) does not match the updater (n=%d, m=%d, T=%d)", qn, qm, qT, n, m, T)
 	}
 	for t := 0; t < T; t++ {
-		if q.Czz[t] == nil || q.Czz[t].SymmetricDim() != d || q.Cz[t] == nil || q.Cz[t].Len() != d {
-			return fmt.Errorf("trajopt: cost step %d: Czz and Cz must be %d×%d and %d long", t, d, d, d)
-		}
 		for a := 0; a < d; a++ {
 			for b := a; b < d; b++ {
 				v := q.Czz[t].At(a, b)
@@ -323,21 +350,6 @@ func (u *Updater) loadCost(q *lqr.QuadraticCost) error {
 			u.qz[t*d+a] = q.Cz[t].AtVec(a)
 		}
 		u.qc0[t] = q.C0[t]
-		if err := finite(u.qzz[t*d*d:(t+1)*d*d], "cost Czz", t); err != nil {
-			return err
-		}
-		if err := finite(u.qz[t*d:(t+1)*d], "cost Cz", t); err != nil {
-			return err
-		}
-		if err := finite(u.qc0[t:t+1], "cost C0", t); err != nil {
-			return err
-		}
-	}
-	if q.Final.Cxx == nil {
-		return fmt.Errorf("trajopt: cost Final.Cxx is nil")
-	}
-	if r, c := q.Final.Cxx.Dims(); r != n || c != n {
-		return fmt.Errorf("trajopt: cost Final.Cxx is %d×%d, want %d×%d", r, c, n, n)
 	}
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
@@ -345,32 +357,39 @@ func (u *Updater) loadCost(q *lqr.QuadraticCost) error {
 		}
 		u.qfx[i] = 0
 		if q.Final.Cx != nil {
-			if q.Final.Cx.Len() != n {
-				return fmt.Errorf("trajopt: cost Final.Cx has length %d, want %d", q.Final.Cx.Len(), n)
-			}
 			u.qfx[i] = q.Final.Cx.AtVec(i)
 		}
 	}
 	u.qfc0 = q.Final.C0
-	if err := finite(u.qfxx, "cost Final.Cxx", -1); err != nil {
-		return err
-	}
-	if err := finite(u.qfx, "cost Final.Cx", -1); err != nil {
-		return err
-	}
-	return finite([]float64{u.qfc0}, "cost Final.C0", -1)
+	return nil
 }
 
-func finite(v []float64, what string, t int) error {
-	for i, x := range v {
-		if math.IsNaN(x) || math.IsInf(x, 0) {
-			if t < 0 {
-				return fmt.Errorf("trajopt: %s[%d] = %v is not finite", what, i, x)
+// modifiedOverflows returns an error naming η and the step if the modified
+// cost c/η − log p̄ in the problem's storage is not finite.
+func (u *Updater) modifiedOverflows(eta float64) error {
+	n, m := u.n, u.m
+	for t := 0; t < u.T; t++ {
+		for _, v := range [...][]float64{u.mcxx[t*n*n : (t+1)*n*n], u.mcuu[t*m*m : (t+1)*m*m], u.mcux[t*m*n : (t+1)*m*n],
+			u.mcx[t*n : (t+1)*n], u.mcu[t*m : (t+1)*m], u.mc0[t : t+1]} {
+			if !allFinite(v) {
+				return fmt.Errorf("trajopt: the modified cost c/η − log p̄ overflows at η = %g, t = %d (the cost is too large for this η)", eta, t)
 			}
-			return fmt.Errorf("trajopt: %s at t = %d, entry %d = %v is not finite", what, t, i, x)
 		}
 	}
+	if !allFinite(u.fxx) || !allFinite(u.fx) || !allFinite([]float64{u.fc0}) {
+		return fmt.Errorf("trajopt: the modified cost c/η − log p̄ overflows at η = %g at the final state (the cost is too large for this η)", eta)
+	}
 	return nil
+}
+
+// allFinite reports whether v holds no NaN and no infinity.
+func allFinite(v []float64) bool {
+	for _, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return false
+		}
+	}
+	return true
 }
 
 // zz is entry (a, b) of the modified cost's Hessian at step t.
@@ -598,8 +617,13 @@ func cholInverse(dst, L, col []float64, m int) {
 }
 
 // SolveAtEta is the package-level SolveAtEta on this updater's storage:
-// the result is overwritten by the updater's next call.
+// the result is overwritten by the updater's next call. Its errors are
+// those of SolveAtEta, and one for a nil Updater or one not made by
+// NewUpdater.
 func (u *Updater) SolveAtEta(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.QuadraticCost, eta float64) (*EtaSolution, error) {
+	if err := u.ready("SolveAtEta"); err != nil {
+		return nil, err
+	}
 	if err := checkEta(eta); err != nil {
 		return nil, err
 	}
@@ -613,6 +637,23 @@ func (u *Updater) SolveAtEta(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.Qua
 	if notPD >= 0 {
 		return nil, fmt.Errorf("trajopt: at η = %g: %w (η is too small; raise it)", eta, &lqr.NotPDError{T: notPD})
 	}
-	u.sol.Eta, u.sol.KL, u.sol.ExpectedCost = eta, kl, u.expectedCost()
+	ec := u.expectedCost()
+	if err := checkResult(eta, kl, ec); err != nil {
+		return nil, err
+	}
+	u.sol.Eta, u.sol.KL, u.sol.ExpectedCost = eta, kl, ec
 	return &u.sol, nil
+}
+
+// checkResult returns an error naming η if the KL or the expected cost of
+// the x-step there is not finite: the trajectory distribution under the
+// model, or the cost under it, overflowed.
+func checkResult(eta, kl, cost float64) error {
+	switch {
+	case math.IsNaN(kl) || math.IsInf(kl, 0):
+		return fmt.Errorf("trajopt: at η = %g the KL overflows (%v): the trajectory distribution under the model is not finite", eta, kl)
+	case math.IsNaN(cost) || math.IsInf(cost, 0):
+		return fmt.Errorf("trajopt: at η = %g the expected cost overflows (%v)", eta, cost)
+	}
+	return nil
 }

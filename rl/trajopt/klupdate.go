@@ -129,8 +129,10 @@ type KLResult struct {
 // raised by δ, 2δ, 4δ, … (δ = 1e-4) until it is, as guided policy search
 // does, and the search continues from the η actually used. It returns an
 // error for bad input, and when the search cannot meet the bound even at
-// MaxEta (the error reports the KL reached). The result is the caller's;
-// for repeated updates of one size an Updater allocates almost nothing.
+// MaxEta (the error reports the KL reached), naming η when the solution,
+// its KL or its expected cost overflows there (a result's KL and cost are
+// finite). The result is the caller's; for repeated updates of one size
+// an Updater allocates almost nothing.
 func KLUpdate(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.QuadraticCost, epsilon float64, cfg KLConfig) (*KLResult, error) {
 	u, err := updaterFor(prev)
 	if err != nil {
@@ -147,8 +149,13 @@ func KLUpdate(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.QuadraticCost, eps
 }
 
 // Update is KLUpdate on the updater's storage: the result, its controller,
-// distribution and history are overwritten by the updater's next call.
+// distribution and history are overwritten by the updater's next call. Its
+// errors are KLUpdate's, and one for a nil Updater or one not made by
+// NewUpdater.
 func (u *Updater) Update(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.QuadraticCost, epsilon float64, cfg KLConfig) (*KLResult, error) {
+	if err := u.ready("Update"); err != nil {
+		return nil, err
+	}
 	if !(epsilon > 0) || math.IsInf(epsilon, 0) {
 		return nil, fmt.Errorf("trajopt: KL bound ε = %v, want > 0", epsilon)
 	}
@@ -179,9 +186,13 @@ func (u *Updater) Update(prev *lqr.Controller, dyn *lqr.Dynamics, q *lqr.Quadrat
 	if last := res.History[len(res.History)-1]; last.Eta != r1.Eta || last.NotPD {
 		return nil, fmt.Errorf("trajopt: η search returned η = %g but last evaluated η = %g", r1.Eta, last.Eta)
 	}
+	ec := u.expectedCost()
+	if err := checkResult(r1.Eta, r1.Value, ec); err != nil {
+		return nil, err
+	}
 	res.Status, res.Converged = r1.Status, r1.Converged
 	res.Eta, res.KL = r1.Eta, r1.Value
-	res.ExpectedCost = u.expectedCost()
+	res.ExpectedCost = ec
 	return res, nil
 }
 
@@ -206,7 +217,7 @@ func (u *Updater) klAt(eta float64) (used, kl float64, err error) {
 			u.cfg.Progress(st)
 		}
 		if notPD < 0 {
-			return eta, kl, nil
+			return eta, kl, checkResult(eta, kl, 0)
 		}
 		eta = req + del
 		del *= 2
