@@ -2,11 +2,12 @@ package dynfit
 
 import (
 	"fmt"
-	"github.com/rlcontrol/rlcontrol/rl/system"
 	"math"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -23,6 +24,9 @@ import (
 // β̂ = (XᵀX)⁻¹Xᵀy with its sampling covariance σ²(XᵀX)⁻¹. The prior makes
 // the problem well posed with fewer observations than weights (r < d), as
 // long as XᵀX + σ²Λ is positive definite; otherwise it returns an error.
+// So are non-finite or mismatched inputs, d² > limits.MaxElements (checked
+// before allocating) and values that overflow float64 (entries of X or y
+// near 1e154 and above).
 func BayesianLinearRegression(X *mat.Dense, y *mat.VecDense, sigma2 float64, Lambda *mat.SymDense) (mean *mat.VecDense, cov *mat.SymDense, err error) {
 	return BayesianLinearRegressionWithMean(X, y, sigma2, Lambda, nil)
 }
@@ -40,6 +44,9 @@ func BayesianLinearRegressionWithMean(X *mat.Dense, y *mat.VecDense, sigma2 floa
 		return nil, nil, fmt.Errorf("%s: X is nil or empty", fn)
 	}
 	r, d := X.Dims()
+	if err := limits.Check(fn, "d × d", d, d); err != nil {
+		return nil, nil, err
+	}
 	if y == nil || y.Len() != r {
 		got := 0
 		if y != nil {
@@ -86,6 +93,12 @@ func BayesianLinearRegressionWithMean(X *mat.Dense, y *mat.VecDense, sigma2 floa
 			b.AddScaledVec(b, sigma2, lb)
 		}
 	}
+	if err := finiteMat(fn+": XᵀX + σ²Λ", A); err != nil {
+		return nil, nil, fmt.Errorf("%w: it overflows float64; rescale X", err)
+	}
+	if err := finiteMat(fn+": Xᵀy + σ²Λβ₀", b); err != nil {
+		return nil, nil, fmt.Errorf("%w: it overflows float64; rescale X and y", err)
+	}
 	var ch mat.Cholesky
 	if !ch.Factorize(A) {
 		return nil, nil, fmt.Errorf("%s: XᵀX + σ²Λ is not positive definite (%d observations for %d weights); use a prior precision Λ that is positive definite on the directions the data do not cover", fn, r, d)
@@ -102,6 +115,12 @@ func BayesianLinearRegressionWithMean(X *mat.Dense, y *mat.VecDense, sigma2 floa
 		return nil, nil, fmt.Errorf("%s: %v", fn, err)
 	}
 	cov.ScaleSym(sigma2, cov)
+	if err := finiteMat(fn+": posterior mean", mean); err != nil {
+		return nil, nil, fmt.Errorf("%w: it overflows float64; rescale X and y", err)
+	}
+	if err := finiteMat(fn+": posterior covariance", cov); err != nil {
+		return nil, nil, fmt.Errorf("%w: it overflows float64; rescale X or sigma2", err)
+	}
 	return mean, cov, nil
 }
 
@@ -159,6 +178,8 @@ type BayesPrior struct {
 // shrunk toward β₀ too. Cov_t is the (1/N) covariance of the residuals of
 // the posterior-mean model, as in LeastSquares; X0Mean and X0Cov are the
 // empirical moments of x_0 plus 1e-6·I. With Strength > 0 any N ≥ 1 works.
+// Errors name the bad value as LeastSquares's do (sums of squares overflow
+// for samples near 1e154 and above), and a non-finite or mismatched Mean.
 func FitBayesian(s system.Batch, p BayesPrior) (*lqr.Dynamics, error) {
 	const fn = "FitBayesian"
 	n, m, T, N, err := checkSamples(fn, s)
@@ -173,6 +194,9 @@ func FitBayesian(s system.Batch, p BayesPrior) (*lqr.Dynamics, error) {
 	if lam == 0 && N < d {
 		return nil, fmt.Errorf("dynfit: %s: N = %d rollouts, but Strength = 0 needs at least n+m+1 = %d (n = %d, m = %d); pass Strength > 0", fn, N, d, n, m)
 	}
+	if err := checkFitSize(fn, n, m, T); err != nil {
+		return nil, err
+	}
 	if p.Mean != nil {
 		pn, pm, pT, err := p.Mean.Dims()
 		if err != nil {
@@ -186,6 +210,13 @@ func FitBayesian(s system.Batch, p BayesPrior) (*lqr.Dynamics, error) {
 	// Regressors z = [1; x_t; u_t]: the intercept first, so that the rank
 	// test of the Cholesky factorisation blames a constant x or u component
 	// rather than the intercept.
+	regressor := func(j int) string {
+		if j == 0 {
+			return "1"
+		}
+		return component(j-1, n)
+	}
+	output := func(o int) string { return fmt.Sprintf("x_{t+1}[%d]", o) }
 	G := make([]float64, d*d) // XᵀX + λI, then its Cholesky factor
 	W := make([]float64, d*n) // Xᵀy + λβ₀ for all outputs, then [F0 Fx Fu]ᵀ
 	z := make([]float64, d)
@@ -231,6 +262,12 @@ func FitBayesian(s system.Batch, p BayesPrior) (*lqr.Dynamics, error) {
 					W[(1+n+j)*n+o] += lam * p.Mean.Fu[t].At(o, j)
 				}
 			}
+		}
+		if err := overflowed(fn, t, "XᵀX + λI", G, d, regressor, regressor); err != nil {
+			return nil, err
+		}
+		if err := overflowed(fn, t, "Xᵀy + λβ₀", W, n, regressor, output); err != nil {
+			return nil, err
 		}
 		if j := small.CholeskyRank(G, G, d, nil); j >= 0 {
 			what := "the constant 1"
@@ -280,7 +317,24 @@ func FitBayesian(s system.Batch, p BayesPrior) (*lqr.Dynamics, error) {
 		}
 		raw := out.Cov[t].RawSymmetric()
 		storeSym(raw.Data, raw.Stride, cov, n)
+		if err := checkStep(fn, t, out); err != nil {
+			return nil, err
+		}
 	}
-	fitX0(out, s, n)
+	if err := fitX0(fn, out, s, n); err != nil {
+		return nil, err
+	}
 	return out, nil
+}
+
+// overflowed reports the first non-finite entry of v (row-major with cols
+// columns; row(a) and col(b) name its rows and columns), a sum of products
+// of finite samples, as an overflow of fn at step t.
+func overflowed(fn string, t int, what string, v []float64, cols int, row, col func(int) string) error {
+	for i, x := range v {
+		if !finite(x) {
+			return overflowErr("dynfit: "+fn, t, fmt.Sprintf("%s at (%s, %s)", what, row(i/cols), col(i%cols)), x)
+		}
+	}
+	return nil
 }

@@ -1,6 +1,8 @@
 package dynfit
 
 import (
+	"fmt"
+
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 	"github.com/rlcontrol/rlcontrol/rl/system"
@@ -131,8 +133,9 @@ func storeSym(dst []float64, stride int, a []float64, n int) {
 const x0Reg = 1e-6
 
 // fitX0 sets d.X0Mean and d.X0Cov to the empirical mean and (1/N)
-// covariance of the initial states, plus x0Reg·I.
-func fitX0(d *lqr.Dynamics, s system.Batch, n int) {
+// covariance of the initial states, plus x0Reg·I, or returns the error of
+// fn for moments that overflow.
+func fitX0(fn string, d *lqr.Dynamics, s system.Batch, n int) error {
 	N := len(s)
 	z := make([]float64, N*n)
 	for i := 0; i < N; i++ {
@@ -141,9 +144,16 @@ func fitX0(d *lqr.Dynamics, s system.Batch, n int) {
 	mu := d.X0Mean.RawVector().Data
 	cov := make([]float64, n*n)
 	small.Moments(mu, cov, z, N, n)
+	if err := checkMoments("dynfit: "+fn, -1, mu, cov, x0Name); err != nil {
+		return err
+	}
 	for i := 0; i < n; i++ {
 		cov[i*n+i] += x0Reg
 	}
 	raw := d.X0Cov.RawSymmetric()
 	storeSym(raw.Data, raw.Stride, cov, n)
+	return nil
 }
+
+// x0Name names component j of an initial state.
+func x0Name(j int) string { return fmt.Sprintf("x_0[%d]", j) }

@@ -39,6 +39,18 @@
 // unbiased correction. Regularisers are added to the diagonal of what is
 // inverted and are documented at each function; the GMM instead floors the
 // eigenvalues of its cluster covariances, which keeps EM monotone. Randomness (GMM initialisation) comes
-// from a *rand.Rand or a seed: the same seed gives the same fit. Errors name
-// the offending value; nothing panics on bad input.
+// from a *rand.Rand or a seed: the same seed gives the same fit.
+//
+// Bad input. Every function and method with an error result checks what it
+// is given (nil and typed-nil values, such as a nil *GMMPrior passed as a
+// Prior; ragged samples; NaN and Inf; ranges) and returns an error naming
+// the bad argument and value. Sizes are checked before anything is
+// allocated against limits.MaxElements (2^27 numbers, 1 GiB): T·n·(2n+m+1)
+// and (2n+m)² for a fit, K·D² for a GMM, N·K for responsibilities. Finite
+// input can still overflow float64 — second moments of samples near 1e154
+// and above, a posterior, an EM log-likelihood, a point too far from every
+// cluster — and that is an error naming where it happened (the step, the
+// entry), never a NaN passed on. The accessors without an error result
+// return zero values for a nil prior or GMM, except GMM.Weight, Mean and
+// Cov, which panic on a nil GMM or a cluster index out of range.
 package dynfit

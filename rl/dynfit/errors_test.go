@@ -9,8 +9,9 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// Bad input gives an error naming the bad value, never a panic.
-func TestBadInput(t *testing.T) {
+// TestErrors: the fitters' argument checks give errors naming the bad
+// value, never a panic (TestBadInput has the classes of issue 8).
+func TestErrors(t *testing.T) {
 	rng := rand.New(rand.NewPCG(50, 1))
 	sys := system.NewPointMass()
 	good := systemSamples(t, sys, rng, 8, 10, 0.1, 0.5, circle)

@@ -1,11 +1,13 @@
 package dynfit
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"gonum.org/v1/gonum/mat"
 )
@@ -142,8 +144,10 @@ type GMM struct {
 const respCut = -30
 
 // FitGMM fits a K-component Gaussian mixture to the rows of data (N×D) by
-// EM, initialised from rng (same rng state, same fit). It needs N ≥ K and
-// finite data.
+// EM, initialised from rng (same rng state, same fit). It needs N ≥ K,
+// finite data and K·D² ≤ limits.MaxElements (checked before allocating);
+// moments of the data or of a cluster that overflow float64 (values near
+// 1e154 and above) are errors naming where.
 func FitGMM(data *mat.Dense, K int, cfg GMMConfig, rng *rand.Rand) (*GMM, error) {
 	const fn = "dynfit: FitGMM"
 	c, err := cfg.WithDefaults()
@@ -163,12 +167,17 @@ func FitGMM(data *mat.Dense, K int, cfg GMMConfig, rng *rand.Rand) (*GMM, error)
 	if K > N {
 		return nil, fmt.Errorf("%s: K = %d clusters for only N = %d points; want K ≤ N", fn, K, N)
 	}
+	if err := limits.Check(fn, "K × D × D", K, D, D); err != nil {
+		return nil, err
+	}
 	g := &GMM{k: K, dim: D,
 		logw: make([]float64, K), mu: make([]float64, K*D), sigma: make([]float64, K*D*D),
 		linv: make([]float64, K*D*D), lnorm: make([]float64, K), rebooted: make([]bool, K),
 		nk: make([]float64, K), s1: make([]float64, K*D), s2: make([]float64, K*D*D)}
 	g.scratch(N)
-	g.initStats(z, N, c.Init, rng)
+	if err := g.initStats(z, N, c.Init, rng); err != nil {
+		return nil, fmt.Errorf("%s: %w", fn, err)
+	}
 	reboots, err := g.update(z, N, c.Reg)
 	if err != nil {
 		return nil, fmt.Errorf("%s: after initialisation: %w", fn, err)
@@ -186,6 +195,9 @@ func FitGMM(data *mat.Dense, K int, cfg GMMConfig, rng *rand.Rand) (*GMM, error)
 // new reboot. If it fails, the GMM's parameters are unspecified.
 func (g *GMM) Refit(data *mat.Dense, cfg GMMConfig) error {
 	const fn = "dynfit: GMM.Refit"
+	if g == nil {
+		return errors.New(fn + ": nil *GMM")
+	}
 	c, err := cfg.WithDefaults()
 	if err != nil {
 		return config.Nested(fn, err)
@@ -395,6 +407,9 @@ func (g *GMM) update(z []float64, N int, reg float64) (int, error) {
 		for a := 0; a < D; a++ {
 			mk[a] += s1[a] / nk
 		}
+		if err := checkMoments("", -1, mk, sk, clusterName(k)); err != nil {
+			return 0, err
+		}
 		g.floorEigen(sk, reg)
 		g.logw[k] = math.Log(nk / float64(N))
 	}
@@ -532,14 +547,18 @@ func (g *GMM) factor() error {
 
 // initStats sets reference means and accumulates the statistics of a hard
 // initial assignment of the points to clusters (and a badness score into
-// g.lse, lower = further from its centre, for reboots).
-func (g *GMM) initStats(z []float64, N int, init GMMInit, rng *rand.Rand) {
+// g.lse, lower = further from its centre, for reboots). It fails if the
+// data's moments overflow.
+func (g *GMM) initStats(z []float64, N int, init GMMInit, rng *rand.Rand) error {
 	K, D := g.k, g.dim
 	clear(g.nk)
 	clear(g.s1)
 	clear(g.s2)
 	mean, cov := make([]float64, D), make([]float64, D*D)
 	small.Moments(mean, cov, z, N, D)
+	if err := checkMoments("", -1, mean, cov, dataName); err != nil {
+		return err
+	}
 	d := make([]float64, D)
 	add := func(i, k int) {
 		zi, mk := z[i*D:i*D+D], g.mu[k*D:k*D+D]
@@ -556,7 +575,7 @@ func (g *GMM) initStats(z []float64, N int, init GMMInit, rng *rand.Rand) {
 			add(i, rng.IntN(K))
 			g.lse[i] = 0
 		}
-		return
+		return nil
 	}
 	// k-means++ on coordinates scaled by each dimension's spread.
 	inv := make([]float64, D)
@@ -613,6 +632,15 @@ func (g *GMM) initStats(z []float64, N int, init GMMInit, rng *rand.Rand) {
 		add(i, owner[i])
 		g.lse[i] = -best[i]
 	}
+	return nil
+}
+
+// dataName names column j of the data a GMM is fitted to.
+func dataName(j int) string { return fmt.Sprintf("data column %d", j) }
+
+// clusterName names component j of cluster k's mean and covariance.
+func clusterName(k int) func(j int) string {
+	return func(j int) string { return fmt.Sprintf("cluster %d's column %d", k, j) }
 }
 
 // flatData validates data and returns its rows as one row-major slice.
@@ -639,28 +667,60 @@ func flatData(fn string, data *mat.Dense) ([]float64, int, int, error) {
 	return z[:N*D], N, D, nil
 }
 
-// K returns the number of clusters.
-func (g *GMM) K() int { return g.k }
+// K returns the number of clusters (0 for a nil GMM).
+func (g *GMM) K() int {
+	if g == nil {
+		return 0
+	}
+	return g.k
+}
 
-// Dim returns the dimension D of the points.
-func (g *GMM) Dim() int { return g.dim }
+// Dim returns the dimension D of the points (0 for a nil GMM).
+func (g *GMM) Dim() int {
+	if g == nil {
+		return 0
+	}
+	return g.dim
+}
 
-// Weight returns the mixing weight π_k.
-func (g *GMM) Weight(k int) float64 { return math.Exp(g.logw[k]) }
+// Weight returns the mixing weight π_k. It panics if g is nil or k is not
+// in [0, K).
+func (g *GMM) Weight(k int) float64 {
+	g.mustCluster("Weight", k)
+	return math.Exp(g.logw[k])
+}
 
-// Mean returns a copy of μ_k.
+// Mean returns a copy of μ_k. It panics if g is nil or k is not in [0, K).
 func (g *GMM) Mean(k int) *mat.VecDense {
+	g.mustCluster("Mean", k)
 	return mat.NewVecDense(g.dim, append([]float64(nil), g.mu[k*g.dim:(k+1)*g.dim]...))
 }
 
-// Cov returns a copy of Σ_k.
+// mustCluster panics, naming the method and k, unless g is not nil and k
+// is a cluster.
+func (g *GMM) mustCluster(method string, k int) {
+	if g == nil {
+		panic("dynfit: GMM." + method + ": nil *GMM")
+	}
+	if k < 0 || k >= g.k {
+		panic(fmt.Sprintf("dynfit: GMM.%s: cluster k = %d, want 0 ≤ k < K = %d", method, k, g.k))
+	}
+}
+
+// Cov returns a copy of Σ_k. It panics if g is nil or k is not in [0, K).
 func (g *GMM) Cov(k int) *mat.SymDense {
+	g.mustCluster("Cov", k)
 	D := g.dim
 	return mat.NewSymDense(D, append([]float64(nil), g.sigma[k*D*D:(k+1)*D*D]...))
 }
 
-// evalLogs validates pts and fills the scratch lp (N×K) and lse (N).
+// evalLogs validates pts and fills the scratch lp (N×K) and lse (N). It
+// fails, naming the point, if a point is so far from every cluster that
+// its log-likelihood is −Inf (the squared distances overflow).
 func (g *GMM) evalLogs(fn string, pts *mat.Dense) (N int, err error) {
+	if g == nil {
+		return 0, errors.New(fn + ": nil *GMM")
+	}
 	z, N, D, err := flatData(fn, pts)
 	if err != nil {
 		return 0, err
@@ -668,11 +728,19 @@ func (g *GMM) evalLogs(fn string, pts *mat.Dense) (N int, err error) {
 	if D != g.dim {
 		return 0, fmt.Errorf("%s: points have %d columns, the GMM has dimension %d", fn, D, g.dim)
 	}
+	if err := limits.Check(fn, "N × K", N, g.k); err != nil {
+		return 0, err
+	}
 	g.scratch(N)
 	if len(g.lp) < N*g.k {
 		g.lp = make([]float64, N*g.k)
 	}
 	g.pass(z, N, g.lp[:N*g.k], false)
+	for i, v := range g.lse[:N] {
+		if !finite(v) {
+			return 0, fmt.Errorf("%s: point %d has log-likelihood %v under every cluster: it is too far from the mixture (its squared distances overflow float64)", fn, i, v)
+		}
+	}
 	return N, nil
 }
 
@@ -735,6 +803,9 @@ func (g *GMM) MixtureWeights(pts *mat.Dense) ([]float64, error) {
 //
 //	μ = Σ_k w_k μ_k,   Σ = Σ_k w_k (Σ_k + (μ_k − μ)(μ_k − μ)ᵀ).
 func (g *GMM) Moments(w []float64) (*mat.VecDense, *mat.SymDense, error) {
+	if g == nil {
+		return nil, nil, errors.New("dynfit: GMM.Moments: nil *GMM")
+	}
 	K, D := g.k, g.dim
 	if len(w) != K {
 		return nil, nil, fmt.Errorf("dynfit: GMM.Moments: %d weights for %d clusters", len(w), K)
@@ -751,6 +822,9 @@ func (g *GMM) Moments(w []float64) (*mat.VecDense, *mat.SymDense, error) {
 	}
 	mu, sig := make([]float64, D), make([]float64, D*D)
 	g.moments(mu, sig, w)
+	if err := checkMoments("dynfit: GMM.Moments", -1, mu, sig, colName); err != nil {
+		return nil, nil, err
+	}
 	return mat.NewVecDense(D, mu), mat.NewSymDense(D, sig), nil
 }
 

@@ -1,12 +1,13 @@
 package dynfit
 
 import (
+	"errors"
 	"fmt"
-	"github.com/rlcontrol/rlcontrol/rl/system"
 	"math/rand/v2"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -103,6 +104,9 @@ func NewGMMPrior(cfg GMMPriorConfig) (*GMMPrior, error) {
 // (the next Update starts afresh).
 func (p *GMMPrior) Update(s system.Batch) error {
 	const fn = "GMMPrior.Update"
+	if p == nil {
+		return errors.New("dynfit: " + fn + ": nil *GMMPrior")
+	}
 	n, m, T, N, err := checkSamples(fn, s)
 	if err != nil {
 		return err
@@ -151,15 +155,33 @@ func (p *GMMPrior) Update(s system.Batch) error {
 	return nil
 }
 
-// GMM returns the fitted mixture (nil before the first Update). It is the
-// prior's own: refitting or evaluating it changes the prior.
-func (p *GMMPrior) GMM() *GMM { return p.gmm }
+// GMM returns the fitted mixture (nil before the first Update and for a
+// nil prior). It is the prior's own: refitting or evaluating it changes
+// the prior.
+func (p *GMMPrior) GMM() *GMM {
+	if p == nil {
+		return nil
+	}
+	return p.gmm
+}
 
-// Rollouts returns how many rollouts the data set holds.
-func (p *GMMPrior) Rollouts() int { return len(p.rollouts) }
+// Rollouts returns how many rollouts the data set holds (0 for a nil
+// prior).
+func (p *GMMPrior) Rollouts() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.rollouts)
+}
 
-// Points returns how many (x_t, u_t, x_{t+1}) points the GMM was fitted on.
-func (p *GMMPrior) Points() int { return p.points }
+// Points returns how many (x_t, u_t, x_{t+1}) points the GMM was fitted on
+// (0 for a nil prior).
+func (p *GMMPrior) Points() int {
+	if p == nil {
+		return 0
+	}
+	return p.points
+}
 
 // Eval returns the normal-inverse-Wishart prior for the points pts
 // (rows [x_t, u_t, x_{t+1}]) of one time step, as GPS does:
@@ -174,8 +196,12 @@ func (p *GMMPrior) Points() int { return p.points }
 // So the prior counts as about s points, with covariance guess Φ/n₀ ≈ Σ₀.
 // (GPS computes m = P and n₀ = P − 2 − D, the NIW parameters that would
 // describe the whole data set, then divides both by P and multiplies by
-// the strength.)
+// the strength.) Errors name the bad value: a nil prior, bad points (see
+// GMM.MixtureWeights), and moments that overflow float64.
 func (p *GMMPrior) Eval(pts *mat.Dense) (mu0 *mat.VecDense, Phi *mat.SymDense, m, n0 float64, err error) {
+	if p == nil {
+		return nil, nil, 0, 0, errors.New("dynfit: GMMPrior.Eval: nil *GMMPrior")
+	}
 	if p.gmm == nil {
 		return nil, nil, 0, 0, fmt.Errorf("dynfit: GMMPrior.Eval: the prior has no data; call Update first")
 	}
@@ -190,6 +216,9 @@ func (p *GMMPrior) Eval(pts *mat.Dense) (mu0 *mat.VecDense, Phi *mat.SymDense, m
 	for j := range sig {
 		sig[j] *= s
 	}
+	if err := checkMoments("dynfit: GMMPrior.Eval", -1, mu, sig, zName(p.n, p.m)); err != nil {
+		return nil, nil, 0, 0, err
+	}
 	P := float64(p.points)
 	return mat.NewVecDense(D, mu), mat.NewSymDense(D, sig), s, s * (P - 2 - float64(D)) / P, nil
 }
@@ -197,8 +226,12 @@ func (p *GMMPrior) Eval(pts *mat.Dense) (mu0 *mat.VecDense, Phi *mat.SymDense, m
 // InitialState returns the prior on x_0 that GPS uses
 // (DynamicsPriorGMM.initial_state): μ₀ the mean of the kept rollouts'
 // initial states, m = n₀ = n·Strength and Φ = n₀·diag(variances), a
-// diagonal covariance guess worth n·Strength points.
+// diagonal covariance guess worth n·Strength points. A nil prior and
+// moments that overflow float64 are errors.
 func (p *GMMPrior) InitialState() (mu0 *mat.VecDense, Phi *mat.SymDense, m, n0 float64, err error) {
+	if p == nil {
+		return nil, nil, 0, 0, errors.New("dynfit: GMMPrior.InitialState: nil *GMMPrior")
+	}
 	if p.gmm == nil {
 		return nil, nil, 0, 0, fmt.Errorf("dynfit: GMMPrior.InitialState: the prior has no data; call Update first")
 	}
@@ -210,9 +243,15 @@ func (p *GMMPrior) InitialState() (mu0 *mat.VecDense, Phi *mat.SymDense, m, n0 f
 	mu, cov := make([]float64, n), make([]float64, n*n)
 	small.Moments(mu, cov, z, N, n)
 	s := float64(n) * p.cfg.Strength
+	for i := range cov {
+		cov[i] *= s
+	}
+	if err := checkMoments("dynfit: GMMPrior.InitialState", -1, mu, cov, x0Name); err != nil {
+		return nil, nil, 0, 0, err
+	}
 	Phi = mat.NewSymDense(n, nil)
 	for i := 0; i < n; i++ {
-		Phi.SetSym(i, i, s*cov[i*n+i])
+		Phi.SetSym(i, i, cov[i*n+i])
 	}
 	return mat.NewVecDense(n, mu), Phi, s, s, nil
 }

@@ -48,8 +48,11 @@ import (
 // initial states x_0, plus 1e-6·I.
 //
 // Errors name the bad value: invalid samples (see system.Batch.Dims), reg < 0,
-// too few rollouts, or a step whose regressors are singular (a constant
-// action, or a state component that is a linear combination of others).
+// too few rollouts, a step whose regressors are singular (a constant
+// action, or a state component that is a linear combination of others),
+// moments or a fit that overflow float64 (samples near 1e154 and above),
+// or dynamics larger than limits.MaxElements (T·n·(2n+m+1) numbers, or
+// (2n+m)² for the joint covariance), checked before allocating.
 func LeastSquares(s system.Batch, reg float64) (*lqr.Dynamics, error) {
 	const fn = "LeastSquares"
 	n, m, T, N, err := checkSamples(fn, s)
@@ -57,6 +60,9 @@ func LeastSquares(s system.Batch, reg float64) (*lqr.Dynamics, error) {
 		return nil, err
 	}
 	if err := checkReg(fn, reg); err != nil {
+		return nil, err
+	}
+	if err := checkFitSize(fn, n, m, T); err != nil {
 		return nil, err
 	}
 	p, D := n+m, 2*n+m
@@ -76,6 +82,9 @@ func LeastSquares(s system.Batch, reg float64) (*lqr.Dynamics, error) {
 	for t := 0; t < T; t++ {
 		fillStep(z, s, t, n, m)
 		small.Moments(mu, sig, z, N, D)
+		if err := checkMoments("dynfit: "+fn, t, mu, sig, zName(n, m)); err != nil {
+			return nil, err
+		}
 		if j := c.solve(mu, sig, reg); j >= 0 {
 			return nil, singularErr(fn, t, j, n, reg)
 		}
@@ -102,8 +111,13 @@ func LeastSquares(s system.Batch, reg float64) (*lqr.Dynamics, error) {
 			}
 		}
 		c.store(d, t, cov)
+		if err := checkStep(fn, t, d); err != nil {
+			return nil, err
+		}
 	}
-	fitX0(d, s, n)
+	if err := fitX0(fn, d, s, n); err != nil {
+		return nil, err
+	}
 	return d, nil
 }
 

@@ -2,10 +2,12 @@ package dynfit
 
 import (
 	"fmt"
-	"github.com/rlcontrol/rlcontrol/rl/system"
+	"reflect"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -40,12 +42,18 @@ type InitialStatePrior interface {
 // m ≥ 0 and n₀ ≥ 0 are the strengths of the prior mean and covariance, in
 // points; Φ/n₀ is the prior's covariance guess. Σ is symmetrised. No
 // regularisation is added here (FitWithPrior adds reg when it conditions).
+// Errors name the bad value: nil, non-finite or mismatched arguments,
+// D² > limits.MaxElements (checked before allocating) and moments or a
+// posterior that overflow float64.
 func NIWPosterior(pts *mat.Dense, mu0 *mat.VecDense, Phi *mat.SymDense, m, n0 float64) (mu *mat.VecDense, Sigma *mat.SymDense, err error) {
 	const fn = "dynfit: NIWPosterior"
 	if pts == nil || pts.IsEmpty() {
 		return nil, nil, fmt.Errorf("%s: pts is nil or empty", fn)
 	}
 	N, D := pts.Dims()
+	if err := limits.Check(fn, "D × D", D, D); err != nil {
+		return nil, nil, err
+	}
 	if err := finiteMat(fn+": pts", pts); err != nil {
 		return nil, nil, err
 	}
@@ -58,9 +66,21 @@ func NIWPosterior(pts *mat.Dense, mu0 *mat.VecDense, Phi *mat.SymDense, m, n0 fl
 	}
 	muHat, sigHat := make([]float64, D), make([]float64, D*D)
 	small.Moments(muHat, sigHat, z, N, D)
+	if err := checkMoments(fn, -1, muHat, sigHat, colName); err != nil {
+		return nil, nil, err
+	}
 	muOut, sigOut := make([]float64, D), make([]float64, D*D)
 	niwPost(muOut, sigOut, muHat, sigHat, N, symFull(Phi), mu0.RawVector().Data, mu0.RawVector().Inc, m, n0, D)
+	if err := checkMoments(fn, -1, muOut, sigOut, posteriorName(colName)); err != nil {
+		return nil, nil, err
+	}
 	return mat.NewVecDense(D, muOut), mat.NewSymDense(D, sigOut), nil
+}
+
+// posteriorName names component j of the NIW posterior of points whose
+// components name names.
+func posteriorName(name func(j int) string) func(j int) string {
+	return func(j int) string { return name(j) + " (posterior)" }
 }
 
 // checkNIW validates a prior's outputs for D-dimensional points.
@@ -148,6 +168,12 @@ func niwPost(mu, sig, muHat, sigHat []float64, N int, phi, mu0 []float64, inc in
 // X0Mean and X0Cov use the same posterior on the initial states when prior
 // implements InitialStatePrior, and the empirical moments otherwise; 1e-6·I
 // is added to X0Cov.
+//
+// Errors name the bad value: invalid samples, reg < 0, a nil prior (also a
+// typed nil such as a nil *GMMPrior), a prior whose Eval fails or returns
+// bad parameters, a singular posterior, moments, posteriors or fits that
+// overflow float64, and sizes beyond limits.MaxElements as for
+// LeastSquares.
 func FitWithPrior(s system.Batch, prior Prior, reg float64) (*lqr.Dynamics, error) {
 	const fn = "FitWithPrior"
 	n, m, T, N, err := checkSamples(fn, s)
@@ -159,6 +185,12 @@ func FitWithPrior(s system.Batch, prior Prior, reg float64) (*lqr.Dynamics, erro
 	}
 	if prior == nil {
 		return nil, fmt.Errorf("dynfit: %s: prior is nil", fn)
+	}
+	if v := reflect.ValueOf(prior); v.Kind() == reflect.Pointer && v.IsNil() {
+		return nil, fmt.Errorf("dynfit: %s: prior is a nil %T", fn, prior)
+	}
+	if err := checkFitSize(fn, n, m, T); err != nil {
+		return nil, err
 	}
 	D := 2*n + m
 	d := lqr.NewDynamics(n, m, T)
@@ -178,13 +210,22 @@ func FitWithPrior(s system.Batch, prior Prior, reg float64) (*lqr.Dynamics, erro
 			return nil, err
 		}
 		small.Moments(muHat, sigHat, z, N, D)
+		if err := checkMoments("dynfit: "+fn, t, muHat, sigHat, zName(n, m)); err != nil {
+			return nil, err
+		}
 		raw := mu0.RawVector()
 		niwPost(mu, sig, muHat, sigHat, N, symFull(Phi), raw.Data, raw.Inc, pm, pn0, D)
+		if err := checkMoments("dynfit: "+fn, t, mu, sig, posteriorName(zName(n, m))); err != nil {
+			return nil, err
+		}
 		if j := c.solve(mu, sig, reg); j >= 0 {
 			return nil, fmt.Errorf("dynfit: %s: step %d: the posterior covariance of [x_t; u_t] (plus reg = %g on its diagonal) is singular at %s; the prior does not cover what the samples leave out: strengthen the prior or raise reg", fn, t, reg, component(j, n))
 		}
 		c.condCov(cov, sig)
 		c.store(d, t, cov)
+		if err := checkStep(fn, t, d); err != nil {
+			return nil, err
+		}
 	}
 	if xp, ok := prior.(InitialStatePrior); ok {
 		mu0, Phi, pm, pn0, err := xp.InitialState()
@@ -200,16 +241,22 @@ func FitWithPrior(s system.Batch, prior Prior, reg float64) (*lqr.Dynamics, erro
 		}
 		mh, sh := make([]float64, n), make([]float64, n*n)
 		small.Moments(mh, sh, x0, N, n)
+		if err := checkMoments("dynfit: "+fn, -1, mh, sh, x0Name); err != nil {
+			return nil, err
+		}
 		sx := make([]float64, n*n)
 		raw := mu0.RawVector()
 		niwPost(d.X0Mean.RawVector().Data, sx, mh, sh, N, symFull(Phi), raw.Data, raw.Inc, pm, pn0, n)
+		if err := checkMoments("dynfit: "+fn, -1, d.X0Mean.RawVector().Data, sx, posteriorName(x0Name)); err != nil {
+			return nil, err
+		}
 		for i := 0; i < n; i++ {
 			sx[i*n+i] += x0Reg
 		}
 		rs := d.X0Cov.RawSymmetric()
 		storeSym(rs.Data, rs.Stride, sx, n)
-	} else {
-		fitX0(d, s, n)
+	} else if err := fitX0(fn, d, s, n); err != nil {
+		return nil, err
 	}
 	return d, nil
 }

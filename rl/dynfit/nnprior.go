@@ -1,9 +1,11 @@
 package dynfit
 
 import (
+	"errors"
 	"fmt"
-	"github.com/rlcontrol/rlcontrol/rl/system"
 	"math"
+
+	"github.com/rlcontrol/rlcontrol/rl/system"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/nn"
@@ -149,10 +151,13 @@ func NewNNPrior(cfg NNPriorConfig) (*NNPrior, error) {
 // the second moment, so a bias of the model counts as error; σ_Δ is the
 // standard deviation of each component of x_{t+1} − x_t over the data, and
 // the small ridge keeps Σ_x'x' definite. The samples must have the n and m
-// of earlier updates (T may differ); s is copied. If training fails the
-// prior is left as it was.
+// of earlier updates (T may differ); s is copied. If training fails, or
+// the residual covariance overflows float64, the prior is left as it was.
 func (p *NNPrior) Update(s system.Batch) error {
 	const fn = "NNPrior.Update"
+	if p == nil {
+		return errors.New("dynfit: " + fn + ": nil *NNPrior")
+	}
 	n, m, T, N, err := checkSamples(fn, s)
 	if err != nil {
 		return err
@@ -210,6 +215,9 @@ func (p *NNPrior) Update(s system.Batch) error {
 	for j := 0; j < n; j++ {
 		res.SetSym(j, j, res.At(j, j)+nnResidualRidge*outStd[j]*outStd[j])
 	}
+	if err := finiteMat("residual covariance", res); err != nil {
+		return fmt.Errorf("dynfit: %s: %w: the model's errors overflow float64; rescale the samples", fn, err)
+	}
 	p.rollouts, p.points, p.n, p.m = rollouts, P, n, m
 	p.model, p.resCov, p.loss = model, res, loss
 	p.updates++
@@ -231,9 +239,14 @@ func (p *NNPrior) Update(s system.Batch) error {
 // x' follows the linearised network with its residual covariance Σ_x'x'
 // (see Update). It returns μ₀ = μ̄, Φ = n₀·Σ̄, m = MeanStrength and
 // n₀ = CovStrength. Φ is symmetric positive definite by construction. Only
-// the [x_t; u_t] columns of pts are used.
+// the [x_t; u_t] columns of pts are used. Errors name the bad value: a nil
+// prior, nil, mismatched or non-finite points, and a prior that overflows
+// float64.
 func (p *NNPrior) Eval(pts *mat.Dense) (mu0 *mat.VecDense, Phi *mat.SymDense, m, n0 float64, err error) {
 	const fn = "dynfit: NNPrior.Eval"
+	if p == nil {
+		return nil, nil, 0, 0, errors.New(fn + ": nil *NNPrior")
+	}
 	if p.model == nil {
 		return nil, nil, 0, 0, fmt.Errorf("%s: the prior has no data; call Update first", fn)
 	}
@@ -302,7 +315,16 @@ func (p *NNPrior) Eval(pts *mat.Dense) (mu0 *mat.VecDense, Phi *mat.SymDense, m,
 	mu := make([]float64, D)
 	copy(mu, zbar)
 	copy(mu[k:], f[0])
-	return mat.NewVecDense(D, mu), Phi, p.cfg.MeanStrength, sc, nil
+	mu0 = mat.NewVecDense(D, mu)
+	for _, r := range [...]struct {
+		name string
+		m    mat.Matrix
+	}{{"mu0", mu0}, {"Phi", Phi}} {
+		if err := finiteMat(r.name, r.m); err != nil {
+			return nil, nil, 0, 0, fmt.Errorf("%s: %w: it overflows float64; rescale the points", fn, err)
+		}
+	}
+	return mu0, Phi, p.cfg.MeanStrength, sc, nil
 }
 
 // nnLinearize returns f̄(z_b) and df̄/dz (n × (n+m)) at each z_b = [x; u].
@@ -320,8 +342,12 @@ func (p *NNPrior) nnLinearize(z [][]float64) ([][]float64, []*mat.Dense, error) 
 	return dx, J, nil
 }
 
-// nnRows joins x and u row by row into [x; u] rows, checking their lengths.
+// nnRows joins x and u row by row into [x; u] rows, checking their lengths
+// and values.
 func (p *NNPrior) nnRows(fn string, x, u [][]float64) ([][]float64, error) {
+	if p == nil {
+		return nil, errors.New("dynfit: " + fn + ": nil *NNPrior")
+	}
 	if p.model == nil {
 		return nil, fmt.Errorf("dynfit: %s: the prior has no data; call Update first", fn)
 	}
@@ -333,6 +359,16 @@ func (p *NNPrior) nnRows(fn string, x, u [][]float64) ([][]float64, error) {
 		if len(x[i]) != p.n || len(u[i]) != p.m {
 			return nil, fmt.Errorf("dynfit: %s: x[%d] has length %d and u[%d] length %d, want n = %d and m = %d", fn, i, len(x[i]), i, len(u[i]), p.n, p.m)
 		}
+		for _, r := range [...]struct {
+			name string
+			v    []float64
+		}{{"x", x[i]}, {"u", u[i]}} {
+			for j, v := range r.v {
+				if !finite(v) {
+					return nil, fmt.Errorf("dynfit: %s: %s[%d][%d] = %v is not finite", fn, r.name, i, j, v)
+				}
+			}
+		}
 		z[i] = append(append(make([]float64, 0, p.n+p.m), x[i]...), u[i]...)
 	}
 	return z, nil
@@ -340,7 +376,8 @@ func (p *NNPrior) nnRows(fn string, x, u [][]float64) ([][]float64, error) {
 
 // Predict returns the network's next states f̄(x_b, u_b) for a batch, in
 // one graph call per 4096 rows (for rollouts or MPC with the global
-// model).
+// model). A nil prior, mismatched or non-finite rows and predictions that
+// overflow are errors.
 func (p *NNPrior) Predict(x, u [][]float64) ([][]float64, error) {
 	const fn = "NNPrior.Predict"
 	z, err := p.nnRows(fn, x, u)
@@ -356,12 +393,29 @@ func (p *NNPrior) Predict(x, u [][]float64) ([][]float64, error) {
 			y[b][j] += x[b][j]
 		}
 	}
+	if err := finiteRows(fn, "prediction", y); err != nil {
+		return nil, err
+	}
 	return y, nil
+}
+
+// finiteRows reports the first non-finite entry of the rows named what
+// that fn computed.
+func finiteRows(fn, what string, rows [][]float64) error {
+	for b, r := range rows {
+		for j, v := range r {
+			if !finite(v) {
+				return fmt.Errorf("dynfit: %s: %s[%d][%d] = %v overflows float64; rescale the states and actions", fn, what, b, j, v)
+			}
+		}
+	}
+	return nil
 }
 
 // Linearize returns f̄(x_b, u_b) and its Jacobians Fx = ∂f̄/∂x (n×n) and
 // Fu = ∂f̄/∂u (n×m) at each (x_b, u_b) of a batch, by autodiff in one
 // graph call per 1024 rows: f̄(x, u) ≈ f + Fx (x − x_b) + Fu (u − u_b).
+// Errors as Predict's.
 func (p *NNPrior) Linearize(x, u [][]float64) (f [][]float64, Fx, Fu []*mat.Dense, err error) {
 	const fn = "NNPrior.Linearize"
 	z, err := p.nnRows(fn, x, u)
@@ -372,6 +426,14 @@ func (p *NNPrior) Linearize(x, u [][]float64) (f [][]float64, Fx, Fu []*mat.Dens
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("dynfit: %s: %w", fn, err)
 	}
+	if err := finiteRows(fn, "f", f); err != nil {
+		return nil, nil, nil, err
+	}
+	for b, Jb := range J {
+		if err := finiteMat(fmt.Sprintf("Jacobian %d", b), Jb); err != nil {
+			return nil, nil, nil, fmt.Errorf("dynfit: %s: %w", fn, err)
+		}
+	}
 	Fx, Fu = make([]*mat.Dense, len(z)), make([]*mat.Dense, len(z))
 	for b, Jb := range J {
 		Fx[b] = mat.DenseCopyOf(Jb.Slice(0, p.n, 0, p.n))
@@ -380,28 +442,49 @@ func (p *NNPrior) Linearize(x, u [][]float64) (f [][]float64, Fx, Fu []*mat.Dens
 	return f, Fx, Fu, nil
 }
 
-// Model returns the dynamics network (nil before the first Update): it
-// maps [x; u] to x_{t+1} − x_t. It is the prior's own; training it changes
-// the prior.
-func (p *NNPrior) Model() *nn.MLP { return p.model }
+// Model returns the dynamics network (nil before the first Update and for
+// a nil prior): it maps [x; u] to x_{t+1} − x_t. It is the prior's own;
+// training it changes the prior.
+func (p *NNPrior) Model() *nn.MLP {
+	if p == nil {
+		return nil
+	}
+	return p.model
+}
 
 // ResidualCov returns a copy of Σ_x'x', the covariance of the network's
 // one-step errors on its training data, plus Reg·I (nil before the first
-// Update).
+// Update and for a nil prior).
 func (p *NNPrior) ResidualCov() *mat.SymDense {
-	if p.resCov == nil {
+	if p == nil || p.resCov == nil {
 		return nil
 	}
 	return mat.NewSymDense(p.n, append([]float64(nil), p.resCov.RawSymmetric().Data...))
 }
 
 // Loss returns the per-epoch training loss of the last Update (mean
-// squared error in normalised units; see nn.MLP.Fit).
-func (p *NNPrior) Loss() []float64 { return append([]float64(nil), p.loss...) }
+// squared error in normalised units; see nn.MLP.Fit); nil for a nil prior.
+func (p *NNPrior) Loss() []float64 {
+	if p == nil {
+		return nil
+	}
+	return append([]float64(nil), p.loss...)
+}
 
-// Rollouts returns how many rollouts the data set holds.
-func (p *NNPrior) Rollouts() int { return len(p.rollouts) }
+// Rollouts returns how many rollouts the data set holds (0 for a nil
+// prior).
+func (p *NNPrior) Rollouts() int {
+	if p == nil {
+		return 0
+	}
+	return len(p.rollouts)
+}
 
 // Points returns how many (x_t, u_t, x_{t+1}) points the network was last
-// trained on.
-func (p *NNPrior) Points() int { return p.points }
+// trained on (0 for a nil prior).
+func (p *NNPrior) Points() int {
+	if p == nil {
+		return 0
+	}
+	return p.points
+}
