@@ -24,7 +24,8 @@ import (
 // stated in the package doc.
 //
 // Fields are parameters: the zero value of each selects the classic value,
-// so &CartPole{} and NewCartPole() are the same environment.
+// so &CartPole{} and NewCartPole() are the same environment. The methods
+// of a nil *CartPole panic, except Step and SetState, which return errors.
 type CartPole struct {
 	// Horizon is the episode length, the time limit after which an episode
 	// is truncated (default 200; ≥ 1).
@@ -96,14 +97,15 @@ func (c *CartPole) Reset(rng *rand.Rand) []float64 {
 
 // SetState starts a new episode from the state [x, θ, ẋ, θ̇] of package
 // system's convention and returns the first observation [x, ẋ, θ, θ̇]. It
-// panics unless len(state) == 4.
-func (c *CartPole) SetState(state []float64) []float64 {
-	if len(state) != 4 {
-		panic(fmt.Sprintf("env: CartPole.SetState: state has length %d, want 4", len(state)))
+// returns an error, changing nothing, if c is nil or the state does not
+// have length 4 or is not finite.
+func (c *CartPole) SetState(state []float64) ([]float64, error) {
+	if err := checkState("CartPole", c == nil, state, 4); err != nil {
+		return nil, err
 	}
 	c.s = [4]float64{state[0], state[2], state[1], state[3]}
 	c.ep.reset()
-	return c.obs()
+	return c.obs(), nil
 }
 
 // State returns the state [x, θ, ẋ, θ̇] in package system's convention.
@@ -117,8 +119,13 @@ func (c *CartPole) obs() []float64 { return append([]float64(nil), c.s[:]...) }
 func (c *CartPole) Truncated() bool { return c.ep.truncated }
 
 // Step pushes the cart with ForceMag·clip(action[0], −1, 1) N for 0.02 s
-// (see CartPole).
+// (see CartPole). Besides the errors of Env.Step it returns an error,
+// changing nothing, if c is nil or the next state is not finite (a state
+// or ForceMag so large that the update overflows).
 func (c *CartPole) Step(action []float64) (obs []float64, reward float64, done bool, err error) {
+	if c == nil {
+		return nil, 0, false, errNil("CartPole")
+	}
 	if err := c.Validate(); err != nil {
 		return nil, 0, false, err
 	}
@@ -137,6 +144,9 @@ func (c *CartPole) Step(action []float64) (obs []float64, reward float64, done b
 	xdot += dt * xacc
 	th += dt * thdot
 	thdot += dt * thacc
+	if err := checkNext("CartPole", "[x θ ẋ θ̇]", x, th, xdot, thdot); err != nil {
+		return nil, 0, false, err
+	}
 	c.s = [4]float64{x, xdot, th, thdot}
 	terminated := x < -cpXMax || x > cpXMax || th < -cpThetaMax || th > cpThetaMax
 	done = c.ep.advance(terminated, horizon)

@@ -43,8 +43,10 @@
 //     the same seed gives the same episodes.
 //   - Step clips the action to ActionLimits (as Gym's environments do) and
 //     returns an error, changing nothing, for an action of the wrong length
-//     or with a NaN or infinite entry, before Reset and after the episode
-//     ended.
+//     or with a NaN or infinite entry, before Reset, after the episode
+//     ended, and when the next state would not be finite (parameters or a
+//     state so large that the update overflows). SetState likewise refuses
+//     a state of the wrong length or with a NaN or infinite entry.
 //   - Episodes end in one of two ways, and the difference matters to value
 //     estimates: a termination (the cart-pole fell) is a true end, after
 //     which the value is 0; a truncation (the time limit MaxSteps was

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
+	"slices"
 
 	"github.com/rlcontrol/rlcontrol/rl/system"
 )
@@ -44,8 +46,11 @@ type Truncater interface {
 
 // IsTruncated reports whether e's episode, which its last Step ended after
 // steps steps, was truncated: e.Truncated() if e is a Truncater, otherwise
-// whether steps reached e.MaxSteps().
+// whether steps reached e.MaxSteps(). It is false for a nil e.
 func IsTruncated(e Env, steps int) bool {
+	if isNil(e) {
+		return false
+	}
 	if t, ok := e.(Truncater); ok {
 		return t.Truncated()
 	}
@@ -67,6 +72,44 @@ func checkAction(name string, action []float64, dim int) error {
 		return fmt.Errorf("env: %s.Step: %w", name, err)
 	}
 	return nil
+}
+
+// checkState returns an error naming the first problem of a state given
+// to name.SetState: a nil environment, the wrong length or a non-finite
+// entry.
+func checkState(name string, isNil bool, state []float64, dim int) error {
+	if isNil {
+		return fmt.Errorf("env: %s.SetState: nil %s", name, name)
+	}
+	if err := system.CheckVec("state", state, dim); err != nil {
+		return fmt.Errorf("env: %s.SetState: %w", name, err)
+	}
+	return nil
+}
+
+// checkNext returns an error if a component of the state a Step computed
+// is not finite; labels names the components, e.g. "[θ θ̇]".
+func checkNext(name, labels string, next ...float64) error {
+	for _, v := range next {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			// A copy, so that next does not escape: a Step allocates nothing here.
+			return fmt.Errorf("env: %s.Step: the next state %s = %v is not finite: the state or the parameters are too large for the update", name, labels, slices.Clone(next))
+		}
+	}
+	return nil
+}
+
+// errNil is the error of a method called on a nil environment.
+func errNil(name string) error {
+	return fmt.Errorf("env: %s.Step: nil %s (use New%s)", name, name, name)
+}
+
+// isNil reports whether v is nil or an interface holding a nil pointer,
+// map, slice, func or channel.
+func isNil(v any) bool {
+	rv := reflect.ValueOf(v)
+	k := rv.Kind()
+	return !rv.IsValid() || (k == reflect.Pointer || k == reflect.Map || k == reflect.Slice || k == reflect.Func || k == reflect.Chan) && rv.IsNil()
 }
 
 // episode is the bookkeeping every environment shares: whether an episode

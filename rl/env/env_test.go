@@ -100,7 +100,10 @@ func TestPendulumUpright(t *testing.T) {
 // observations stay Gym's.
 func TestStateConventions(t *testing.T) {
 	p := NewPendulum()
-	obs := p.SetState([]float64{0, 0.5})
+	obs, err := p.SetState([]float64{0, 0.5})
+	if err != nil {
+		t.Fatal(err)
+	}
 	if !near(obs[0], -1, 1e-15) || !near(obs[1], 0, 1e-15) || obs[2] != 0.5 {
 		t.Errorf("hanging pendulum observed as %v, want [cos φ, sin φ, θ̇] = [−1, 0, 0.5]", obs)
 	}
@@ -123,7 +126,9 @@ func TestStateConventions(t *testing.T) {
 	}
 
 	c := NewCartPole()
-	obs = c.SetState([]float64{1, 2, 3, 4})
+	if obs, err = c.SetState([]float64{1, 2, 3, 4}); err != nil {
+		t.Fatal(err)
+	}
 	if want := []float64{1, 3, 2, 4}; !slices.Equal(obs, want) {
 		t.Errorf("cart-pole SetState([x θ ẋ θ̇] = [1 2 3 4]) observes %v, want [x ẋ θ θ̇] = %v", obs, want)
 	}

@@ -31,7 +31,10 @@ func ExamplePendulum() {
 	fmt.Printf("steps %d, truncated %v, return below −100: %v\n", steps, p.Truncated(), total < -100)
 
 	// Upright at rest (θ = π, Gym's φ = 0), no torque: the best reward, 0.
-	p.SetState([]float64{math.Pi, 0})
+	if _, err := p.SetState([]float64{math.Pi, 0}); err != nil {
+		fmt.Println(err)
+		return
+	}
 	_, r, _, _ := p.Step([]float64{0})
 	fmt.Println("upright reward is 0:", r == 0)
 	// Output:
@@ -44,7 +47,10 @@ func ExamplePendulum() {
 // the environment: here upright, the rod from the centre to the top.
 func ExamplePendulum_State() {
 	p := env.NewPendulum()
-	p.SetState([]float64{math.Pi, 0})
+	if _, err := p.SetState([]float64{math.Pi, 0}); err != nil {
+		fmt.Println(err)
+		return
+	}
 	const w, h = 9, 9
 	img := make([]float64, w*h)
 	if err := system.NewPendulum().Render(img, w, h, p.State()); err != nil {

@@ -31,7 +31,8 @@ import (
 //
 // Fields are parameters: the zero value of each selects Gym's value, so
 // &Pendulum{} and NewPendulum() are the same environment. Set them before
-// Reset; Step returns an error while one is invalid.
+// Reset; Step returns an error while one is invalid. The methods of a nil
+// *Pendulum panic, except Step and SetState, which return errors.
 type Pendulum struct {
 	// MaxTorque bounds |u| (default 2; > 0).
 	MaxTorque float64
@@ -121,12 +122,13 @@ func (p *Pendulum) Reset(rng *rand.Rand) []float64 {
 
 // SetState starts a new episode from the state [θ, θ̇] of package system's
 // convention (for tests and demonstrations: from upright, θ = π, say) and
-// returns its first observation. It panics unless len(state) == 2.
-func (p *Pendulum) SetState(state []float64) []float64 {
-	if len(state) != 2 {
-		panic(fmt.Sprintf("env: Pendulum.SetState: state has length %d, want 2", len(state)))
+// returns its first observation. It returns an error, changing nothing,
+// if p is nil or the state does not have length 2 or is not finite.
+func (p *Pendulum) SetState(state []float64) ([]float64, error) {
+	if err := checkState("Pendulum", p == nil, state, 2); err != nil {
+		return nil, err
 	}
-	return p.start(gymAngle(state[0]), state[1])
+	return p.start(gymAngle(state[0]), state[1]), nil
 }
 
 func (p *Pendulum) start(phi, thdot float64) []float64 {
@@ -148,8 +150,14 @@ func (p *Pendulum) obs() []float64 {
 }
 
 // Step applies the torque action[0], clipped to ±MaxTorque, for TimeStep
-// seconds (see Pendulum for the update and the reward).
+// seconds (see Pendulum for the update and the reward). Besides the
+// errors of Env.Step it returns an error, changing nothing, if p is nil
+// or the next state is not finite (parameters so large that the update
+// overflows).
 func (p *Pendulum) Step(action []float64) (obs []float64, reward float64, done bool, err error) {
+	if p == nil {
+		return nil, 0, false, errNil("Pendulum")
+	}
 	if err := p.Validate(); err != nil {
 		return nil, 0, false, err
 	}
@@ -163,8 +171,12 @@ func (p *Pendulum) Step(action []float64) (obs []float64, reward float64, done b
 	u := clip(action[0], -maxT, maxT)
 	a := system.WrapAngle(p.phi)
 	reward = -(a*a + 0.1*p.thdot*p.thdot + 0.001*u*u)
-	p.thdot = clip(p.thdot+(3*g/(2*l)*math.Sin(p.phi)+3/(m*l*l)*u)*dt, -maxS, maxS)
-	p.phi += p.thdot * dt
+	thdot := clip(p.thdot+(3*g/(2*l)*math.Sin(p.phi)+3/(m*l*l)*u)*dt, -maxS, maxS)
+	phi := p.phi + thdot*dt
+	if err := checkNext("Pendulum", "[θ θ̇]", phi+math.Pi, thdot); err != nil {
+		return nil, 0, false, err
+	}
+	p.phi, p.thdot = phi, thdot
 	done = p.ep.advance(false, horizon)
 	return p.obs(), reward, done, nil
 }

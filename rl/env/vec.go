@@ -4,6 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
 // Vec steps N copies of an environment together, the way policy-gradient
@@ -21,7 +24,8 @@ import (
 // truncates the episode itself, so environments need not enforce their own
 // time limit.
 //
-// A Vec is not safe for concurrent use.
+// A Vec is not safe for concurrent use. Make it with NewVec: the methods
+// of a nil *Vec panic, except Step, which returns an error.
 type Vec struct {
 	envs           []Env
 	rngs           []*rand.Rand
@@ -53,36 +57,43 @@ type Episode struct {
 	FinalObs []float64
 }
 
+// copyCost is what NewVec counts a copy as, in float64 values, besides its
+// observation and action: the environment's state, its random stream and
+// the Vec's bookkeeping.
+const copyCost = 32
+
 // NewVec makes n copies of an environment by calling newEnv n times (each
 // call must return a new, independent value) and seeds copy i's resets
 // with PCG(seed, i). It returns an error if n < 1, newEnv is nil or returns
-// nil, or the copies disagree on their dimensions, action limits or MaxSteps.
-// Call Reset before Step.
+// nil (or a nil pointer), the copies disagree on their dimensions, action
+// limits or MaxSteps, an action limit is NaN or lo > hi, or the copies
+// would be too large: n × (ObsDim + ActDim + 32) may be at most
+// limits.MaxElements = 2^27 (each copy counted as its observation, its
+// action and 32 values for its environment and random stream), checked
+// after the first copy and before the others are made. Call Reset before
+// Step.
 func NewVec(newEnv func() Env, n int, seed uint64) (*Vec, error) {
+	const fn = "env: NewVec"
 	if newEnv == nil {
-		return nil, fmt.Errorf("env: NewVec: newEnv is nil")
+		return nil, fmt.Errorf("%s: newEnv is nil", fn)
 	}
 	if n < 1 {
-		return nil, fmt.Errorf("env: NewVec: n = %d copies, want ≥ 1", n)
+		return nil, fmt.Errorf("%s: n = %d copies, want ≥ 1", fn, n)
 	}
 	v := &Vec{}
 	for i := 0; i < n; i++ {
 		e := newEnv()
-		if e == nil {
-			return nil, fmt.Errorf("env: NewVec: newEnv returned nil for copy %d", i)
+		if isNil(e) {
+			return nil, fmt.Errorf("%s: newEnv returned nil for copy %d", fn, i)
 		}
 		lo, hi := e.ActionLimits()
 		if i == 0 {
-			v.obsDim, v.actDim, v.lo, v.hi, v.maxSteps = e.ObsDim(), e.ActDim(), lo, hi, e.MaxSteps()
-			if v.obsDim < 1 || v.actDim < 1 {
-				return nil, fmt.Errorf("env: NewVec: ObsDim = %d, ActDim = %d, want ≥ 1", v.obsDim, v.actDim)
-			}
-			if len(lo) != v.actDim || len(hi) != v.actDim {
-				return nil, fmt.Errorf("env: NewVec: action limits have lengths %d and %d, want ActDim = %d", len(lo), len(hi), v.actDim)
+			if err := v.first(e, n, lo, hi); err != nil {
+				return nil, err
 			}
 		} else if e.ObsDim() != v.obsDim || e.ActDim() != v.actDim || e.MaxSteps() != v.maxSteps || !equal(lo, v.lo) || !equal(hi, v.hi) {
-			return nil, fmt.Errorf("env: NewVec: copy %d differs from copy 0 (ObsDim %d vs %d, ActDim %d vs %d, MaxSteps %d vs %d, or action limits)",
-				i, e.ObsDim(), v.obsDim, e.ActDim(), v.actDim, e.MaxSteps(), v.maxSteps)
+			return nil, fmt.Errorf("%s: copy %d differs from copy 0 (ObsDim %d vs %d, ActDim %d vs %d, MaxSteps %d vs %d, or action limits)",
+				fn, i, e.ObsDim(), v.obsDim, e.ActDim(), v.actDim, e.MaxSteps(), v.maxSteps)
 		}
 		v.envs = append(v.envs, e)
 		v.rngs = append(v.rngs, rand.New(rand.NewPCG(seed, uint64(i))))
@@ -92,6 +103,34 @@ func NewVec(newEnv func() Env, n int, seed uint64) (*Vec, error) {
 	v.ret = make([]float64, n)
 	v.length = make([]int, n)
 	return v, nil
+}
+
+// first takes the dimensions, action limits and time limit of copy 0, e,
+// and checks them and the size of n copies.
+func (v *Vec) first(e Env, n int, lo, hi []float64) error {
+	const fn = "env: NewVec"
+	v.obsDim, v.actDim, v.lo, v.hi, v.maxSteps = e.ObsDim(), e.ActDim(), lo, hi, e.MaxSteps()
+	if v.obsDim < 1 || v.actDim < 1 {
+		return fmt.Errorf("%s: ObsDim = %d, ActDim = %d, want ≥ 1", fn, v.obsDim, v.actDim)
+	}
+	if err := limits.Check(fn, "ObsDim", v.obsDim); err != nil {
+		return err
+	}
+	if err := limits.Check(fn, "ActDim", v.actDim); err != nil {
+		return err
+	}
+	if err := limits.Check(fn, "n × (ObsDim + ActDim + 32)", n, v.obsDim+v.actDim+copyCost); err != nil {
+		return err
+	}
+	if len(lo) != v.actDim || len(hi) != v.actDim {
+		return fmt.Errorf("%s: action limits have lengths %d and %d, want ActDim = %d", fn, len(lo), len(hi), v.actDim)
+	}
+	for j := range lo {
+		if !(lo[j] <= hi[j]) {
+			return fmt.Errorf("%s: action limits lo[%d] = %v, hi[%d] = %v, want lo ≤ hi", fn, j, lo[j], j, hi[j])
+		}
+	}
+	return nil
 }
 
 // MustNewVec is NewVec that panics on error, for notebooks.
@@ -133,7 +172,7 @@ func (v *Vec) ActionLimits() (lo, hi []float64) {
 func (v *Vec) MaxSteps() int { return v.maxSteps }
 
 // Env returns copy i (to read its state; stepping it directly desynchronises
-// the Vec).
+// the Vec). It panics unless 0 ≤ i < N().
 func (v *Vec) Env(i int) Env { return v.envs[i] }
 
 // Started reports whether Reset has been called.
@@ -141,14 +180,20 @@ func (v *Vec) Started() bool { return v.started }
 
 // Reset starts a new episode in every copy, drawing from each copy's
 // stream, and returns the first observations (obs[i] is copy i's).
-// Episodes in progress are abandoned.
+// Episodes in progress are abandoned. An observation of the wrong length
+// or with a non-finite entry makes the next Step return an error naming
+// it.
 func (v *Vec) Reset() [][]float64 {
+	v.broken = nil
 	for i, e := range v.envs {
 		v.obs[i] = e.Reset(v.rngs[i])
 		v.ret[i], v.length[i], v.final[i] = 0, 0, nil
+		if err := v.checkObs(v.obs[i], "Reset returned obs"); err != nil && v.broken == nil {
+			v.broken = fmt.Errorf("copy %d: %w", i, err)
+		}
 	}
 	v.ended = nil
-	v.started, v.broken = true, nil
+	v.started = true
 	return v.Obs()
 }
 
@@ -171,13 +216,17 @@ func (v *Vec) Obs() [][]float64 {
 //
 // Step checks every action (count, lengths, finiteness) before stepping
 // any copy, so a bad action changes nothing. If an environment itself
-// fails, the error names the copy and the Vec must be Reset.
+// fails, or returns an observation of the wrong length, a non-finite
+// observation or a non-finite reward, the error names the copy and the
+// value, and the Vec must be Reset.
 func (v *Vec) Step(actions [][]float64) (obs [][]float64, rewards []float64, dones, truncated []bool, err error) {
 	switch {
+	case v == nil:
+		return nil, nil, nil, nil, fmt.Errorf("env: Vec.Step: nil Vec (use NewVec)")
 	case !v.started:
 		return nil, nil, nil, nil, fmt.Errorf("env: Vec.Step called before Reset")
 	case v.broken != nil:
-		return nil, nil, nil, nil, fmt.Errorf("env: Vec.Step: an earlier Step failed (%v); call Reset", v.broken)
+		return nil, nil, nil, nil, fmt.Errorf("env: Vec.Step: %w; call Reset", v.broken)
 	case len(actions) != len(v.envs):
 		return nil, nil, nil, nil, fmt.Errorf("env: Vec.Step: %d actions for %d copies", len(actions), len(v.envs))
 	}
@@ -196,9 +245,14 @@ func (v *Vec) Step(actions [][]float64) (obs [][]float64, rewards []float64, don
 	v.ended = v.ended[:0]
 	for i, e := range v.envs {
 		o, r, done, err := e.Step(actions[i])
+		if err == nil {
+			err = v.checkObs(o, "obs")
+		}
+		if err == nil && (math.IsNaN(r) || math.IsInf(r, 0)) {
+			err = fmt.Errorf("reward = %v is not finite", r)
+		}
 		if err != nil {
-			v.broken = fmt.Errorf("copy %d: %w", i, err)
-			return nil, nil, nil, nil, fmt.Errorf("env: Vec.Step: copy %d: %w", i, err)
+			return nil, nil, nil, nil, v.fail(i, err)
 		}
 		v.ret[i] += r
 		v.length[i]++
@@ -218,10 +272,26 @@ func (v *Vec) Step(actions [][]float64) (obs [][]float64, rewards []float64, don
 				FinalObs: append([]float64(nil), o...)})
 			o = e.Reset(v.rngs[i])
 			v.ret[i], v.length[i] = 0, 0
+			if err := v.checkObs(o, "Reset returned obs"); err != nil {
+				return nil, nil, nil, nil, v.fail(i, err)
+			}
 		}
 		v.obs[i] = o
 	}
 	return v.Obs(), rewards, dones, truncated, nil
+}
+
+// checkObs returns an error naming what if o is not a finite observation
+// of length ObsDim.
+func (v *Vec) checkObs(o []float64, what string) error {
+	return system.CheckVec(what, o, v.obsDim)
+}
+
+// fail marks the Vec broken by copy i's error err and returns the error
+// of Step.
+func (v *Vec) fail(i int, err error) error {
+	v.broken = fmt.Errorf("an earlier Step failed (copy %d: %w)", i, err)
+	return fmt.Errorf("env: Vec.Step: copy %d: %w", i, err)
 }
 
 // Ended returns the episodes that ended at the last Step, in copy order

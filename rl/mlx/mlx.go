@@ -1,6 +1,9 @@
 package mlx
 
 import (
+	"fmt"
+	"math"
+	"math/big"
 	"sync"
 
 	"github.com/gomlx/compute"
@@ -17,6 +20,9 @@ import (
 // v0.28.2 / compute v0.1.2 deadlocked here within minutes of TRPO training
 // on 2 cores: the operation scheduler and a parallel matrix product each
 // waited for the other's workers in the shared pool.
+//
+// It panics only if GoMLX cannot create its pure-Go backend, which the
+// constant configuration rules out.
 func Backend() compute.Backend { return backend() }
 
 var backend = sync.OnceValue(func() compute.Backend {
@@ -34,7 +40,31 @@ var backend = sync.OnceValue(func() compute.Backend {
 // has no gradient of its own. Second derivatives — Fisher-vector products by
 // double backpropagation in TRPO, Hessian-vector products — need every
 // parameter to be read through Segment.
+//
+// Like GoMLX's own operations it panics while the graph is built (and the
+// graph call returns the panic as its error) if theta is nil or not a
+// vector (of at most 2^31 − 1 entries), n < 1, or theta[from : from+n]
+// is not inside theta: a Gather would otherwise clamp the indices and
+// read the wrong parameters.
 func Segment(theta *graph.Node, from, n int) *graph.Node {
+	if theta == nil || theta.Rank() != 1 {
+		shape := "nil"
+		if theta != nil {
+			shape = theta.Shape().String()
+		}
+		panic(fmt.Errorf("mlx: Segment: theta is %s, want a vector", shape))
+	}
+	size := theta.Shape().Dimensions[0]
+	if n < 1 {
+		panic(fmt.Errorf("mlx: Segment: n = %d, want ≥ 1", n))
+	}
+	if size > math.MaxInt32 {
+		panic(fmt.Errorf("mlx: Segment: theta has %d entries, more than int32 indices reach", size))
+	}
+	if from < 0 || from > size-n {
+		end := new(big.Int).Add(big.NewInt(int64(from)), big.NewInt(int64(n)))
+		panic(fmt.Errorf("mlx: Segment: theta[%d : %v] is outside [0, %d)", from, end, size))
+	}
 	idx := make([][]int32, n)
 	for i := range idx {
 		idx[i] = []int32{int32(from + i)}

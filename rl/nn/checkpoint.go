@@ -1,17 +1,17 @@
 package nn
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"hash/crc32"
 	"io"
 	"math"
+	"reflect"
 
 	"github.com/rlcontrol/rlcontrol/internal/atomicfile"
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 )
 
 // checkpointMagic starts every checkpoint.
@@ -41,8 +41,15 @@ type nnHeader struct {
 //	θ as NumParams little-endian float64 values
 //	CRC-32 (IEEE) of everything before it, little-endian uint32
 //
-// so a model read back with ReadMLP predicts bit for bit the same.
+// so a model read back with ReadMLP predicts bit for bit the same. It
+// returns an error if m or w is nil.
 func (m *MLP) WriteTo(w io.Writer) (int64, error) {
+	if err := m.check("WriteTo"); err != nil {
+		return 0, err
+	}
+	if isNil(w) {
+		return 0, fmt.Errorf("nn: WriteTo: w is nil")
+	}
 	m.mu.Lock()
 	h := nnHeader{Version: 1, In: m.cfg.In, Hidden: m.cfg.Hidden, Out: m.cfg.Out,
 		Activation: m.cfg.Activation.String(), Seed: m.cfg.Seed, OutputScale: m.cfg.OutputScale,
@@ -71,13 +78,28 @@ func (m *MLP) WriteTo(w io.Writer) (int64, error) {
 	return int64(n), nil
 }
 
+// maxCheckpointBytes is the most ReadMLP reads: θ of at most
+// limits.MaxElements values (1 GiB) and a header of up to 1 GiB.
+const maxCheckpointBytes = 8*limits.MaxElements + 1<<30
+
 // ReadMLP reads a checkpoint written by WriteTo (or Save). It returns an
-// error if the data is not a checkpoint, is truncated or corrupted (CRC
-// mismatch), or describes an invalid model.
+// error if r is nil, the data is not a checkpoint, is truncated or
+// corrupted (CRC mismatch), is longer than 2 GiB, or describes an invalid
+// model: a bad configuration, a layer or θ over limits.MaxElements values,
+// a parameter count that disagrees with the architecture or with the bytes
+// present, or a non-finite parameter or normaliser entry. Every declared
+// size is checked against the bytes present before anything of that size
+// is allocated.
 func ReadMLP(r io.Reader) (*MLP, error) {
-	data, err := io.ReadAll(r)
+	if isNil(r) {
+		return nil, fmt.Errorf("nn: ReadMLP: r is nil")
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxCheckpointBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("nn: ReadMLP: %w", err)
+	}
+	if len(data) > maxCheckpointBytes {
+		return nil, fmt.Errorf("nn: ReadMLP: more than %d bytes: not a checkpoint of a model within limits.MaxElements", maxCheckpointBytes)
 	}
 	return nnDecode(data)
 }
@@ -94,10 +116,9 @@ func nnDecode(data []byte) (*MLP, error) {
 	if crc32.ChecksumIEEE(body) != sum {
 		return nil, fmt.Errorf("%s: checksum mismatch: the checkpoint is truncated or corrupted", fn)
 	}
-	rd := bufio.NewReader(bytes.NewReader(body[len(checkpointMagic)+1:]))
-	line, err := rd.ReadBytes('\n')
-	if err != nil {
-		return nil, fmt.Errorf("%s: reading header: %w", fn, err)
+	line, params, ok := bytes.Cut(body[len(checkpointMagic)+1:], []byte("\n"))
+	if !ok {
+		return nil, fmt.Errorf("%s: reading header: no end of line", fn)
 	}
 	var h nnHeader
 	if err := json.Unmarshal(line, &h); err != nil {
@@ -113,25 +134,33 @@ func nnDecode(data []byte) (*MLP, error) {
 	if h.Hidden == nil {
 		h.Hidden = []int{}
 	}
-	m, err := New(Config{In: h.In, Hidden: h.Hidden, Out: h.Out, Activation: act, Seed: h.Seed, OutputScale: h.OutputScale})
+	// Sizes first, against the bytes present, before New allocates θ.
+	cfg, err := Config{In: h.In, Hidden: h.Hidden, Out: h.Out, Activation: act, Seed: h.Seed, OutputScale: h.OutputScale}.WithDefaults()
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", fn, err)
 	}
-	if h.NumParams != m.nP {
-		return nil, fmt.Errorf("%s: header says %d parameters, the architecture has %d", fn, h.NumParams, m.nP)
+	nP, err := cfg.numParams()
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", fn, err)
+	}
+	if h.NumParams != nP {
+		return nil, fmt.Errorf("%s: header says %d parameters, the architecture has %d", fn, h.NumParams, nP)
+	}
+	switch {
+	case len(params) < 8*nP:
+		return nil, fmt.Errorf("%s: the header declares %d parameters (%d bytes) but the checkpoint holds %d bytes of them", fn, nP, 8*nP, len(params))
+	case len(params) > 8*nP:
+		return nil, fmt.Errorf("%s: trailing data after the parameters: %d bytes, the header declares %d (%d parameters)", fn, len(params), 8*nP, nP)
 	}
 	if err := h.Normalizer.check("ReadMLP", h.In, h.Out); err != nil {
 		return nil, err
 	}
-	b := make([]byte, 8)
-	for i := range m.theta {
-		if _, err := io.ReadFull(rd, b); err != nil {
-			return nil, fmt.Errorf("%s: parameter %d of %d: %w", fn, i, m.nP, err)
-		}
-		m.theta[i] = math.Float64frombits(binary.LittleEndian.Uint64(b))
+	m, err := New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", fn, err)
 	}
-	if _, err := rd.ReadByte(); !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("%s: trailing data after the parameters", fn)
+	for i := range m.theta {
+		m.theta[i] = math.Float64frombits(binary.LittleEndian.Uint64(params[8*i:]))
 	}
 	if err := nnFiniteVec("ReadMLP", "parameters", m.theta); err != nil {
 		return nil, err
@@ -144,17 +173,29 @@ func nnDecode(data []byte) (*MLP, error) {
 // temporary file in the same directory, syncs it and renames it over path,
 // so path holds either the old or the new checkpoint, never a partial one.
 func (m *MLP) Save(path string) error {
+	if err := m.check("Save"); err != nil {
+		return err
+	}
 	if err := atomicfile.Save(path, m); err != nil {
 		return fmt.Errorf("nn: Save: %w", err)
 	}
 	return nil
 }
 
-// Load reads a checkpoint written by Save.
+// Load reads a checkpoint written by Save; it returns ReadMLP's errors,
+// naming the file.
 func Load(path string) (*MLP, error) {
 	v, err := atomicfile.Load(path, nnDecode)
 	if err != nil {
 		return nil, fmt.Errorf("nn: Load: %w", err)
 	}
 	return v, nil
+}
+
+// isNil reports whether v is nil or an interface holding a nil pointer,
+// map, slice, func or channel.
+func isNil(v any) bool {
+	rv := reflect.ValueOf(v)
+	k := rv.Kind()
+	return !rv.IsValid() || (k == reflect.Pointer || k == reflect.Map || k == reflect.Slice || k == reflect.Func || k == reflect.Chan) && rv.IsNil()
 }

@@ -31,7 +31,15 @@
 // cores, for a 64×64 tanh network (see the benchmarks): Fit on 10,000
 // samples takes about 0.15 s per epoch (batch 128, one graph call per
 // minibatch); Predict costs about 0.2 ms per call plus 3 µs per row;
-// Linearize about 5 ms for 100 points with 4 outputs. Bad shapes, non-finite values and
-// bad configurations are errors; only Forward, which runs while a graph is
-// built, panics, as GoMLX's own layers do.
+// Linearize about 5 ms for 100 points with 4 outputs.
+//
+// Bad input is an error that names the argument and its value: nil models,
+// readers and writers, bad shapes, non-finite values, bad configurations,
+// sizes beyond limits.MaxElements = 2^27 values (a layer's weights, θ, a
+// result), checked before anything is allocated, and data or weights that
+// overflow float64 (a normaliser's moments, a prediction). ReadMLP checks
+// every size a checkpoint declares against the bytes present before it
+// allocates. Only Forward, which runs while a graph is built, panics, as
+// GoMLX's own layers do, and the Must functions, which panic with the
+// error.
 package nn

@@ -133,7 +133,16 @@ func (m *MLP) trainExec() *graph.Exec {
 //
 // The model is updated after every epoch, so Progress may call Predict to
 // watch the fit; Fits of one model run one at a time.
+//
+// It returns an error, changing nothing, if m is nil, cfg is invalid, X
+// and Y are empty, differ in length, hold a row of the wrong length or a
+// non-finite value, or are so large that their means or standard
+// deviations, the normalised data or the re-expressed weights overflow
+// float64 (rescale the data).
 func (m *MLP) Fit(X, Y [][]float64, cfg FitConfig) ([]float64, error) {
+	if err := m.check("Fit"); err != nil {
+		return nil, err
+	}
 	cfg, err := cfg.WithDefaults()
 	if err != nil {
 		return nil, err
@@ -173,22 +182,27 @@ func (m *MLP) Fit(X, Y [][]float64, cfg FitConfig) ([]float64, error) {
 	}
 	if !cfg.KeepNormalizer {
 		var fresh Normalizer
-		fresh.InMean, fresh.InStd = nnMoments(X, in)
-		fresh.OutMean, fresh.OutStd = nnMoments(Y, out)
+		if fresh.InMean, fresh.InStd, err = nnMomentsChecked("Fit", "X", X, in); err != nil {
+			return nil, err
+		}
+		if fresh.OutMean, fresh.OutStd, err = nnMomentsChecked("Fit", "Y", Y, out); err != nil {
+			return nil, err
+		}
 		if normSet {
-			nnRenormalize(theta, m.sizes, norm, fresh)
+			if err := renormalize("Fit", theta, m.sizes, norm, fresh); err != nil {
+				return nil, err
+			}
 		}
 		norm, normSet = fresh, true
 	}
 	// Normalised data, row-major.
-	xs, ys := make([]float64, N*in), make([]float64, N*out)
-	for i := 0; i < N; i++ {
-		for j := 0; j < in; j++ {
-			xs[i*in+j] = (X[i][j] - norm.InMean[j]) / norm.InStd[j]
-		}
-		for k := 0; k < out; k++ {
-			ys[i*out+k] = (Y[i][k] - norm.OutMean[k]) / norm.OutStd[k]
-		}
+	xs, err := nnNormalized("X", X, in, norm.InMean, norm.InStd)
+	if err != nil {
+		return nil, err
+	}
+	ys, err := nnNormalized("Y", Y, out, norm.OutMean, norm.OutStd)
+	if err != nil {
+		return nil, err
 	}
 
 	B := min(cfg.BatchSize, N)
@@ -262,4 +276,19 @@ func (m *MLP) Fit(X, Y [][]float64, cfg FitConfig) ([]float64, error) {
 		}
 	}
 	return history, nil
+}
+
+// nnNormalized returns rows normalised by (v − mean) ⊘ std, row-major, or
+// an error naming the first entry whose normalised value overflows.
+func nnNormalized(what string, rows [][]float64, dim int, mean, std []float64) ([]float64, error) {
+	z := make([]float64, len(rows)*dim)
+	for i, r := range rows {
+		for j, v := range r {
+			z[i*dim+j] = (v - mean[j]) / std[j]
+			if !finite(z[i*dim+j]) {
+				return nil, fmt.Errorf("nn: Fit: %s[%d][%d] = %v overflows when normalised by mean %v and std %v", what, i, j, v, mean[j], std[j])
+			}
+		}
+	}
+	return z, nil
 }

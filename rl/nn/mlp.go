@@ -10,6 +10,7 @@ import (
 	"github.com/gomlx/compute/dtypes"
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/mlx"
 )
 
@@ -95,7 +96,47 @@ func (c Config) WithDefaults() (Config, error) {
 	if !config.Positive(c.OutputScale) {
 		return c, fmt.Errorf("%s.OutputScale = %v, want a finite value > 0", fn, c.OutputScale)
 	}
+	if _, err := c.numParams(); err != nil {
+		return c, err
+	}
 	return c, nil
+}
+
+// numParams returns the length of θ for c's sizes (valid, ≥ 1), or an
+// error if a layer's weight matrix or θ has more than limits.MaxElements
+// values. It allocates nothing, so a checkpoint reader can check the
+// sizes a header declares before it allocates them.
+func (c Config) numParams() (int, error) {
+	const fn = "nn: Config"
+	name := func(l int) string {
+		switch {
+		case l == 0:
+			return "In"
+		case l > len(c.Hidden):
+			return "Out"
+		}
+		return fmt.Sprintf("Hidden[%d]", l-1)
+	}
+	size := func(l int) int {
+		switch {
+		case l == 0:
+			return c.In
+		case l > len(c.Hidden):
+			return c.Out
+		}
+		return c.Hidden[l-1]
+	}
+	total := 0
+	for l := 0; l <= len(c.Hidden); l++ {
+		a, b := size(l), size(l+1)
+		w, err := limits.Elements(fn, "", a, b)
+		if err != nil { // again with the names: they are formatted only here
+			_, err = limits.Elements(fn, name(l)+" × "+name(l+1), a, b)
+			return 0, err
+		}
+		total += w + b // each term ≤ 2^28: no overflow
+	}
+	return total, limits.Check(fn, "parameters", total)
 }
 
 // MLP is a multilayer perceptron y = N(x) with its parameters and its
@@ -118,7 +159,9 @@ func (c Config) WithDefaults() (Config, error) {
 // the inputs and outputs have very different scales, as states, actions
 // and state differences of a dynamical system do.
 //
-// Methods are safe for concurrent use.
+// Methods are safe for concurrent use. Make an MLP with New, ReadMLP or
+// Load: the methods of a nil or zero MLP return an error where they have
+// an error result and panic otherwise.
 type MLP struct {
 	cfg   Config
 	sizes []int // In, Hidden..., Out
@@ -137,6 +180,10 @@ type MLP struct {
 // uniform for Tanh, He uniform for ReLU, zero biases, the output layer's
 // weights multiplied by OutputScale. Initialisation uses its own PCG
 // stream seeded by Config.Seed, so it is reproducible bit for bit.
+//
+// The sizes are checked before anything is allocated: each layer's weight
+// matrix (In × Hidden[0], …) and θ as a whole may hold at most
+// limits.MaxElements = 2^27 values (1 GiB), an error otherwise.
 func New(cfg Config) (*MLP, error) {
 	cfg, err := cfg.WithDefaults()
 	if err != nil {
@@ -144,8 +191,8 @@ func New(cfg Config) (*MLP, error) {
 	}
 	m := &MLP{cfg: cfg}
 	m.sizes = append(append([]int{cfg.In}, cfg.Hidden...), cfg.Out)
-	for l := 0; l+1 < len(m.sizes); l++ {
-		m.nP += m.sizes[l]*m.sizes[l+1] + m.sizes[l+1]
+	if m.nP, err = cfg.numParams(); err != nil {
+		return nil, err
 	}
 	m.theta = make([]float64, m.nP)
 	rng := rand.New(rand.NewPCG(cfg.Seed, 0x9e3779b97f4a7c15))
@@ -170,7 +217,8 @@ func New(cfg Config) (*MLP, error) {
 	return m, nil
 }
 
-// MustNew is New that panics on error, for notebooks.
+// MustNew is New that panics on error, for notebooks. It panics if cfg is
+// invalid (the error of New).
 func MustNew(cfg Config) *MLP {
 	m, err := New(cfg)
 	if err != nil {
@@ -203,9 +251,12 @@ func (m *MLP) Params() []float64 {
 	return append([]float64(nil), m.theta...)
 }
 
-// SetParams copies p into θ. It returns an error if p has the wrong length
-// or a non-finite value.
+// SetParams copies p into θ. It returns an error if m is nil, or p has
+// the wrong length or a non-finite value.
 func (m *MLP) SetParams(p []float64) error {
+	if err := m.check("SetParams"); err != nil {
+		return err
+	}
 	if len(p) != m.nP {
 		return fmt.Errorf("nn: SetParams: %d parameters, want NumParams() = %d", len(p), m.nP)
 	}
@@ -236,9 +287,9 @@ func (m *MLP) Clone() *MLP {
 // graph.Gradient(loss, theta) gives the flat gradient that Params and
 // SetParams use.
 //
-// Like GoMLX's own layers it panics on wrong shapes: it is meant to be
-// called while building a graph, where GoMLX turns panics into errors of
-// the Exec call.
+// Like GoMLX's own layers it panics on nil nodes and wrong shapes: it is
+// meant to be called while building a graph, where GoMLX turns panics into
+// errors of the Exec call.
 func (m *MLP) Forward(theta, x *graph.Node) *graph.Node {
 	m.mu.Lock()
 	nv := m.norm.vector()
@@ -247,11 +298,22 @@ func (m *MLP) Forward(theta, x *graph.Node) *graph.Node {
 	return m.forward(theta, norm, x)
 }
 
+// check returns an error if m was not made by New, ReadMLP or Load.
+func (m *MLP) check(fn string) error {
+	if m == nil || m.nP == 0 {
+		return fmt.Errorf("nn: %s: nil MLP (make one with New)", fn)
+	}
+	return nil
+}
+
 // forward is Forward with the normaliser as a node (the vector of
 // Normalizer.vector), so the package's own executables take it as an input
 // and never go stale.
 func (m *MLP) forward(theta, norm, x *graph.Node) *graph.Node {
 	in, out := m.cfg.In, m.cfg.Out
+	if theta == nil || x == nil {
+		panic(fmt.Errorf("nn: MLP.Forward: theta or x is a nil node"))
+	}
 	if x.DType() != dtypes.Float64 || x.Rank() != 2 || x.Shape().Dimensions[1] != in {
 		panic(fmt.Errorf("nn: MLP.Forward: x has shape %s, want (Float64)[batch, %d]", x.Shape(), in))
 	}

@@ -68,6 +68,29 @@ func (n Normalizer) check(fn string, in, out int) error {
 	return nil
 }
 
+// nnMomentsChecked is nnMoments that returns an error, naming the column
+// and its entry of largest magnitude, if a mean or standard deviation
+// overflows float64 (values near 1e300, or sums beyond 1.8e308).
+func nnMomentsChecked(fn, what string, rows [][]float64, dim int) (mean, std []float64, err error) {
+	mean, std = nnMoments(rows, dim)
+	for j := range mean {
+		if finite(mean[j]) && finite(std[j]) {
+			continue
+		}
+		big := 0
+		for i, r := range rows {
+			if math.Abs(r[j]) > math.Abs(rows[big][j]) {
+				big = i
+			}
+		}
+		return nil, nil, fmt.Errorf("nn: %s: the mean or standard deviation of column %d of %s overflows float64 (%s[%d][%d] = %v): rescale the data",
+			fn, j, what, what, big, j, rows[big][j])
+	}
+	return mean, std, nil
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
 // nnMoments returns the mean and standard deviation (1/N) of each column
 // of rows; a std below minStd becomes 1.
 func nnMoments(rows [][]float64, dim int) (mean, std []float64) {
@@ -115,16 +138,39 @@ func (m *MLP) Normalizer() Normalizer {
 //
 // Fit uses keepFunction true when it re-estimates the normaliser of a model
 // that already has one, so continued training starts from the model it had.
+//
+// It returns an error, changing nothing, if m is nil, n's lengths do not
+// match In and Out, an entry is not finite, a std is not > 0, or (with
+// keepFunction) re-expressing the weights overflows float64.
 func (m *MLP) SetNormalizer(n Normalizer, keepFunction bool) error {
+	if err := m.check("SetNormalizer"); err != nil {
+		return err
+	}
 	if err := n.check("SetNormalizer", m.cfg.In, m.cfg.Out); err != nil {
 		return err
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if keepFunction {
-		nnRenormalize(m.theta, m.sizes, m.norm, n)
+		theta := append([]float64(nil), m.theta...)
+		if err := renormalize("SetNormalizer", theta, m.sizes, m.norm, n); err != nil {
+			return err
+		}
+		copy(m.theta, theta)
 	}
 	m.norm, m.normSet = n.clone(), true
+	return nil
+}
+
+// renormalize is nnRenormalize that returns an error naming the first
+// weight that overflowed.
+func renormalize(fn string, theta []float64, sizes []int, old, new Normalizer) error {
+	nnRenormalize(theta, sizes, old, new)
+	for i, v := range theta {
+		if !finite(v) {
+			return fmt.Errorf("nn: %s: re-expressing the weights in the new normaliser's units overflows: θ[%d] = %v", fn, i, v)
+		}
+	}
 	return nil
 }
 

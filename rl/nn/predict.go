@@ -6,6 +6,7 @@ import (
 
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/mlx"
 	"gonum.org/v1/gonum/mat"
 )
@@ -81,10 +82,11 @@ func (m *MLP) jacobianExec() *graph.Exec {
 // of up to 4096 rows (batches are padded to a power of two). A call costs
 // about 0.2 ms however small the batch (64×64 network, pure-Go backend),
 // so batch the points rather than calling Predict in a loop. An empty x
-// gives an empty result. It returns an error if a row's length is not In()
-// or a value is not finite.
+// gives an empty result. It returns an error if m is nil, a row's length
+// is not In() or a value is not finite, the result would hold more than
+// limits.MaxElements values (rows × Out), or an output overflows float64.
 func (m *MLP) Predict(x [][]float64) ([][]float64, error) {
-	if err := nnCheckRows("Predict", "x", x, m.cfg.In); err != nil {
+	if err := m.checkInput("Predict", x, false); err != nil {
 		return nil, err
 	}
 	in, out := m.cfg.In, m.cfg.Out
@@ -112,10 +114,14 @@ func (m *MLP) Predict(x [][]float64) ([][]float64, error) {
 		}
 		copy(flat[start*out:], y[:len(rows)*out])
 	}
+	if err := nnCheckOutput("Predict", 0, flat, out); err != nil {
+		return nil, err
+	}
 	return res, nil
 }
 
-// MustPredict is Predict that panics on error, for notebooks.
+// MustPredict is Predict that panics on error, for notebooks: it panics
+// where Predict returns an error.
 func (m *MLP) MustPredict(x [][]float64) [][]float64 {
 	y, err := m.Predict(x)
 	if err != nil {
@@ -128,7 +134,8 @@ func (m *MLP) MustPredict(x [][]float64) [][]float64 {
 // ∂N/∂x at x_b, by reverse-mode autodiff in one graph call per batch of up
 // to 1024 rows (fewer when Out() > 16: the graph pushes Out() copies of
 // the batch through the network, so its cost is about Out() forward and
-// backward passes). Use it to linearise a learned dynamics model.
+// backward passes). Use it to linearise a learned dynamics model. It
+// returns Linearize's errors.
 func (m *MLP) Jacobian(x [][]float64) ([]*mat.Dense, error) {
 	_, J, err := m.Linearize(x)
 	return J, err
@@ -138,8 +145,13 @@ func (m *MLP) Jacobian(x [][]float64) ([]*mat.Dense, error) {
 // row of x, from the same graph call:
 //
 //	N(x) ≈ y_b + J_b (x − x_b).
+//
+// It returns an error if m is nil, a row's length is not In() or a value
+// is not finite, the Jacobians would hold more than limits.MaxElements
+// values (rows × Out × In), or an output or a derivative overflows
+// float64.
 func (m *MLP) Linearize(x [][]float64) (y [][]float64, J []*mat.Dense, err error) {
-	if err := nnCheckRows("Linearize", "x", x, m.cfg.In); err != nil {
+	if err := m.checkInput("Linearize", x, true); err != nil {
 		return nil, nil, err
 	}
 	in, out := m.cfg.In, m.cfg.Out
@@ -167,6 +179,16 @@ func (m *MLP) Linearize(x [][]float64) (y [][]float64, J []*mat.Dense, err error
 		if err != nil {
 			return nil, nil, fmt.Errorf("nn: Linearize: %w", err)
 		}
+		yv, jv = yv[:len(rows)*out], jv[:len(rows)*out*in]
+		if err := nnCheckOutput("Linearize", start, yv, out); err != nil {
+			return nil, nil, err
+		}
+		for k, v := range jv {
+			if !finite(v) {
+				b, o, i := k/(out*in), k%(out*in)/in, k%in
+				return nil, nil, fmt.Errorf("nn: Linearize: J[%d].At(%d, %d) = %v is not finite: the network's derivative overflows float64 at x[%d]", start+b, o, i, v, start+b)
+			}
+		}
 		for b := range rows {
 			y[start+b] = yv[b*out : (b+1)*out : (b+1)*out]
 			J[start+b] = mat.NewDense(out, in, jv[b*out*in:(b+1)*out*in:(b+1)*out*in])
@@ -183,6 +205,44 @@ func nnPad(rows [][]float64, dim int) []float64 {
 		copy(buf[i*dim:], r)
 	}
 	return buf
+}
+
+// checkInput checks m and the rows x of a Predict or Linearize call, and
+// that the result, rows × Out values (rows × Out × In with jacobian), is
+// within limits.MaxElements.
+func (m *MLP) checkInput(fn string, x [][]float64, jacobian bool) error {
+	if err := m.check(fn); err != nil {
+		return err
+	}
+	if err := nnCheckRows(fn, "x", x, m.cfg.In); err != nil {
+		return err
+	}
+	var err error
+	switch {
+	case len(x) == 0:
+		return nil
+	case jacobian:
+		err = limits.Check("", "rows × Out × In", len(x), m.cfg.Out, m.cfg.In)
+	default:
+		err = limits.Check("", "rows × Out", len(x), m.cfg.Out)
+	}
+	if err != nil { // limits' message starts ": rows × Out …" for what = ""
+		return fmt.Errorf("nn: %s%w", fn, err)
+	}
+	return nil
+}
+
+// nnCheckOutput returns an error naming the first non-finite value of
+// rows start, start+1, … of a result y, flat and row-major with rows of
+// width dim: the network overflowed there.
+func nnCheckOutput(fn string, start int, flat []float64, dim int) error {
+	for i, v := range flat {
+		if !finite(v) {
+			r := start + i/dim
+			return fmt.Errorf("nn: %s: y[%d][%d] = %v is not finite: the network overflows float64 at x[%d]", fn, r, i%dim, v, r)
+		}
+	}
+	return nil
 }
 
 // nnCheckRows checks that every row of x has length dim and finite values.

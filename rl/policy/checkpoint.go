@@ -9,6 +9,7 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
+	"reflect"
 
 	"github.com/rlcontrol/rlcontrol/internal/atomicfile"
 
@@ -50,6 +51,9 @@ func (h header) initStd() float64 {
 //
 // so a policy or value function read back computes bit for bit the same.
 func writeCheckpoint(w io.Writer, h header, m *nn.MLP) (int64, error) {
+	if isNil(w) {
+		return 0, fmt.Errorf("w is nil")
+	}
 	var buf bytes.Buffer
 	buf.WriteString(checkpointMagic + "\n")
 	js, err := json.Marshal(h)
@@ -64,6 +68,34 @@ func writeCheckpoint(w io.Writer, h header, m *nn.MLP) (int64, error) {
 	buf.Write(binary.LittleEndian.AppendUint32(nil, crc32.ChecksumIEEE(buf.Bytes())))
 	n, err := w.Write(buf.Bytes())
 	return int64(n), err
+}
+
+// maxCheckpointBytes is the most ReadGaussian and ReadValue read: the
+// network's checkpoint (at most 2 GiB, see nn.ReadMLP) and the policy's
+// header.
+const maxCheckpointBytes = 3 << 30
+
+// readAll reads r, a checkpoint of at most maxCheckpointBytes.
+func readAll(fn string, r io.Reader) ([]byte, error) {
+	if isNil(r) {
+		return nil, fmt.Errorf("policy: %s: r is nil", fn)
+	}
+	data, err := io.ReadAll(io.LimitReader(r, maxCheckpointBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("policy: %s: %w", fn, err)
+	}
+	if len(data) > maxCheckpointBytes {
+		return nil, fmt.Errorf("policy: %s: more than %d bytes: not a checkpoint of a model within limits.MaxElements", fn, maxCheckpointBytes)
+	}
+	return data, nil
+}
+
+// isNil reports whether v is nil or an interface holding a nil pointer,
+// map, slice, func or channel.
+func isNil(v any) bool {
+	rv := reflect.ValueOf(v)
+	k := rv.Kind()
+	return !rv.IsValid() || (k == reflect.Pointer || k == reflect.Map || k == reflect.Slice || k == reflect.Func || k == reflect.Chan) && rv.IsNil()
 }
 
 func readCheckpoint(data []byte, kind string) (header, *nn.MLP, error) {
@@ -98,8 +130,12 @@ func readCheckpoint(data []byte, kind string) (header, *nn.MLP, error) {
 
 // WriteTo writes a checkpoint of the policy (architecture, θ) to w and
 // returns the number of bytes written; ReadGaussian reads it back into a
-// policy that acts bit for bit the same.
+// policy that acts bit for bit the same. It returns an error if g or w is
+// nil.
 func (g *Gaussian) WriteTo(w io.Writer) (int64, error) {
+	if err := g.check("Gaussian.WriteTo"); err != nil {
+		return 0, err
+	}
 	g.mu.Lock()
 	theta := append([]float64(nil), g.theta...)
 	g.mu.Unlock()
@@ -115,12 +151,16 @@ func (g *Gaussian) WriteTo(w io.Writer) (int64, error) {
 }
 
 // ReadGaussian reads a policy checkpoint written by WriteTo or Save. It
-// returns an error if the data is not a policy checkpoint, is truncated or
-// corrupted, or describes an invalid policy.
+// returns an error if r is nil, or the data is not a policy checkpoint, is
+// longer than 3 GiB, is truncated or corrupted, or describes an invalid
+// policy: the network's errors (see nn.ReadMLP, which checks every
+// declared size against the bytes present before allocating), a log-std
+// count other than ActDim, a logσ outside [−MaxAbsLogStd, MaxAbsLogStd],
+// or an invalid InitStd.
 func ReadGaussian(r io.Reader) (*Gaussian, error) {
-	data, err := io.ReadAll(r)
+	data, err := readAll("ReadGaussian", r)
 	if err != nil {
-		return nil, fmt.Errorf("policy: ReadGaussian: %w", err)
+		return nil, err
 	}
 	return decodeGaussian(data)
 }
@@ -138,8 +178,8 @@ func decodeGaussian(data []byte) (*Gaussian, error) {
 		return nil, fmt.Errorf("policy: ReadGaussian: %d log-stds for %d actions", len(h.LogStd), mc.Out)
 	}
 	for i, l := range h.LogStd {
-		if math.IsNaN(l) || math.IsInf(l, 0) {
-			return nil, fmt.Errorf("policy: ReadGaussian: log_std[%d] = %v is not finite", i, l)
+		if !logStdOK(l) {
+			return nil, fmt.Errorf("policy: ReadGaussian: %w", logStdError(fmt.Sprintf("log_std[%d]", i), l))
 		}
 	}
 	cfg, err := GaussianConfig{ObsDim: mc.In, ActDim: mc.Out, Hidden: mc.Hidden, Activation: mc.Activation,
@@ -152,6 +192,9 @@ func decodeGaussian(data []byte) (*Gaussian, error) {
 
 // Save writes a checkpoint (see WriteTo) to path atomically.
 func (g *Gaussian) Save(path string) error {
+	if err := g.check("Save"); err != nil {
+		return err
+	}
 	if err := atomicfile.Save(path, g); err != nil {
 		return fmt.Errorf("policy: Save: %w", err)
 	}
@@ -169,8 +212,11 @@ func LoadGaussian(path string) (*Gaussian, error) {
 
 // WriteTo writes a checkpoint of the value function (network and
 // normaliser) to w; ReadValue reads it back into one that predicts bit for
-// bit the same.
+// bit the same. It returns an error if v or w is nil.
 func (v *Value) WriteTo(w io.Writer) (int64, error) {
+	if err := v.check("Value.WriteTo"); err != nil {
+		return 0, err
+	}
 	n, err := writeCheckpoint(w, header{Version: 1, Kind: "value"}, v.mlp)
 	if err != nil {
 		return n, fmt.Errorf("policy: Value.WriteTo: %w", err)
@@ -178,11 +224,13 @@ func (v *Value) WriteTo(w io.Writer) (int64, error) {
 	return n, nil
 }
 
-// ReadValue reads a value checkpoint written by WriteTo or Save.
+// ReadValue reads a value checkpoint written by WriteTo or Save. It
+// returns ReadGaussian's errors that apply, and an error if the network
+// does not have one output.
 func ReadValue(r io.Reader) (*Value, error) {
-	data, err := io.ReadAll(r)
+	data, err := readAll("ReadValue", r)
 	if err != nil {
-		return nil, fmt.Errorf("policy: ReadValue: %w", err)
+		return nil, err
 	}
 	return decodeValue(data)
 }
@@ -203,6 +251,9 @@ func decodeValue(data []byte) (*Value, error) {
 
 // Save writes a checkpoint (see WriteTo) to path atomically.
 func (v *Value) Save(path string) error {
+	if err := v.check("Save"); err != nil {
+		return err
+	}
 	if err := atomicfile.Save(path, v); err != nil {
 		return fmt.Errorf("policy: Save: %w", err)
 	}

@@ -52,8 +52,13 @@
 // holding the nn.MLP checkpoint plus logσ under a CRC; a loaded model
 // computes bit for bit what the saved one did.
 //
-// Errors: bad shapes, non-finite observations or actions (the error names
-// the entry, e.g. obs[3][1]), mismatched policies and bad configurations
-// are errors; only the graph builders (MeanLogStd, LogProb, KL, Entropy)
-// panic, as GoMLX's own operations do while a graph is built.
+// Errors: nil policies, value functions, batches, readers and writers,
+// bad shapes, non-finite observations or actions (the error names the
+// entry, e.g. obs[3][1]), log-stds beyond ±MaxAbsLogStd (σ or 1/σ would
+// overflow), sizes beyond limits.MaxElements = 2^27 values (networks,
+// batches, results; checked before allocating), results that overflow
+// float64 (a mean, log-probability or KL), mismatched policies and bad
+// configurations are errors; only the graph builders (MeanLogStd,
+// LogProb, KL, Entropy) panic, as GoMLX's own operations do while a graph
+// is built, and the Must functions, which panic with the error.
 package policy

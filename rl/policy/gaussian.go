@@ -11,6 +11,7 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/mlx"
 	"github.com/rlcontrol/rlcontrol/rl/nn"
 )
@@ -19,6 +20,21 @@ import (
 // Gaussian policy whose config leaves InitStd zero (policy.GaussianConfig
 // and trpo.Config share it). log(DefaultInitStd) is −0.5 exactly.
 const DefaultInitStd = 0.6065306597126334 // math.Exp(-0.5)
+
+// MaxAbsLogStd bounds the log standard deviations a policy accepts:
+// |logσ| ≤ 700, so that σ = e^logσ and 1/σ are finite and non-zero (they
+// overflow to +Inf or underflow to 0 beyond about 709.8). SetParams,
+// NewGaussian (through InitStd) and ReadGaussian refuse logσ outside.
+const MaxAbsLogStd = 700
+
+// logStdOK reports whether |l| ≤ MaxAbsLogStd (false for NaN).
+func logStdOK(l float64) bool { return math.Abs(l) <= MaxAbsLogStd }
+
+// logStdError is the error for a log-std l outside ±MaxAbsLogStd, named
+// what.
+func logStdError(what string, l float64) error {
+	return fmt.Errorf("%s = %v, want |logσ| ≤ %d so that σ = e^logσ and 1/σ are finite and non-zero", what, l, MaxAbsLogStd)
+}
 
 // GaussianConfig describes a Gaussian MLP policy. The zero value of every
 // optional field selects the default given in its comment.
@@ -34,8 +50,9 @@ type GaussianConfig struct {
 	// Activation of the hidden layers (default nn.Tanh, the usual choice
 	// for policies: smooth and bounded).
 	Activation nn.Activation
-	// InitStd is the initial value σ > 0 of every component of the
-	// standard deviation, logσ = log InitStd (default DefaultInitStd =
+	// InitStd is the initial value σ of every component of the standard
+	// deviation, logσ = log InitStd, in [e^−700, e^700] (see
+	// MaxAbsLogStd; default DefaultInitStd =
 	// e^−0.5 ≈ 0.61, Spinning Up's choice; modular_rl uses 1). Pick σ
 	// around a third to a half of the action range: exploration comes only
 	// from σ at first, and TRPO shrinks it as the policy learns.
@@ -62,8 +79,8 @@ func (c GaussianConfig) WithDefaults() (GaussianConfig, error) {
 		return c, fmt.Errorf("%s.ObsDim = %d, want ≥ 1", fn, c.ObsDim)
 	case c.ActDim < 1:
 		return c, fmt.Errorf("%s.ActDim = %d, want ≥ 1", fn, c.ActDim)
-	case !config.Positive(c.InitStd):
-		return c, fmt.Errorf("%s.InitStd = %v, want a finite value > 0", fn, c.InitStd)
+	case !(c.InitStd > 0) || !logStdOK(math.Log(c.InitStd)):
+		return c, fmt.Errorf("%s.InitStd = %v, want a value in [e^−%d, e^%d]", fn, c.InitStd, MaxAbsLogStd, MaxAbsLogStd)
 	}
 	mc, err := nn.Config{In: c.ObsDim, Hidden: c.Hidden, Out: c.ActDim, Activation: c.Activation,
 		Seed: c.Seed, OutputScale: c.OutputScale}.WithDefaults()
@@ -96,7 +113,9 @@ func (c GaussianConfig) WithDefaults() (GaussianConfig, error) {
 // environment clips them (as Gym does), and the log-probability is that of
 // the unclipped sample.
 //
-// Methods are safe for concurrent use.
+// Methods are safe for concurrent use. Make a Gaussian with NewGaussian,
+// ReadGaussian or LoadGaussian: the methods of a nil or zero Gaussian
+// return an error where they have an error result and panic otherwise.
 type Gaussian struct {
 	cfg  GaussianConfig
 	mlp  *nn.MLP // the mean network's architecture; its own θ is unused
@@ -128,7 +147,8 @@ func NewGaussian(cfg GaussianConfig) (*Gaussian, error) {
 	return fromMLP(cfg, m, logStd), nil
 }
 
-// MustNewGaussian is NewGaussian that panics on error, for notebooks.
+// MustNewGaussian is NewGaussian that panics on error, for notebooks: it
+// panics if cfg is invalid.
 func MustNewGaussian(cfg GaussianConfig) *Gaussian {
 	g, err := NewGaussian(cfg)
 	if err != nil {
@@ -173,15 +193,24 @@ func (g *Gaussian) Params() []float64 {
 	return slices.Clone(g.theta)
 }
 
-// SetParams copies p into θ. It returns an error, changing nothing, if p
-// has the wrong length or a non-finite entry.
+// SetParams copies p into θ. It returns an error, changing nothing, if g
+// is nil, p has the wrong length or a non-finite entry, or a logσ is
+// outside [−MaxAbsLogStd, MaxAbsLogStd].
 func (g *Gaussian) SetParams(p []float64) error {
+	if err := g.check("SetParams"); err != nil {
+		return err
+	}
 	if len(p) != g.NumParams() {
 		return fmt.Errorf("policy: SetParams: %d parameters, want NumParams() = %d", len(p), g.NumParams())
 	}
 	for i, x := range p {
 		if math.IsNaN(x) || math.IsInf(x, 0) {
 			return fmt.Errorf("policy: SetParams: p[%d] = %v is not finite", i, x)
+		}
+	}
+	for j, l := range p[g.nMLP:] {
+		if !logStdOK(l) {
+			return fmt.Errorf("policy: SetParams: %w", logStdError(fmt.Sprintf("p[%d] = logσ[%d]", g.nMLP+j, j), l))
 		}
 	}
 	g.mu.Lock()
@@ -230,10 +259,13 @@ func (g *Gaussian) Clone() *Gaussian {
 // of shape [B, ObsDim()]. θ is read through mlx.Segment, so the result can
 // be differentiated twice with respect to theta (Fisher-vector products).
 //
-// Like nn.MLP.Forward it panics on wrong shapes; GoMLX turns the panic
-// into the error of the Exec call.
+// Like nn.MLP.Forward it panics on nil nodes and wrong shapes; GoMLX turns
+// the panic into the error of the Exec call.
 func (g *Gaussian) MeanLogStd(theta, obs *graph.Node) (mean, logStd *graph.Node) {
 	P := g.NumParams()
+	if theta == nil || obs == nil {
+		panic(fmt.Errorf("policy: Gaussian.MeanLogStd: theta or obs is a nil node"))
+	}
 	if theta.DType() != dtypes.Float64 || theta.Rank() != 1 || theta.Shape().Dimensions[0] != P {
 		panic(fmt.Errorf("policy: Gaussian.MeanLogStd: theta has shape %s, want (Float64)[%d]", theta.Shape(), P))
 	}
@@ -333,8 +365,11 @@ func (g *Gaussian) exec(name string) *graph.Exec {
 // ε ~ N(0, I) drawn from rng in row order (so the same θ, observations and
 // rng state give the same actions bit for bit), in one graph call. It
 // returns the actions, their log-probabilities log π_θ(a|s) and the means
-// μ_θ(s). It returns an error if rng is nil or an observation has the wrong
-// length or a non-finite entry (the error names it).
+// μ_θ(s). It returns an error if g or rng is nil, an observation has the
+// wrong length or a non-finite entry (the error names it), the actions
+// would hold more than limits.MaxElements values (rows × ActDim), or the
+// policy overflows float64 (the error names the first non-finite mean,
+// action or log-probability).
 //
 // Results are exactly reproducible for the same batch size; graphs of
 // different batch sizes may round the matrix products differently, so
@@ -342,10 +377,13 @@ func (g *Gaussian) exec(name string) *graph.Exec {
 // relative, not bit for bit.
 func (g *Gaussian) Act(obs [][]float64, rng *rand.Rand) (actions [][]float64, logp []float64, mean [][]float64, err error) {
 	const fn = "Act"
+	if err := g.check(fn); err != nil {
+		return nil, nil, nil, err
+	}
 	if rng == nil {
 		return nil, nil, nil, fmt.Errorf("policy: %s: rng is nil", fn)
 	}
-	if err := checkRows(fn, "obs", obs, g.cfg.ObsDim); err != nil {
+	if err := g.checkObs(fn, obs); err != nil {
 		return nil, nil, nil, err
 	}
 	n, A := len(obs), g.cfg.ActDim
@@ -368,13 +406,20 @@ func (g *Gaussian) Act(obs [][]float64, rng *rand.Rand) (actions [][]float64, lo
 	if err != nil {
 		return nil, nil, nil, fmt.Errorf("policy: %s: %w", fn, err)
 	}
+	if err := checkOutputs(fn, n, output{"mean", flat[2], A}, output{"actions", flat[0], A}, output{"logp", flat[1], 0}); err != nil {
+		return nil, nil, nil, err
+	}
 	return rows(flat[0], n, A), flat[1][:n:n], rows(flat[2], n, A), nil
 }
 
-// Mean returns μ_θ(s) for each observation, in one graph call.
+// Mean returns μ_θ(s) for each observation, in one graph call. It returns
+// Act's errors (but needs no rng).
 func (g *Gaussian) Mean(obs [][]float64) ([][]float64, error) {
 	const fn = "Mean"
-	if err := checkRows(fn, "obs", obs, g.cfg.ObsDim); err != nil {
+	if err := g.check(fn); err != nil {
+		return nil, err
+	}
+	if err := g.checkObs(fn, obs); err != nil {
 		return nil, err
 	}
 	n := len(obs)
@@ -391,13 +436,22 @@ func (g *Gaussian) Mean(obs [][]float64) ([][]float64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy: %s: %w", fn, err)
 	}
+	if err := checkOutputs(fn, n, output{"mean", flat[0], g.cfg.ActDim}); err != nil {
+		return nil, err
+	}
 	return rows(flat[0], n, g.cfg.ActDim), nil
 }
 
 // LogProb returns log π_θ(act[i] | obs[i]) for each pair, in one graph
-// call.
+// call. It returns an error if g is nil, obs and act differ in length,
+// hold a row of the wrong length or a non-finite entry, or a
+// log-probability is not finite (an action so far from the mean, for σ,
+// that its density underflows to 0).
 func (g *Gaussian) LogProb(obs, act [][]float64) ([]float64, error) {
 	const fn = "LogProb"
+	if err := g.check(fn); err != nil {
+		return nil, err
+	}
 	if len(act) != len(obs) {
 		return nil, fmt.Errorf("policy: %s: %d observations but %d actions", fn, len(obs), len(act))
 	}
@@ -422,16 +476,24 @@ func (g *Gaussian) LogProb(obs, act [][]float64) ([]float64, error) {
 	if err != nil {
 		return nil, fmt.Errorf("policy: %s: %w", fn, err)
 	}
+	if err := checkOutputs(fn, n, output{"logp", flat[0], 0}); err != nil {
+		return nil, err
+	}
 	return flat[0][:n:n], nil
 }
 
 // MeanKL returns the mean over obs of KL(π_g(·|s) ‖ π_other(·|s)), in one
 // graph call. other must have the same architecture (dimensions, hidden
-// widths, activation); MeanKL(g, obs) is 0. It returns an error for
-// different architectures, no observations or bad observations.
+// widths, activation); MeanKL(g, obs) is 0. It returns an error for a nil
+// policy, different architectures, no observations or bad observations,
+// and if the KL overflows float64 (σ of the two policies or their means
+// too far apart).
 func (g *Gaussian) MeanKL(other *Gaussian, obs [][]float64) (float64, error) {
 	const fn = "MeanKL"
-	if other == nil {
+	if err := g.check(fn); err != nil {
+		return 0, err
+	}
+	if other == nil || other.mlp == nil {
 		return 0, fmt.Errorf("policy: %s: other is nil", fn)
 	}
 	if err := g.compatible(other); err != nil {
@@ -459,7 +521,61 @@ func (g *Gaussian) MeanKL(other *Gaussian, obs [][]float64) (float64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("policy: %s: %w", fn, err)
 	}
+	if kl := flat[0][0]; math.IsNaN(kl) || math.IsInf(kl, 0) {
+		return 0, fmt.Errorf("policy: %s: the mean KL = %v is not finite: the policies' σ or means are too far apart for float64", fn, kl)
+	}
 	return flat[0][0], nil
+}
+
+// check returns an error if g was not made by NewGaussian, ReadGaussian or
+// LoadGaussian.
+func (g *Gaussian) check(fn string) error {
+	if g == nil || g.mlp == nil {
+		return fmt.Errorf("policy: %s: nil Gaussian (make one with NewGaussian)", fn)
+	}
+	return nil
+}
+
+// checkObs checks the observations of an Act or Mean call and that their
+// actions (rows × ActDim) are within limits.MaxElements.
+func (g *Gaussian) checkObs(fn string, obs [][]float64) error {
+	if err := checkRows(fn, "obs", obs, g.cfg.ObsDim); err != nil {
+		return err
+	}
+	if len(obs) == 0 {
+		return nil
+	}
+	if err := limits.Check("", "rows × ActDim", len(obs), g.cfg.ActDim); err != nil {
+		return fmt.Errorf("policy: %s%w", fn, err) // limits' message starts ": rows × ActDim …"
+	}
+	return nil
+}
+
+// output is a result of a graph call to check: its first rows of width
+// dim (0: a vector) in flat.
+type output struct {
+	name string
+	flat []float64
+	dim  int
+}
+
+// checkOutputs returns an error naming the first non-finite entry of the
+// first n rows of the outputs: the policy overflowed there.
+func checkOutputs(fn string, n int, outs ...output) error {
+	for _, o := range outs {
+		w := max(o.dim, 1)
+		for i, v := range o.flat[:n*w] {
+			if !math.IsNaN(v) && !math.IsInf(v, 0) {
+				continue
+			}
+			at := fmt.Sprintf("[%d]", i)
+			if o.dim > 0 {
+				at = fmt.Sprintf("[%d][%d]", i/o.dim, i%o.dim)
+			}
+			return fmt.Errorf("policy: %s: %s%s = %v is not finite: the policy overflows float64 at obs[%d]", fn, o.name, at, v, i/w)
+		}
+	}
+	return nil
 }
 
 // compatible returns an error unless other has g's architecture.

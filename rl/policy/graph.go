@@ -10,8 +10,8 @@ import (
 // Graph-level building blocks: these functions build nodes inside a GoMLX
 // graph, so TRPO can write its surrogate, KL constraint and Fisher-vector
 // products with them and differentiate (twice) with respect to θ. Like
-// GoMLX's own operations they panic on mismatched shapes; GoMLX turns the
-// panic into the error of the Exec call.
+// GoMLX's own operations they panic on nil nodes and mismatched shapes;
+// GoMLX turns the panic into the error of the Exec call.
 //
 // Shapes: mean and act are [B, A]; logStd may be [B, A], [1, A] or [A]
 // (state-independent log-std) and is broadcast to mean's shape.
@@ -58,12 +58,18 @@ func KL(mean0, logStd0, mean1, logStd1 *graph.Node) *graph.Node {
 //
 //	H = Σ_j log σ_j + (A/2)(1 + log 2π).
 func Entropy(logStd *graph.Node) *graph.Node {
+	if logStd == nil || logStd.Rank() < 1 {
+		panic(fmt.Errorf("policy: Entropy: logStd is nil or a scalar, want [A] or [B, A]"))
+	}
 	A := logStd.Shape().Dimensions[logStd.Rank()-1]
 	return graph.AddScalar(graph.ReduceSum(logStd, -1), 0.5*float64(A)*(1+log2Pi))
 }
 
-// sameShape panics unless x has ref's shape.
+// sameShape panics unless x and ref are nodes of the same shape.
 func sameShape(fn, name string, x, ref *graph.Node) {
+	if x == nil || ref == nil {
+		panic(fmt.Errorf("policy: %s: %s or the mean is a nil node", fn, name))
+	}
 	if !x.Shape().Equal(ref.Shape()) {
 		panic(fmt.Errorf("policy: %s: %s has shape %s, want the mean's %s", fn, name, x.Shape(), ref.Shape()))
 	}
@@ -72,6 +78,9 @@ func sameShape(fn, name string, x, ref *graph.Node) {
 // broadcastLike broadcasts a [A], [1, A] or [B, A] log-std to ref's shape
 // [B, A].
 func broadcastLike(fn string, logStd, ref *graph.Node) *graph.Node {
+	if logStd == nil {
+		panic(fmt.Errorf("policy: %s: logStd is a nil node", fn))
+	}
 	if logStd.Shape().Equal(ref.Shape()) {
 		return logStd
 	}

@@ -2,10 +2,12 @@ package policy
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"slices"
 
 	"github.com/rlcontrol/rlcontrol/rl/env"
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 )
 
 // Batch is the experience of one policy-gradient iteration: Len() =
@@ -71,12 +73,39 @@ type Batch struct {
 	EpLengths []int
 }
 
-// Len returns the number of transitions.
-func (b *Batch) Len() int { return len(b.Rew) }
+// Len returns the number of transitions (0 for a nil batch).
+func (b *Batch) Len() int {
+	if b == nil {
+		return 0
+	}
+	return len(b.Rew)
+}
+
+// check returns an error if b is nil or the fields that NextValues (and,
+// with obs, Value.Evaluate) read do not all have length Len().
+func (b *Batch) check(fn string, obs bool) error {
+	if b == nil {
+		return fmt.Errorf("policy: %s: batch is nil", fn)
+	}
+	n := b.Len()
+	for _, f := range []struct {
+		name string
+		len  int
+		used bool
+	}{{"Obs", len(b.Obs), obs}, {"Terminal", len(b.Terminal), true}, {"End", len(b.End), true}, {"BootObs", len(b.BootObs), true}} {
+		if f.used && f.len != n {
+			return fmt.Errorf("policy: %s: Batch.%s has length %d, want %d (the number of rewards)", fn, f.name, f.len, n)
+		}
+	}
+	return nil
+}
 
 // BootIndex returns the steps k whose BootObs is set (Truncated or Cut), in
-// order.
+// order (none for a nil batch).
 func (b *Batch) BootIndex() []int {
+	if b == nil {
+		return nil
+	}
 	var idx []int
 	for k, o := range b.BootObs {
 		if o != nil {
@@ -93,7 +122,14 @@ func (b *Batch) BootIndex() []int {
 //	next[k] = values[k+1]   inside a segment (End[k] false)
 //	next[k] = boot[j]       at a truncation or cut (bootstrap)
 //	next[k] = 0             at a termination
+//
+// It returns an error if b is nil, its Terminal, End or BootObs do not
+// have length Len(), values or boot have the wrong length or a non-finite
+// entry, or a segment ends without a bootstrap observation or termination.
 func (b *Batch) NextValues(values, boot []float64) ([]float64, error) {
+	if err := b.check("Batch.NextValues", false); err != nil {
+		return nil, err
+	}
 	n := b.Len()
 	idx := b.BootIndex()
 	if len(values) != n {
@@ -101,6 +137,12 @@ func (b *Batch) NextValues(values, boot []float64) ([]float64, error) {
 	}
 	if len(boot) != len(idx) {
 		return nil, fmt.Errorf("policy: Batch.NextValues: %d bootstrap values for %d bootstrap observations", len(boot), len(idx))
+	}
+	if err := checkFinite("Batch.NextValues", "values", values); err != nil {
+		return nil, err
+	}
+	if err := checkFinite("Batch.NextValues", "boot", boot); err != nil {
+		return nil, err
 	}
 	next := make([]float64, n)
 	j := 0
@@ -121,9 +163,9 @@ func (b *Batch) NextValues(values, boot []float64) ([]float64, error) {
 }
 
 // MeanReturn returns the mean of EpReturns and their number (0, 0 if no
-// episode ended).
+// episode ended or b is nil).
 func (b *Batch) MeanReturn() (mean float64, episodes int) {
-	if len(b.EpReturns) == 0 {
+	if b == nil || len(b.EpReturns) == 0 {
 		return 0, 0
 	}
 	for _, r := range b.EpReturns {
@@ -144,16 +186,28 @@ func (b *Batch) MeanReturn() (mean float64, episodes int) {
 // at an epoch's end. Call vec.Reset() before Rollouts to start every copy
 // afresh instead. Episodes longer than steps/N never complete within one
 // batch; for statistics, take steps ≥ N·MaxSteps.
+//
+// It returns an error if pi, vec or rng is nil (or vec has no copies),
+// their dimensions differ, steps is not a positive multiple of N, the
+// batch would hold more than limits.MaxElements values
+// (steps × (ObsDim + 2·ActDim + 2), checked before anything is allocated),
+// or the policy or the environment fails (Act's and env.Vec.Step's errors,
+// which name non-finite observations, actions and rewards).
 func Rollouts(pi *Gaussian, vec *env.Vec, steps int, rng *rand.Rand) (*Batch, error) {
 	const fn = "policy: Rollouts"
 	switch {
-	case pi == nil || vec == nil || rng == nil:
+	case pi == nil || pi.mlp == nil || vec == nil || rng == nil:
 		return nil, fmt.Errorf("%s: nil policy, Vec or rng", fn)
+	case vec.N() == 0:
+		return nil, fmt.Errorf("%s: vec has no copies (make it with env.NewVec)", fn)
 	case pi.ObsDim() != vec.ObsDim() || pi.ActDim() != vec.ActDim():
 		return nil, fmt.Errorf("%s: the policy maps %d observations to %d actions, the environment has %d and %d",
 			fn, pi.ObsDim(), pi.ActDim(), vec.ObsDim(), vec.ActDim())
 	case steps < 1 || steps%vec.N() != 0:
 		return nil, fmt.Errorf("%s: steps = %d, want a positive multiple of the %d copies", fn, steps, vec.N())
+	}
+	if err := limits.Check(fn, "steps × (ObsDim + 2·ActDim + 2)", steps, pi.ObsDim()+2*pi.ActDim()+2); err != nil {
+		return nil, err
 	}
 	if !vec.Started() {
 		vec.Reset()
@@ -211,4 +265,14 @@ func Rollouts(pi *Gaussian, vec *env.Vec, steps int, rng *rand.Rand) (*Batch, er
 		}
 	}
 	return b, nil
+}
+
+// checkFinite returns an error naming the first non-finite entry of v.
+func checkFinite(fn, what string, v []float64) error {
+	for i, x := range v {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return fmt.Errorf("policy: %s: %s[%d] = %v is not finite", fn, what, i, x)
+		}
+	}
+	return nil
 }

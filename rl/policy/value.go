@@ -86,7 +86,9 @@ func (c ValueFitConfig) WithDefaults() (ValueFitConfig, error) {
 // (Pendulum's are in the hundreds) and carries over from one TRPO
 // iteration to the next. Adam's moments restart at every Fit.
 //
-// Methods are safe for concurrent use.
+// Methods are safe for concurrent use. Make a Value with NewValue,
+// ReadValue or LoadValue: the methods of a nil or zero Value return an
+// error where they have an error result and panic otherwise.
 type Value struct {
 	mlp *nn.MLP
 }
@@ -104,7 +106,8 @@ func NewValue(cfg ValueConfig) (*Value, error) {
 	return &Value{mlp: m}, nil
 }
 
-// MustNewValue is NewValue that panics on error, for notebooks.
+// MustNewValue is NewValue that panics on error, for notebooks: it panics
+// if cfg is invalid.
 func MustNewValue(cfg ValueConfig) *Value {
 	v, err := NewValue(cfg)
 	if err != nil {
@@ -126,15 +129,33 @@ func (v *Value) NumParams() int { return v.mlp.NumParams() }
 // Params returns a copy of the network's flat parameters.
 func (v *Value) Params() []float64 { return v.mlp.Params() }
 
-// SetParams sets the network's flat parameters.
-func (v *Value) SetParams(p []float64) error { return v.mlp.SetParams(p) }
+// SetParams sets the network's flat parameters (see nn.MLP.SetParams).
+func (v *Value) SetParams(p []float64) error {
+	if err := v.check("Value.SetParams"); err != nil {
+		return err
+	}
+	return v.mlp.SetParams(p)
+}
+
+// check returns an error if v was not made by NewValue, ReadValue or
+// LoadValue.
+func (v *Value) check(fn string) error {
+	if v == nil || v.mlp == nil {
+		return fmt.Errorf("policy: %s: nil Value (make one with NewValue)", fn)
+	}
+	return nil
+}
 
 // Clone returns an independent copy.
 func (v *Value) Clone() *Value { return &Value{mlp: v.mlp.Clone()} }
 
 // Predict returns V(s) for each observation, in one graph call per 4096
-// rows. It returns an error naming a bad observation.
+// rows. It returns an error if v is nil, naming a bad observation, or
+// naming the first value that overflows float64.
 func (v *Value) Predict(obs [][]float64) ([]float64, error) {
+	if err := v.check("Value.Predict"); err != nil {
+		return nil, err
+	}
 	if err := checkRows("Value.Predict", "obs", obs, v.mlp.In()); err != nil {
 		return nil, err
 	}
@@ -153,8 +174,14 @@ func (v *Value) Predict(obs [][]float64) ([]float64, error) {
 // error with Adam (see ValueFitConfig) and returns the mean training loss
 // of every epoch, in standardised units (1 is as good as predicting the
 // mean return; 1 − loss is roughly the explained variance). On error the
-// network is left as it was.
+// network is left as it was. It returns an error if v is nil, cfg is
+// invalid, obs and returns differ in length or hold a bad entry, or (as
+// nn.MLP.Fit, which sees obs as X and returns as Y) the returns are so
+// large that their standard deviation overflows float64.
 func (v *Value) Fit(obs [][]float64, returns []float64, cfg ValueFitConfig) ([]float64, error) {
+	if err := v.check("Value.Fit"); err != nil {
+		return nil, err
+	}
 	cfg, err := cfg.WithDefaults()
 	if err != nil {
 		return nil, err
@@ -175,7 +202,7 @@ func (v *Value) Fit(obs [][]float64, returns []float64, cfg ValueFitConfig) ([]f
 	loss, err := v.mlp.Fit(obs, Y, nn.FitConfig{Epochs: cfg.Epochs, BatchSize: cfg.BatchSize,
 		LearningRate: cfg.LearningRate, Seed: cfg.Seed})
 	if err != nil {
-		return nil, fmt.Errorf("policy: Value.Fit: %w", err)
+		return nil, fmt.Errorf("policy: Value.Fit (X = obs, Y[i][0] = returns[i]): %w", err)
 	}
 	return loss, nil
 }
@@ -183,10 +210,14 @@ func (v *Value) Fit(obs [][]float64, returns []float64, cfg ValueFitConfig) ([]f
 // Evaluate returns V(Obs[k]) for every step of b and the value of the
 // observation that followed each step, next[k] = V(s_{k+1}), in one
 // Predict call (see Batch.NextValues for how next is assembled): the
-// inputs of GAE.
+// inputs of GAE. It returns an error if v or b is nil, b's fields
+// disagree in length, or an observation or value is not finite.
 func (v *Value) Evaluate(b *Batch) (values, next []float64, err error) {
-	if b == nil {
-		return nil, nil, fmt.Errorf("policy: Value.Evaluate: batch is nil")
+	if err := v.check("Value.Evaluate"); err != nil {
+		return nil, nil, err
+	}
+	if err := b.check("Value.Evaluate", true); err != nil {
+		return nil, nil, err
 	}
 	idx := b.BootIndex()
 	all := make([][]float64, 0, len(b.Obs)+len(idx))

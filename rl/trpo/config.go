@@ -84,7 +84,8 @@ type Config struct {
 	// Hidden are the hidden-layer sizes of the policy and value networks
 	// (default {64, 64}).
 	Hidden []int
-	// InitStd is the policy's initial standard deviation σ > 0 (default
+	// InitStd is the policy's initial standard deviation σ, in
+	// [e^−700, e^700] (see policy.MaxAbsLogStd; default
 	// policy.DefaultInitStd = e^−0.5 ≈ 0.61, as Spinning Up; see
 	// policy.GaussianConfig.InitStd).
 	InitStd float64
@@ -146,8 +147,8 @@ func (c Config) WithDefaults() (Config, error) {
 		return c, fmt.Errorf("%s.BacktrackCoeff = %v, want a value in (0, 1)", fn, c.BacktrackCoeff)
 	case !config.Positive(c.LearningRate):
 		return c, fmt.Errorf("%s.LearningRate = %v, want > 0", fn, c.LearningRate)
-	case !config.Positive(c.InitStd):
-		return c, fmt.Errorf("%s.InitStd = %v, want > 0", fn, c.InitStd)
+	case !(c.InitStd > 0) || !(math.Abs(math.Log(c.InitStd)) <= policy.MaxAbsLogStd):
+		return c, fmt.Errorf("%s.InitStd = %v, want a value in [e^−%d, e^%d]", fn, c.InitStd, policy.MaxAbsLogStd, policy.MaxAbsLogStd)
 	}
 	for i, h := range c.Hidden {
 		if h <= 0 {

@@ -57,7 +57,7 @@ func TestGAEClosedForms(t *testing.T) {
 	}
 	bad := append([]float64(nil), r...)
 	bad[3] = math.NaN()
-	if _, _, err := GAE(bad, v, next, done, term, 0.9, 1); err == nil || !strings.Contains(err.Error(), "step 3") {
+	if _, _, err := GAE(bad, v, next, done, term, 0.9, 1); err == nil || !strings.Contains(err.Error(), "rewards[3] = NaN") {
 		t.Errorf("NaN reward: %v", err)
 	}
 }

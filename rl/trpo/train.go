@@ -29,6 +29,13 @@ type Result struct {
 //	  fit the value function to the λ-returns.
 //
 // The same Seed gives the same run, bit for bit.
+//
+// It returns an error if newEnv is nil or makes nil environments, cfg is
+// invalid, the copies, batch or networks would exceed limits.MaxElements
+// (see env.NewVec, policy.Rollouts and nn.New), and when an iteration
+// fails: the environment returns a non-finite observation or reward, or
+// an advantage, the update or the value fit overflows (the error names
+// the iteration and the value).
 func Train(newEnv func() env.Env, cfg Config) (*Result, error) {
 	if newEnv == nil {
 		return nil, errors.New("trpo: nil environment constructor")
@@ -99,7 +106,9 @@ func iterate(u *Updater, pol *policy.Gaussian, val *policy.Value, vec *env.Vec, 
 	if err != nil {
 		return st, err
 	}
-	Normalize(adv)
+	if err := normalize(adv); err != nil {
+		return st, err
+	}
 	st.Step, err = u.step(&Data{Obs: b.Obs, Act: b.Act, Adv: adv, LogpOld: b.Logp, OldMean: b.Mean, OldLogStd: b.LogStd})
 	if err != nil {
 		return st, err

@@ -3,13 +3,23 @@ package trpo
 import (
 	"fmt"
 	"math"
+	"reflect"
 
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/mlx"
 	"github.com/rlcontrol/rlcontrol/rl/policy"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 )
+
+// isNil reports whether v is nil or an interface holding a nil pointer,
+// map, slice, func or channel.
+func isNil(v any) bool {
+	rv := reflect.ValueOf(v)
+	k := rv.Kind()
+	return !rv.IsValid() || (k == reflect.Pointer || k == reflect.Map || k == reflect.Slice || k == reflect.Func || k == reflect.Chan) && rv.IsNil()
+}
 
 // Policy is what the policy update needs: flat parameters θ and the
 // network's Gaussian as a GoMLX graph (mean and state-independent log-std of
@@ -24,7 +34,10 @@ type Policy interface {
 
 // Data is one iteration's samples, flattened over time and environment
 // copies: observations, actions, (normalised) advantages, and the old
-// policy's log-probabilities, means and log-std at those samples.
+// policy's log-probabilities, means and log-std at those samples. Every
+// entry must be finite; Obs rows have the policy's observation length,
+// Act and OldMean rows and OldLogStd its action length, and the old
+// log-stds lie within ±policy.MaxAbsLogStd.
 type Data struct {
 	Obs, Act  [][]float64
 	Adv       []float64
@@ -53,7 +66,8 @@ type StepStats struct {
 // Updater performs policy updates for one policy: it holds the compiled
 // graphs of the surrogate, its gradient, the Fisher-vector product and the
 // line-search evaluation. Train uses one; it is exported for benchmarks
-// and lessons that want to take single steps.
+// and lessons that want to take single steps. Make it with NewUpdater; Step
+// on a nil Updater returns an error.
 type Updater struct {
 	pol               Policy
 	gradExec, fvpExec *graph.Exec
@@ -67,10 +81,14 @@ type Updater struct {
 }
 
 // NewUpdater compiles the update graphs for pol with cfg's settings (zero
-// fields take Config's defaults).
+// fields take Config's defaults). It returns an error if pol is nil (or a
+// nil pointer) or has no parameters, or cfg is invalid.
 func NewUpdater(pol Policy, cfg Config) (*Updater, error) {
-	if pol == nil {
+	if isNil(pol) {
 		return nil, fmt.Errorf("trpo: NewUpdater: nil policy")
+	}
+	if n := pol.NumParams(); n < 1 {
+		return nil, fmt.Errorf("trpo: NewUpdater: the policy has NumParams() = %d, want ≥ 1", n)
 	}
 	cfg, err := cfg.WithDefaults()
 	if err != nil {
@@ -119,13 +137,68 @@ func newUpdater(pol Policy, cfg *Config) (*Updater, error) {
 	return u, err
 }
 
-// load converts the batch to tensors once per update.
-func (u *Updater) load(d *Data) error {
+// dims is implemented by policies that know their dimensions (as
+// policy.Gaussian does); Step then checks the data against them.
+type dims interface {
+	ObsDim() int
+	ActDim() int
+}
+
+// check returns an error naming the first problem of d: nil, mismatched
+// counts, rows of the wrong length, non-finite entries or old log-stds out
+// of range. It formats only on failure.
+func (u *Updater) check(d *Data) error {
+	const fn = "trpo: Updater.Step"
+	if d == nil {
+		return fmt.Errorf("%s: data is nil", fn)
+	}
 	B := len(d.Obs)
 	if B == 0 || len(d.Act) != B || len(d.Adv) != B || len(d.LogpOld) != B || len(d.OldMean) != B {
 		return fmt.Errorf("trpo: batch has %d observations, %d actions, %d advantages, %d log-probabilities and %d means; want equal, non-zero counts",
 			B, len(d.Act), len(d.Adv), len(d.LogpOld), len(d.OldMean))
 	}
+	obsDim, actDim := len(d.Obs[0]), len(d.OldLogStd)
+	if p, ok := u.pol.(dims); ok {
+		obsDim, actDim = p.ObsDim(), p.ActDim()
+	}
+	if actDim < 1 || obsDim < 1 {
+		return fmt.Errorf("%s: Obs[0] has length %d and OldLogStd %d, want ≥ 1", fn, obsDim, actDim)
+	}
+	for _, rows := range [...]struct {
+		name string
+		x    [][]float64
+		dim  int
+	}{{"Obs", d.Obs, obsDim}, {"Act", d.Act, actDim}, {"OldMean", d.OldMean, actDim}} {
+		for i, r := range rows.x {
+			// CheckVec("", …) says " has length …" or "[j] = … is not finite".
+			if err := system.CheckVec("", r, rows.dim); err != nil {
+				return fmt.Errorf("%s: %s[%d]%w", fn, rows.name, i, err)
+			}
+		}
+	}
+	for _, v := range [...]struct {
+		name string
+		x    []float64
+		n    int
+	}{{"Adv", d.Adv, B}, {"LogpOld", d.LogpOld, B}, {"OldLogStd", d.OldLogStd, actDim}} {
+		if err := system.CheckVec(v.name, v.x, v.n); err != nil {
+			return fmt.Errorf("%s: %w", fn, err)
+		}
+	}
+	for j, l := range d.OldLogStd {
+		if !(math.Abs(l) <= policy.MaxAbsLogStd) { // false for NaN too
+			return fmt.Errorf("%s: OldLogStd[%d] = %v, want |logσ| ≤ %d (σ and 1/σ finite)", fn, j, l, policy.MaxAbsLogStd)
+		}
+	}
+	return nil
+}
+
+// load checks the batch and converts it to tensors once per update.
+func (u *Updater) load(d *Data) error {
+	if err := u.check(d); err != nil {
+		return err
+	}
+	B := len(d.Obs)
 	u.obsT = tensors.FromValue(d.Obs)
 	u.actT = tensors.FromValue(d.Act)
 	u.advT = tensors.FromValue(d.Adv)
@@ -191,8 +264,20 @@ func (u *Updater) evaluate(theta []float64) (float64, float64, error) {
 }
 
 // Step performs one policy update on the batch and sets the policy's new
-// parameters; see step.
-func (u *Updater) Step(d *Data) (StepStats, error) { return u.step(d) }
+// parameters; see step. It returns an error, leaving the policy as it
+// was, if u or d is nil, d is invalid (see Data; the error names the
+// entry), the policy's parameters are not finite, or the update overflows
+// float64: a non-finite surrogate or gradient at the current parameters
+// (LogpOld far below the policy's log-probabilities of Act, say), a
+// non-finite Fisher-vector product or step length, or a non-finite
+// surrogate or KL after a NaturalPG or VanillaPG step. TRPO's line search
+// rejects non-finite trial points like any other.
+func (u *Updater) Step(d *Data) (StepStats, error) {
+	if u == nil || u.pol == nil {
+		return StepStats{}, fmt.Errorf("trpo: Updater.Step: nil Updater (make one with NewUpdater)")
+	}
+	return u.step(d)
+}
 
 // step performs one policy update on the batch, by the configured method:
 //
@@ -206,14 +291,23 @@ func (u *Updater) step(d *Data) (StepStats, error) {
 		return st, err
 	}
 	theta := u.pol.Params()
+	if err := system.CheckVec("the policy's parameters θ", theta, u.pol.NumParams()); err != nil {
+		return st, fmt.Errorf("trpo: Updater.Step: %w", err)
+	}
 	L0, g, err := u.gradient(theta)
 	if err != nil {
 		return st, err
 	}
+	if !finite(L0) {
+		return st, fmt.Errorf("trpo: Updater.Step: the surrogate L(θ) = %v at the current parameters is not finite: are LogpOld the old policy's log-probabilities of Act?", L0)
+	}
+	if err := system.CheckVec("∇L(θ)", g, len(theta)); err != nil {
+		return st, fmt.Errorf("trpo: Updater.Step: the surrogate's gradient overflows: %w", err)
+	}
 	st.GradNorm = math.Sqrt(small.Dot(g, g))
 	if !(st.GradNorm > 0) {
 		st.Backtracks = -1
-		return st, nil // nothing to do: a zero (or non-finite) gradient
+		return st, nil // nothing to do: a zero gradient
 	}
 	var full []float64
 	switch u.cfg.Algorithm {
@@ -237,6 +331,9 @@ func (u *Updater) step(d *Data) (StepStats, error) {
 			return st, fmt.Errorf("trpo: sᵀFs = %v: the Fisher matrix is not positive definite along the step", sFs)
 		}
 		beta := math.Sqrt(2 * u.cfg.MaxKL / sFs)
+		if math.IsInf(beta, 0) {
+			return st, fmt.Errorf("trpo: the step length √(2δ / sᵀFs) overflows: sᵀFs = %v", sFs)
+		}
 		full = make([]float64, len(s))
 		for i := range s {
 			full[i] = beta * s[i]
@@ -255,6 +352,9 @@ func (u *Updater) step(d *Data) (StepStats, error) {
 		if err != nil {
 			return st, err
 		}
+		if !finite(L) || !finite(kl) {
+			return st, fmt.Errorf("trpo: Updater.Step: the %v step overflows: L(θ + Δθ) = %v, KL = %v; lower MaxKL or LearningRate", u.cfg.Algorithm, L, kl)
+		}
 		st.SurrogateGain, st.KL = L-L0, kl
 		return st, u.pol.SetParams(next)
 	}
@@ -264,7 +364,7 @@ func (u *Updater) step(d *Data) (StepStats, error) {
 		if err != nil {
 			return st, err
 		}
-		if kl <= u.cfg.MaxKL && L > L0 && !math.IsNaN(L) {
+		if kl <= u.cfg.MaxKL && L > L0 && finite(L) {
 			st.SurrogateGain, st.KL, st.Backtracks = L-L0, kl, k
 			return st, u.pol.SetParams(next)
 		}
