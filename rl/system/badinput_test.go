@@ -152,6 +152,19 @@ func TestBadInput(t *testing.T) {
 			u := make([]float64, 1)
 			return badtest.Finite(OpenLoop{{nan}}.Act(u, 0, nil, nil), "u", u...)
 		}, "action 0[0] = NaN"),
+		// Found by FuzzSystems (testdata/fuzz/FuzzSystems/1f9116e844aa97e5).
+		badtest.Err("nan", "DoubleIntegrator Jacobians TimeStep² overflows", func() error {
+			d := NewDoubleIntegrator()
+			d.TimeStep = 1e308
+			A, B := make([]float64, 4), make([]float64, 2)
+			return badtest.Finite(d.Jacobians(A, B, make([]float64, 2), make([]float64, 1)), "B", B...)
+		}, "double integrator: Jacobians", "+Inf"),
+		badtest.Err("nan", "DoubleIntegrator Matrices TimeStep² overflows", func() error {
+			d := NewDoubleIntegrator()
+			d.TimeStep = 1e308
+			_, _, err := d.Matrices()
+			return err
+		}, "double integrator", "TimeStep = 1e+308"),
 		badtest.OK("nan", "Render huge agent stays in [0, 1]", func() error {
 			p := NewPointMass()
 			p.AgentRadius = 1e308

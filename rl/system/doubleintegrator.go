@@ -158,7 +158,7 @@ func (s *DoubleIntegrator) Step(next, x, u []float64) error {
 }
 
 // Jacobians writes the constant A (2d×2d) and B (2d×d); x and u are only
-// checked.
+// checked. A TimeStep whose square overflows is an error.
 func (s *DoubleIntegrator) Jacobians(A, B, x, u []float64) error {
 	if err := s.checkDynamics(); err != nil {
 		return err
@@ -168,7 +168,7 @@ func (s *DoubleIntegrator) Jacobians(A, B, x, u []float64) error {
 		return err
 	}
 	s.fill(A, B)
-	return nil
+	return checkJacResult(doubleIntegratorName, A, B)
 }
 
 // fill writes A and B (checked sizes).
@@ -186,7 +186,8 @@ func (s *DoubleIntegrator) fill(A, B []float64) {
 }
 
 // Matrices returns fresh row-major copies of the constant A (2d×2d) and B
-// (2d×d) of x' = A x + B u.
+// (2d×d) of x' = A x + B u, or an error for bad parameters (a TimeStep
+// whose square overflows among them).
 func (s *DoubleIntegrator) Matrices() (A, B []float64, err error) {
 	if err := s.checkDynamics(); err != nil {
 		return nil, nil, err
@@ -194,5 +195,8 @@ func (s *DoubleIntegrator) Matrices() (A, B []float64, err error) {
 	n := 2 * s.Dim
 	A, B = make([]float64, n*n), make([]float64, n*s.Dim)
 	s.fill(A, B)
+	if err := checkJacResult(doubleIntegratorName, A, B); err != nil {
+		return nil, nil, fmt.Errorf("%w (TimeStep = %v)", err, s.TimeStep)
+	}
 	return A, B, nil
 }
