@@ -162,6 +162,7 @@ func TestBadInputOversized(t *testing.T) {
 		badtest.Err("oversized", "many layers", newErr(Config{In: 1, Hidden: slices.Repeat([]int{1 << 10}, 131), Out: 1}), "parameters = 136451073 is too large"),
 		badtest.Err("oversized", "Predict rows × Out", func() error { _, err := wide.Predict(rows); return err }, "rows × Out = 1024 × 1048576 is too large"),
 		badtest.Err("oversized", "Jacobian rows × Out × In", func() error { _, err := square.Jacobian(sqRows); return err }, "rows × Out × In = 256 × 1024 × 1024 is too large"),
+		badtest.Err("oversized", "Fit Epochs", fitErr(square, sqRows[:1], sqRows[:1], FitConfig{Epochs: 1 << 40}), "Epochs = 1099511627776, want 1 to 134217728"),
 	})
 }
 

@@ -8,13 +8,15 @@ import (
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/mlx"
 )
 
 // FitConfig configures MLP.Fit. The zero value of every field selects the
 // default given in its comment.
 type FitConfig struct {
-	// Epochs is the number of passes over the data (default 50; ≥ 1).
+	// Epochs is the number of passes over the data (default 50; 1 to
+	// limits.MaxElements = 2^27, the length of the loss history).
 	Epochs int
 	// BatchSize is the minibatch size of each Adam step (default 128;
 	// ≥ 1; capped at the number of samples, so a large value gives
@@ -65,8 +67,8 @@ func (c FitConfig) WithDefaults() (FitConfig, error) {
 	config.Or(&c.Beta2, 0.999)
 	config.Or(&c.Epsilon, 1e-8)
 	switch {
-	case c.Epochs < 1:
-		return c, fmt.Errorf("%s.Epochs = %d, want ≥ 1", fn, c.Epochs)
+	case c.Epochs < 1 || c.Epochs > limits.MaxElements:
+		return c, fmt.Errorf("%s.Epochs = %d, want 1 to %d", fn, c.Epochs, limits.MaxElements)
 	case c.BatchSize < 1:
 		return c, fmt.Errorf("%s.BatchSize = %d, want ≥ 1", fn, c.BatchSize)
 	case !config.Positive(c.LearningRate):

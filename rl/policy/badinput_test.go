@@ -189,6 +189,18 @@ func TestBadInputRagged(t *testing.T) {
 		badtest.Err("ragged", "Value.Predict", func() error { _, err := v.Predict(short); return err }, "obs[2] has length 1, want 3"),
 		badtest.Err("ragged", "NextValues BootObs", func() error { _, err := b.NextValues([]float64{1, 2, 3}, nil); return err }, "BootObs has length 1, want 3"),
 		badtest.Err("ragged", "NextValues Terminal", func() error { _, err := b2.NextValues([]float64{1, 2, 3}, nil); return err }, "Terminal has length 1, want 3"),
+		badtest.Err("ragged", "Evaluate BootObs", func() error {
+			b4 := *b
+			b4.BootObs = [][]float64{nil, nil, {1, 2}}
+			_, _, err := v.Evaluate(&b4)
+			return err
+		}, "Batch.BootObs[2] has length 2, want 3"),
+		badtest.Err("nan", "Evaluate Obs NaN", func() error {
+			b5 := *b
+			b5.BootObs, b5.Obs = [][]float64{nil, nil, nil}, [][]float64{obs[0], {0, math.NaN(), 0}, obs[2]}
+			_, _, err := v.Evaluate(&b5)
+			return err
+		}, "Batch.Obs[1][1] = NaN"),
 		badtest.Err("ragged", "Evaluate Obs", func() error { _, _, err := v.Evaluate(&b3); return err }, "Obs has length 2, want 3"),
 	})
 }
@@ -217,6 +229,10 @@ func TestBadInputOversized(t *testing.T) {
 		}, "Hidden[0] × Hidden[1] = 1048576 × 1048576 is too large"),
 		badtest.Err("oversized", "Act rows × ActDim", func() error { _, _, _, err := wide.Act(rows, rng); return err }, "rows × ActDim = 1024 × 1048576 is too large"),
 		badtest.Err("oversized", "Mean rows × ActDim", func() error { _, err := wide.Mean(rows); return err }, "rows × ActDim = 1024 × 1048576 is too large"),
+		badtest.Err("oversized", "Value.Fit Epochs", func() error {
+			_, err := MustNewValue(ValueConfig{ObsDim: 1}).Fit(rows[:2], []float64{1, 2}, ValueFitConfig{Epochs: 1 << 40})
+			return err
+		}, "Epochs = 1099511627776, want 1 to 134217728"),
 	})
 }
 

@@ -5,7 +5,9 @@ import (
 	"math"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
+	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/nn"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
 // ValueConfig describes a value-function network. The zero value of every
@@ -39,7 +41,8 @@ func (c ValueConfig) WithDefaults() (ValueConfig, error) {
 // ValueFitConfig configures Value.Fit. The zero value of every field
 // selects the default given in its comment.
 type ValueFitConfig struct {
-	// Epochs is the number of passes over the batch (default 5; ≥ 1).
+	// Epochs is the number of passes over the batch (default 5; 1 to
+	// limits.MaxElements = 2^27, as nn.FitConfig.Epochs).
 	// With the default BatchSize a TRPO batch of 4000 samples gets
 	// 5 × 16 = 80 Adam steps, as many as Spinning Up's train_v_iters but
 	// each on a minibatch of 256 rather than the whole batch. Measured on pendulum TRPO-style batches
@@ -67,8 +70,8 @@ func (c ValueFitConfig) WithDefaults() (ValueFitConfig, error) {
 	config.Or(&c.BatchSize, 256)
 	config.Or(&c.LearningRate, 1e-3)
 	switch {
-	case c.Epochs < 1:
-		return c, fmt.Errorf("policy: ValueFitConfig.Epochs = %d, want ≥ 1", c.Epochs)
+	case c.Epochs < 1 || c.Epochs > limits.MaxElements:
+		return c, fmt.Errorf("policy: ValueFitConfig.Epochs = %d, want 1 to %d", c.Epochs, limits.MaxElements)
 	case c.BatchSize < 1:
 		return c, fmt.Errorf("policy: ValueFitConfig.BatchSize = %d, want ≥ 1", c.BatchSize)
 	case !config.Positive(c.LearningRate):
@@ -218,6 +221,18 @@ func (v *Value) Evaluate(b *Batch) (values, next []float64, err error) {
 	}
 	if err := b.check("Value.Evaluate", true); err != nil {
 		return nil, nil, err
+	}
+	if err := checkRows("Value.Evaluate", "Batch.Obs", b.Obs, v.mlp.In()); err != nil {
+		return nil, nil, err
+	}
+	for k, o := range b.BootObs {
+		if o == nil {
+			continue
+		}
+		// CheckVec("", …) says " has length …" or "[j] = … is not finite".
+		if err := system.CheckVec("", o, v.mlp.In()); err != nil {
+			return nil, nil, fmt.Errorf("policy: Value.Evaluate: Batch.BootObs[%d]%w", k, err)
+		}
 	}
 	idx := b.BootIndex()
 	all := make([][]float64, 0, len(b.Obs)+len(idx))
