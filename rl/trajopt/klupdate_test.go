@@ -282,8 +282,8 @@ func TestUpdaterAllocations(t *testing.T) {
 		}
 		evals = len(r.History)
 	})
-	if allocs > 50 {
-		t.Errorf("%.0f allocations per update (%d η evaluations, T = 50); want ≤ 50", allocs, evals)
+	if allocs > 10 {
+		t.Errorf("%.0f allocations per update (%d η evaluations, T = 50); want ≤ 10", allocs, evals)
 	}
 }
 
