@@ -4,8 +4,9 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"reflect"
 	"strings"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/nilcheck"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/config"
 	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
@@ -112,20 +113,10 @@ func (c InnerConfig) WithDefaults() (InnerConfig, error) {
 		return c, fmt.Errorf("%s.AcceptTol = %v, want > 0 and finite", fn, c.AcceptTol)
 	case c.MaxIter < 0:
 		return c, fmt.Errorf("%s.MaxIter = %d, want > 0", fn, c.MaxIter)
-	case isNil(c.Method):
+	case c.Method != nil && nilcheck.IsNil(c.Method): // nil selects the default; a typed nil would panic
 		return c, fmt.Errorf("%s.Method is a nil %T", fn, c.Method)
 	}
 	return c, nil
-}
-
-// isNil reports whether v is a typed nil: a nil pointer, func, map or
-// channel behind an interface, whose methods may panic.
-func isNil(v any) bool {
-	switch r := reflect.ValueOf(v); r.Kind() {
-	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan:
-		return r.IsNil()
-	}
-	return false
 }
 
 // Iteration is one outer iteration of DualGradientDescent or

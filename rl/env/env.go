@@ -4,8 +4,9 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"reflect"
 	"slices"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/nilcheck"
 
 	"github.com/rlcontrol/rlcontrol/rl/system"
 )
@@ -48,7 +49,7 @@ type Truncater interface {
 // steps steps, was truncated: e.Truncated() if e is a Truncater, otherwise
 // whether steps reached e.MaxSteps(). It is false for a nil e.
 func IsTruncated(e Env, steps int) bool {
-	if isNil(e) {
+	if nilcheck.IsNil(e) {
 		return false
 	}
 	if t, ok := e.(Truncater); ok {
@@ -102,14 +103,6 @@ func checkNext(name, labels string, next ...float64) error {
 // errNil is the error of a method called on a nil environment.
 func errNil(name string) error {
 	return fmt.Errorf("env: %s.Step: nil %s (use New%s)", name, name, name)
-}
-
-// isNil reports whether v is nil or an interface holding a nil pointer,
-// map, slice, func or channel.
-func isNil(v any) bool {
-	rv := reflect.ValueOf(v)
-	k := rv.Kind()
-	return !rv.IsValid() || (k == reflect.Pointer || k == reflect.Map || k == reflect.Slice || k == reflect.Func || k == reflect.Chan) && rv.IsNil()
 }
 
 // episode is the bookkeeping every environment shares: whether an episode

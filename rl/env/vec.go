@@ -5,6 +5,8 @@ import (
 	"math"
 	"math/rand/v2"
 
+	"github.com/rlcontrol/rlcontrol/rl/internal/nilcheck"
+
 	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 )
@@ -83,7 +85,7 @@ func NewVec(newEnv func() Env, n int, seed uint64) (*Vec, error) {
 	v := &Vec{}
 	for i := 0; i < n; i++ {
 		e := newEnv()
-		if isNil(e) {
+		if nilcheck.IsNil(e) {
 			return nil, fmt.Errorf("%s: newEnv returned nil for copy %d", fn, i)
 		}
 		lo, hi := e.ActionLimits()

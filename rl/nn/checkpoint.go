@@ -8,7 +8,8 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
-	"reflect"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/nilcheck"
 
 	"github.com/rlcontrol/rlcontrol/internal/atomicfile"
 	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
@@ -47,7 +48,7 @@ func (m *MLP) WriteTo(w io.Writer) (int64, error) {
 	if err := m.check("WriteTo"); err != nil {
 		return 0, err
 	}
-	if isNil(w) {
+	if nilcheck.IsNil(w) {
 		return 0, fmt.Errorf("nn: WriteTo: w is nil")
 	}
 	m.mu.Lock()
@@ -91,7 +92,7 @@ const maxCheckpointBytes = 8*limits.MaxElements + 1<<30
 // size is checked against the bytes present before anything of that size
 // is allocated.
 func ReadMLP(r io.Reader) (*MLP, error) {
-	if isNil(r) {
+	if nilcheck.IsNil(r) {
 		return nil, fmt.Errorf("nn: ReadMLP: r is nil")
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxCheckpointBytes+1))
@@ -190,12 +191,4 @@ func Load(path string) (*MLP, error) {
 		return nil, fmt.Errorf("nn: Load: %w", err)
 	}
 	return v, nil
-}
-
-// isNil reports whether v is nil or an interface holding a nil pointer,
-// map, slice, func or channel.
-func isNil(v any) bool {
-	rv := reflect.ValueOf(v)
-	k := rv.Kind()
-	return !rv.IsValid() || (k == reflect.Pointer || k == reflect.Map || k == reflect.Slice || k == reflect.Func || k == reflect.Chan) && rv.IsNil()
 }

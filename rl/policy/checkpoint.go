@@ -9,7 +9,8 @@ import (
 	"hash/crc32"
 	"io"
 	"math"
-	"reflect"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/nilcheck"
 
 	"github.com/rlcontrol/rlcontrol/internal/atomicfile"
 
@@ -51,7 +52,7 @@ func (h header) initStd() float64 {
 //
 // so a policy or value function read back computes bit for bit the same.
 func writeCheckpoint(w io.Writer, h header, m *nn.MLP) (int64, error) {
-	if isNil(w) {
+	if nilcheck.IsNil(w) {
 		return 0, fmt.Errorf("w is nil")
 	}
 	var buf bytes.Buffer
@@ -77,7 +78,7 @@ const maxCheckpointBytes = 3 << 30
 
 // readAll reads r, a checkpoint of at most maxCheckpointBytes.
 func readAll(fn string, r io.Reader) ([]byte, error) {
-	if isNil(r) {
+	if nilcheck.IsNil(r) {
 		return nil, fmt.Errorf("policy: %s: r is nil", fn)
 	}
 	data, err := io.ReadAll(io.LimitReader(r, maxCheckpointBytes+1))
@@ -88,14 +89,6 @@ func readAll(fn string, r io.Reader) ([]byte, error) {
 		return nil, fmt.Errorf("policy: %s: more than %d bytes: not a checkpoint of a model within limits.MaxElements", fn, maxCheckpointBytes)
 	}
 	return data, nil
-}
-
-// isNil reports whether v is nil or an interface holding a nil pointer,
-// map, slice, func or channel.
-func isNil(v any) bool {
-	rv := reflect.ValueOf(v)
-	k := rv.Kind()
-	return !rv.IsValid() || (k == reflect.Pointer || k == reflect.Map || k == reflect.Slice || k == reflect.Func || k == reflect.Chan) && rv.IsNil()
 }
 
 func readCheckpoint(data []byte, kind string) (header, *nn.MLP, error) {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"math"
 	"slices"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/nilcheck"
 )
 
 var inf = math.Inf(1)
@@ -20,7 +22,7 @@ func FiniteDiffJacobians(sys System, A, B, x, u []float64, h float64) error {
 	if sys == nil {
 		return errors.New("FiniteDiffJacobians: nil System")
 	}
-	if isNil(sys) {
+	if nilcheck.IsNil(sys) {
 		return fmt.Errorf("FiniteDiffJacobians: nil %T System", sys)
 	}
 	n, m := sys.StateDim(), sys.ActionDim()

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"reflect"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/nilcheck"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
 )
@@ -235,11 +236,11 @@ func checkRollout(fn, names string, sys System, pol Policy, x0 []float64, T int,
 	switch {
 	case sys == nil:
 		return fmt.Errorf("%s: nil System", fn)
-	case isNil(sys):
+	case nilcheck.IsNil(sys):
 		return fmt.Errorf("%s: nil %T System", fn, sys)
 	case pol == nil:
 		return fmt.Errorf("%s: nil Policy", fn)
-	case isNil(pol):
+	case nilcheck.IsNil(pol):
 		return fmt.Errorf("%s: nil %T Policy", fn, pol)
 	case T <= 0:
 		return fmt.Errorf("%s: horizon T = %d, want > 0", fn, T)
@@ -252,19 +253,6 @@ func checkRollout(fn, names string, sys System, pol Policy, x0 []float64, T int,
 		return fmt.Errorf("%s (%s): StateDim = %d, ActionDim = %d, want ≥ 1", fn, sys.Name(), n, m)
 	}
 	return limits.Check(fn+" ("+sys.Name()+")", names, append(counts, T, n+m)...)
-}
-
-// isNil reports whether v is nil or a nil pointer, func, map or channel
-// behind an interface (a typed nil, whose methods may panic).
-func isNil(v any) bool {
-	if v == nil {
-		return true
-	}
-	switch r := reflect.ValueOf(v); r.Kind() {
-	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan:
-		return r.IsNil()
-	}
-	return false
 }
 
 // run fills tr from its first state.

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"reflect"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/nilcheck"
 
 	"github.com/rlcontrol/rlcontrol/rl/cost"
 	"github.com/rlcontrol/rlcontrol/rl/dynfit"
@@ -59,7 +60,7 @@ func (w WithPrior) WithDefaults() (WithPrior, error) {
 	switch {
 	case w.Prior == nil:
 		return w, errors.New("trajopt: WithPrior has a nil prior")
-	case isNil(w.Prior):
+	case nilcheck.IsNil(w.Prior):
 		return w, fmt.Errorf("trajopt: WithPrior has a nil prior (a nil %T)", w.Prior)
 	case !config.Positive(w.Reg):
 		return w, fmt.Errorf("trajopt: WithPrior.Reg = %v, want > 0", w.Reg)
@@ -160,7 +161,7 @@ func (c Config) WithDefaults() (Config, error) {
 	config.Or[Fitter](&c.Fitter, LeastSquares{Reg: 1e-6})
 	const fn = "trajopt: Config"
 	switch {
-	case isNil(c.Fitter):
+	case nilcheck.IsNil(c.Fitter):
 		return c, fmt.Errorf("%s.Fitter is a nil %T", fn, c.Fitter)
 	case c.Iterations < 0:
 		return c, fmt.Errorf("%s.Iterations = %d, want > 0", fn, c.Iterations)
@@ -321,16 +322,6 @@ func improvements(oldC, newC *lqr.Controller, oldDyn, newDyn *lqr.Dynamics, oldQ
 		return 0, 0, err
 	}
 	return before - predicted, before - actual, nil
-}
-
-// isNil reports whether v is a typed nil: a nil pointer, func, map or
-// channel behind an interface, whose methods may panic.
-func isNil(v any) bool {
-	switch r := reflect.ValueOf(v); r.Kind() {
-	case reflect.Pointer, reflect.Func, reflect.Map, reflect.Chan:
-		return r.IsNil()
-	}
-	return false
 }
 
 func meanFinal(s system.Batch) []float64 {

@@ -3,7 +3,8 @@ package trpo
 import (
 	"fmt"
 	"math"
-	"reflect"
+
+	"github.com/rlcontrol/rlcontrol/rl/internal/nilcheck"
 
 	"github.com/gomlx/gomlx/core/graph"
 	"github.com/gomlx/gomlx/core/tensors"
@@ -12,14 +13,6 @@ import (
 	"github.com/rlcontrol/rlcontrol/rl/policy"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 )
-
-// isNil reports whether v is nil or an interface holding a nil pointer,
-// map, slice, func or channel.
-func isNil(v any) bool {
-	rv := reflect.ValueOf(v)
-	k := rv.Kind()
-	return !rv.IsValid() || (k == reflect.Pointer || k == reflect.Map || k == reflect.Slice || k == reflect.Func || k == reflect.Chan) && rv.IsNil()
-}
 
 // Policy is what the policy update needs: flat parameters θ and the
 // network's Gaussian as a GoMLX graph (mean and state-independent log-std of
@@ -84,7 +77,7 @@ type Updater struct {
 // fields take Config's defaults). It returns an error if pol is nil (or a
 // nil pointer) or has no parameters, or cfg is invalid.
 func NewUpdater(pol Policy, cfg Config) (*Updater, error) {
-	if isNil(pol) {
+	if nilcheck.IsNil(pol) {
 		return nil, fmt.Errorf("trpo: NewUpdater: nil policy")
 	}
 	if n := pol.NumParams(); n < 1 {
