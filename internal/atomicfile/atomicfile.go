@@ -79,13 +79,34 @@ func Save(path string, w io.WriterTo) error {
 	return Write(path, buf.Bytes())
 }
 
+// MaxLoad is the largest file Load reads (1 GiB): a checkpoint of the
+// largest network the rl packages allow is smaller.
+const MaxLoad = 1 << 30
+
 // Load reads path and decodes its contents; a decoding error is annotated
-// with the file name.
+// with the file name. A path that is not a regular file (a directory,
+// /dev/zero) or holds more than MaxLoad bytes is an error naming it, read
+// no further.
 func Load[T any](path string, decode func([]byte) (T, error)) (T, error) {
 	var zero T
-	data, err := os.ReadFile(path)
+	f, err := os.Open(path)
 	if err != nil {
 		return zero, err
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return zero, err
+	}
+	if !fi.Mode().IsRegular() {
+		return zero, fmt.Errorf("%s is not a regular file (%v)", path, fi.Mode().Type())
+	}
+	data, err := io.ReadAll(io.LimitReader(f, MaxLoad+1))
+	if err != nil {
+		return zero, err
+	}
+	if len(data) > MaxLoad {
+		return zero, fmt.Errorf("%s holds more than %d bytes: not a checkpoint", path, MaxLoad)
 	}
 	v, err := decode(data)
 	if err != nil {

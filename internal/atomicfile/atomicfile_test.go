@@ -73,3 +73,21 @@ func TestStaleTempFiles(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadRefusesNonFiles: /dev/zero would never end and a directory is not
+// a checkpoint; both are errors naming the path, returned at once.
+func TestLoadRefusesNonFiles(t *testing.T) {
+	id := func(b []byte) ([]byte, error) { return b, nil }
+	for _, p := range []string{"/dev/zero", t.TempDir()} {
+		if _, err := Load(p, id); err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "not a regular file") {
+			t.Errorf("Load(%s): %v", p, err)
+		}
+	}
+	good := filepath.Join(t.TempDir(), "x")
+	if err := Write(good, []byte("abc")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := Load(good, id); err != nil || string(got) != "abc" {
+		t.Errorf("Load: %q, %v", got, err)
+	}
+}
