@@ -2,9 +2,9 @@ package dynfit
 
 import (
 	"fmt"
-	"reflect"
 
 	"github.com/rlcontrol/rlcontrol/rl/internal/limits"
+	"github.com/rlcontrol/rlcontrol/rl/internal/nilcheck"
 	"github.com/rlcontrol/rlcontrol/rl/internal/small"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 	"github.com/rlcontrol/rlcontrol/rl/system"
@@ -186,7 +186,7 @@ func FitWithPrior(s system.Batch, prior Prior, reg float64) (*lqr.Dynamics, erro
 	if prior == nil {
 		return nil, fmt.Errorf("dynfit: %s: prior is nil", fn)
 	}
-	if v := reflect.ValueOf(prior); v.Kind() == reflect.Pointer && v.IsNil() {
+	if nilcheck.IsNil(prior) {
 		return nil, fmt.Errorf("dynfit: %s: prior is a nil %T", fn, prior)
 	}
 	if err := checkFitSize(fn, n, m, T); err != nil {
