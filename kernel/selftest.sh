@@ -5,7 +5,8 @@
 #     that the kernel is offline, and writes harmless text to stderr);
 #   * every broken notebook must fail, with the expected reason in the
 #     runner's report (compile error, panic, panic in a goroutine, log.Fatal,
-#     failing shell command, import outside go.mod, cell timeout);
+#     failing shell command, import outside go.mod, cell timeout, a figure
+#     its code displays but that never shows);
 #   * live-edit.ipynb must pass against a scratch copy of the module,
 #     registered as the kernel's go.work in a scratch Jupyter data folder: it
 #     edits a package between two cells and sees the change (go.work wiring).
@@ -44,6 +45,7 @@ runtime-error.ipynb|settings: strconv.Atoi|
 shell-error.ipynb|stderr reports 'exit status|
 offline.ipynb|cannot find module providing package|
 timeout.ipynb|timed out after 5 s|--timeout=5
+missing-figure.ipynb|shows 0 figure(s), but its code displays 1|
 LIST
 
 # go.work wiring: a scratch module (this go.mod and go.sum, no packages) as

@@ -197,14 +197,19 @@ func assertFiles(t *testing.T, dir string, names ...string) {
 }
 
 // fakeNotebook replaces the GoNB hooks for one test.
+// Each display is recorded with the number of syncs that preceded it, and
+// a sync appends "sync" to the SVG list, so a test sees their order.
 func fakeNotebook(t *testing.T, in bool, showErr error) (svgs *[]string, pngs *[][]byte) {
 	svgs, pngs = new([]string), new([][]byte)
-	oldIn, oldSVG, oldPNG, oldErr := inNotebook, displaySVG, displayPNG, displayError
-	t.Cleanup(func() { inNotebook, displaySVG, displayPNG, displayError = oldIn, oldSVG, oldPNG, oldErr })
+	oldIn, oldSVG, oldPNG, oldErr, oldSync := inNotebook, displaySVG, displayPNG, displayError, syncDisplay
+	t.Cleanup(func() {
+		inNotebook, displaySVG, displayPNG, displayError, syncDisplay = oldIn, oldSVG, oldPNG, oldErr, oldSync
+	})
 	inNotebook = func() bool { return in }
 	displaySVG = func(s string) { *svgs = append(*svgs, s) }
 	displayPNG = func(b []byte) { *pngs = append(*pngs, b) }
 	displayError = func() error { return showErr }
+	syncDisplay = func() { *svgs = append(*svgs, "sync") }
 	return svgs, pngs
 }
 
@@ -228,11 +233,16 @@ func TestShowInNotebook(t *testing.T) {
 	if err := fig.Show(); err != nil {
 		t.Fatal(err)
 	}
+	// The display is synced before Show returns, or a cell's program may
+	// exit before the kernel has taken its last figure.
+	if len(*svgs) != 2 || !strings.Contains((*svgs)[0], "<svg") || (*svgs)[1] != "sync" {
+		t.Errorf("Show displayed %d SVGs and syncs, want an SVG then a sync", len(*svgs))
+	}
 	if err := fig.ShowPNG(); err != nil {
 		t.Fatal(err)
 	}
-	if len(*svgs) != 1 || !strings.Contains((*svgs)[0], "<svg") {
-		t.Errorf("Show displayed %d SVGs", len(*svgs))
+	if len(*svgs) != 3 || (*svgs)[2] != "sync" {
+		t.Errorf("ShowPNG did not sync")
 	}
 	if len(*pngs) != 1 || !bytes.HasPrefix((*pngs)[0], []byte("\x89PNG")) {
 		t.Errorf("ShowPNG displayed %d PNGs", len(*pngs))

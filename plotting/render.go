@@ -464,6 +464,10 @@ var (
 	displaySVG   = gonbui.DisplaySvg
 	displayPNG   = gonbui.DisplayPng
 	displayError = gonbui.Error
+	// syncDisplay waits until the kernel has taken every display message:
+	// a cell's program can otherwise exit before its last figure is sent,
+	// and the figure never appears.
+	syncDisplay = gonbui.Sync
 )
 
 // Show displays the figure inline in a GoNB notebook cell as SVG (sharp at
@@ -496,6 +500,7 @@ func (f *Figure) show(format Format) error {
 	if err := displayError(); err != nil {
 		return fmt.Errorf("plotting: show: %w", err)
 	}
+	syncDisplay()
 	return nil
 }
 
