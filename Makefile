@@ -20,7 +20,7 @@ RUNNER_FLAGS = --timeout=$(CELL_TIMEOUT) $(if $(filter-out 0,$(QUICK)),--quick)
 # kernel/install.sh downloaded every module the code and notebooks need.
 OFFLINE = GOPROXY=off GOTOOLCHAIN=local
 
-.PHONY: help lab test install fmt-check vet go-test selftest lab-test notebooks notebooks-quick notebooks-src notebooks-src-check bench figures fuzz clean
+.PHONY: help lab test install fmt-check vet go-test selftest lab-test notebooks notebooks-quick notebooks-src notebooks-src-check bench figures results fuzz clean
 
 help:
 	@echo "make lab        start Jupyter Notebook on notebooks/ (HOST=$${HOST:-127.0.0.1} PORT=$${PORT:-8888})"
@@ -30,7 +30,8 @@ help:
 	@echo "make notebooks-src  rebuild notebooks/*.ipynb from notebooks/src/*.py"
 	@echo "make bench      go run ./cmd/bench"
 	@echo "make fuzz       every fuzz target for FUZZTIME each (default 1m; go test replays their corpora)"
-	@echo "make figures    go run ./cmd/figures -out figures/"
+	@echo "make figures    export every inline figure of every lesson to figures/ (go run ./cmd/figures)"
+	@echo "make results    recompute the lessons' stored full-run results in lessons/results (NAMES=... for some)"
 	@echo "make clean      remove build/ and figures/"
 
 lab:
@@ -91,6 +92,10 @@ fuzz:
 
 figures:
 	go run ./cmd/figures -out figures/
+
+NAMES ?=
+results:
+	go run ./cmd/experiments results $(NAMES)
 
 clean:
 	rm -rf build/ figures/

@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/rlcontrol/rlcontrol/plotting"
 	"github.com/rlcontrol/rlcontrol/rl/trpo"
@@ -13,32 +14,42 @@ type FigureSet struct {
 	Figures []NamedFigure
 }
 
-// AllFigures runs every lesson with its default settings and returns its
-// figures, for `make figures`. quick shortens the long runs (fewer seeds,
-// fewer TRPO steps) as the tests do; the full set takes several minutes,
-// mostly TRPO. progress, if not nil, is told which lesson runs.
-func AllFigures(quick bool, progress func(lesson string)) ([]FigureSet, error) {
-	say := func(s string) {
-		if progress != nil {
-			progress(s)
-		}
-	}
+// AllFigures runs every registered scenario with its default settings and
+// returns the figures of each lesson, for `make figures`: the same code and
+// settings the notebook cells run, so the exported figures are the inline
+// ones. Quick() shortens the runs the scenarios compute live; stored results
+// are loaded as in the notebooks. lessons restricts it to some lessons
+// ("01", "02", …); none means all. progress, if not nil, is told each
+// lesson before it runs. It fails if a scenario's figures are not the
+// names it registered.
+func AllFigures(lessons []string, progress func(lesson string)) ([]FigureSet, error) {
 	var out []FigureSet
-	for _, l := range []struct {
-		name string
-		fn   func(bool) ([]NamedFigure, error)
-	}{
-		{"01 iLQR, the recap", figures01},
-		{"02 learning local models", figures02},
-		{"03 trust regions", figures03},
-		{"04 TRPO", figures04},
-	} {
-		say(l.name)
-		figs, err := l.fn(quick)
-		if err != nil {
-			return nil, fmt.Errorf("lessons: figures of lesson %s: %w", l.name, err)
+	for _, r := range registry {
+		if len(lessons) > 0 && !slices.Contains(lessons, r.lesson) {
+			continue
 		}
-		out = append(out, FigureSet{Lesson: l.name, Figures: figs})
+		if len(out) == 0 || out[len(out)-1].Lesson != r.lesson {
+			if progress != nil {
+				progress(r.lesson)
+			}
+			out = append(out, FigureSet{Lesson: r.lesson})
+		}
+		o, err := r.scenario.Run()
+		if err != nil {
+			return nil, fmt.Errorf("lessons: lesson %s: %w", r.lesson, err)
+		}
+		figs, err := o.Figures()
+		if err != nil {
+			return nil, fmt.Errorf("lessons: lesson %s: %w", r.lesson, err)
+		}
+		got := make([]string, len(figs))
+		for i, f := range figs {
+			got[i] = f.Name
+		}
+		if !slices.Equal(got, r.figures) {
+			return nil, fmt.Errorf("lessons: lesson %s: a scenario made figures %v, but registered %v", r.lesson, got, r.figures)
+		}
+		out[len(out)-1].Figures = append(out[len(out)-1].Figures, figs...)
 	}
 	return out, nil
 }

@@ -3,15 +3,10 @@ package lessons
 import (
 	"fmt"
 	"math"
-	"os"
 
 	"github.com/rlcontrol/rlcontrol/plotting"
 	"github.com/rlcontrol/rlcontrol/rl/trajopt"
 )
-
-// Quick reports whether lessons should run shortened (RLCONTROL_QUICK=1, as
-// the test command sets): fewer seeds and settings, same code.
-func Quick() bool { return os.Getenv("RLCONTROL_QUICK") == "1" }
 
 // EpsilonRun is the cost per iteration of one local-model run with a fixed
 // KL bound per step.

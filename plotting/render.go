@@ -463,6 +463,7 @@ var (
 	inNotebook   = func() bool { return gonbui.IsNotebook }
 	displaySVG   = gonbui.DisplaySvg
 	displayPNG   = gonbui.DisplayPng
+	displayHTML  = gonbui.DisplayHtml
 	displayError = gonbui.Error
 	// syncDisplay waits until the kernel has taken every display message:
 	// a cell's program can otherwise exit before its last figure is sent,
@@ -502,6 +503,65 @@ func (f *Figure) show(format Format) error {
 	}
 	syncDisplay()
 	return nil
+}
+
+// ShowAs displays the figure inline as SVG under its export name: the
+// output is an HTML <figure data-figure="name"> with a small caption giving
+// the name, so a reader knows which file `make figures` writes for it and the
+// notebook runner can check that every figure a lesson shows is exported.
+// name must be a file name stem of lower-case letters, digits and '-'
+// (e.g. "01-swingup-states"). Outside a notebook it checks name and does
+// nothing else.
+func (f *Figure) ShowAs(name string) error {
+	if err := CheckFigureName(name); err != nil {
+		return err
+	}
+	if !inNotebook() {
+		return nil
+	}
+	b, err := f.Render(SVG)
+	if err != nil {
+		return err
+	}
+	html, err := NamedHTML(name, string(b))
+	if err != nil {
+		return err
+	}
+	displayHTML(html)
+	if err := displayError(); err != nil {
+		return fmt.Errorf("plotting: show %s: %w", name, err)
+	}
+	syncDisplay()
+	return nil
+}
+
+// CheckFigureName reports whether name is a valid export name: 1–80
+// characters, lower-case ASCII letters, digits and '-', not starting with '-'.
+func CheckFigureName(name string) error {
+	ok := len(name) > 0 && len(name) <= 80 && name[0] != '-'
+	for _, r := range name {
+		if !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r == '-') {
+			ok = false
+		}
+	}
+	if !ok {
+		return fmt.Errorf("plotting: figure name %q: want 1–80 lower-case letters, digits and '-', not starting with '-'", name)
+	}
+	return nil
+}
+
+// NamedHTML wraps an inline SVG (a figure or an animation) as the HTML a
+// notebook shows for a named figure: <figure data-figure="name"> with a
+// caption naming the exported file.
+func NamedHTML(name, svg string) (string, error) {
+	if err := CheckFigureName(name); err != nil {
+		return "", err
+	}
+	if i := strings.Index(svg, "<svg"); i > 0 {
+		svg = svg[i:] // drop the XML prolog, which is not allowed inside HTML
+	}
+	return fmt.Sprintf(`<figure data-figure="%s" style="margin:0">%s<figcaption style="font:11px sans-serif;color:#888">%s · exported by make figures</figcaption></figure>`,
+		name, svg, name), nil
 }
 
 // Show displays fig inline in a GoNB notebook as SVG; see Figure.Show.

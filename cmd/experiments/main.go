@@ -13,9 +13,10 @@ import (
 
 func main() {
 	seeds := flag.Int("seeds", 5, "number of seeds (1, 2, …)")
+	dir := flag.String("dir", "lessons/results", "results: where the stored results go")
 	flag.Parse()
-	if flag.NArg() != 1 {
-		fmt.Fprintln(os.Stderr, "usage: experiments [-seeds N] samplesaving|trpo|cartpole")
+	if flag.NArg() < 1 || (flag.Arg(0) != "results" && flag.NArg() != 1) {
+		fmt.Fprintln(os.Stderr, "usage: experiments [-seeds N] samplesaving|trpo|cartpole\n       experiments [-dir D] results [NAME...]")
 		os.Exit(2)
 	}
 	var err error
@@ -26,8 +27,10 @@ func main() {
 		err = trpoPendulum(*seeds)
 	case "cartpole":
 		err = trpoCartPole(*seeds)
+	case "results":
+		err = storedResults(*dir, flag.Args()[1:])
 	default:
-		err = fmt.Errorf("unknown experiment %q (want samplesaving, trpo or cartpole)", flag.Arg(0))
+		err = fmt.Errorf("unknown experiment %q (want samplesaving, trpo, cartpole or results)", flag.Arg(0))
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "experiments:", err)
@@ -116,4 +119,17 @@ func trpoCartPole(n int) error {
 		fmt.Printf("trpo cartpole seed %d: last-10 return %.1f; the mean policy balances %d of 200 steps\n", seed, lessons.LastMean(res.History, 10), steps)
 	}
 	return nil
+}
+
+// storedResults recomputes the lessons' stored full-run results (all, or
+// those named) and writes them to dir.
+func storedResults(dir string, names []string) error {
+	start := time.Now()
+	err := lessons.WriteResults(dir, names, func(name string) {
+		fmt.Printf("results: %s (%.0f s so far)\n", name, time.Since(start).Seconds())
+	})
+	if err == nil {
+		fmt.Printf("results: done in %.0f s; commit %s\n", time.Since(start).Seconds(), dir)
+	}
+	return err
 }

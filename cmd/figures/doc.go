@@ -4,6 +4,6 @@
 //
 // It runs each lesson with its default settings (the same code the
 // notebooks call), so the same seed gives the same figures. The full set
-// takes several minutes (lesson 04 trains TRPO on 3 seeds); -quick uses the
-// shortened runs of the tests.
+// loads the stored full-run results as the notebooks do; -quick shortens the
+// runs computed live. -list prints the figure names without running anything.
 package main

@@ -1,7 +1,9 @@
 """Helpers for the lesson sources: each notebooks/src/NN-*.py builds the
 notebook notebooks/NN-*.ipynb from markdown and Go cells, so that lessons
 are reviewed as plain text and regenerated with `make notebooks-src`.
-`make test` checks that every committed notebook matches its source."""
+`make test` checks that every committed notebook matches its source, that
+its Go cells are gofmt-formatted, and `kernel/sync-notebook` writes an edit
+made in Jupyter back into the source."""
 import os
 import sys
 
@@ -10,14 +12,33 @@ import nbformat as nbf
 _cells = []
 
 
-def md(text):
+def md(text, **meta):
     """Adds a markdown cell."""
-    _cells.append(nbf.v4.new_markdown_cell(text.strip("\n")))
+    c = nbf.v4.new_markdown_cell(text.strip("\n"))
+    if meta:
+        c.metadata["rlcontrol"] = meta
+    _cells.append(c)
 
 
-def code(text):
+def code(text, **meta):
     """Adds a Go code cell."""
-    _cells.append(nbf.v4.new_code_cell(text.strip("\n")))
+    c = nbf.v4.new_code_cell(text.strip("\n"))
+    if meta:
+        c.metadata["rlcontrol"] = meta
+    _cells.append(c)
+
+
+def exercise(title, prompt, starter, check, solution):
+    """Adds an exercise: its text, a Go cell with the starting code for the
+    student to edit, a check cell (which calls lessons.Grade), and the
+    solution in a collapsed <details> block, not shown until clicked.
+    The notebook runner runs the check after the starting code (it must not
+    fail) and again after the solution (it must print ✓)."""
+    md("### Exercise: %s\n\n%s" % (title, prompt.strip("\n")))
+    code(starter, role="exercise", title=title)
+    code(check, role="check", title=title)
+    md("<details><summary>Solution (click to show)</summary>\n\n```go\n%s\n```\n\n</details>" % solution.strip("\n"),
+       role="solution", title=title, code=solution.strip("\n"))
 
 
 def write(source_file):
