@@ -16,10 +16,3 @@ func (l legacyScenario) Run() (Outcome, error) {
 	figs, err := l(Quick())
 	return figureList(figs), err
 }
-
-func init() {
-	register("01", legacyScenario(figures01), "01-linesearch", "01-swingup-states", "01-swingup-regularisation", "01-cartpole-states")
-	register("02", legacyScenario(figures02), "02-model-error", "02-samples-per-iteration")
-	register("03", legacyScenario(figures03), "03-epsilon", "03-trust-region")
-	register("04", legacyScenario(figures04), "04-trpo-npg-vpg")
-}

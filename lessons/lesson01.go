@@ -145,3 +145,15 @@ func FigureDir() string {
 	}
 	return "figures"
 }
+
+func figures01(bool) ([]NamedFigure, error) {
+	l, err := RunLesson01(SwingUp{}, Balance{})
+	if err != nil {
+		return nil, err
+	}
+	return l.Figures()
+}
+
+func init() {
+	register("01", legacyScenario(figures01), "01-linesearch", "01-swingup-states", "01-swingup-regularisation", "01-cartpole-states")
+}
