@@ -54,6 +54,10 @@
 // it would cover much of the top panel. Tick labels are thinned so that
 // they never overlap.
 //
+// A legend goes in the inside corner of its panel that covers the least
+// data; when every corner covers some, it goes outside, right of or below
+// the panel. Figure.LegendOutside puts every legend outside.
+//
 // In every figure, a y label longer than its panel is set smaller or
 // broken onto two lines to fit along it; the panel keeps its height.
 //

@@ -24,6 +24,8 @@ type Figure struct {
 	width      vg.Length // size override (WithSize); 0 means "from style"
 	height     vg.Length
 	stack      *stackInfo // set for Stack and TimeSeries figures
+	// legendOutside: every legend goes outside its panel (LegendOutside).
+	legendOutside bool
 }
 
 // panel is one cell of a figure: the plot and what restyling needs to know.
@@ -38,6 +40,7 @@ type panel struct {
 	legendIcons [][]plot.Thumbnailer // their thumbnails
 	box         *legendBox           // draws the legend; nil without one
 	glyphs      []glyphHook
+	shapes      []dataShape   // the data drawn, which a legend should not cover
 	styleHooks  []func(Style) // other things that follow the style
 }
 

@@ -12,47 +12,26 @@ import (
 // legendBox is a plotter, added after the data, that draws the panel's
 // legend on a translucent white box so that lines do not run through the
 // legend text. When a panel has one, the legend is drawn here (on the data
-// area) instead of by plot.Plot.Draw; see panel.draw. The box is sized for
-// the entry names given by the builder.
+// area) instead of by plot.Plot.Draw; see panel.drawPlot. The box goes in
+// the inside corner that covers the least data (chooseLegendCorner); a
+// legend that no corner can take is hidden here and drawn outside the
+// panel by the figure (see outsideLegends).
 type legendBox struct {
-	legend *plot.Legend // the legend of the panel's plot
-	names  []string
-	hidden bool // the figure draws the legend elsewhere (see drawStack)
+	pn     *panel
+	hidden bool // the figure draws the legend elsewhere
 }
 
 // Plot implements plot.Plotter.
 func (lb *legendBox) Plot(c draw.Canvas, p *plot.Plot) {
-	n := len(lb.names)
-	if n == 0 || lb.hidden {
+	names := lb.pn.legendNames
+	if len(names) == 0 || lb.hidden {
 		return
 	}
-	l := *lb.legend
-	defer lb.legend.Draw(c)
-	width, enth, em, descent := legendMetrics(&l, lb.names)
-
-	var left, right vg.Length
-	if l.Left {
-		left = c.Min.X + l.XOffs
-		right = left + width
-	} else {
-		right = c.Max.X + l.XOffs
-		left = right - width
-	}
-	var first vg.Length // bottom of the first (top) entry
-	if l.Top {
-		first = c.Max.Y - enth - descent + l.YOffs
-	} else {
-		first = c.Min.Y + (enth+l.Padding)*vg.Length(n-1) + l.YOffs
-	}
-	top := first + enth
-	bottom := first - (enth+l.Padding)*vg.Length(n-1)
-
-	m := em
-	r := vg.Rectangle{
-		Min: vg.Point{X: max(left-m, c.Min.X), Y: max(bottom-m/2, c.Min.Y)},
-		Max: vg.Point{X: min(right+m, c.Max.X), Y: min(top+m, c.Max.Y)},
-	}
-	legendFrame(c, r, p.X.Width)
+	l := lb.pn.plot.Legend
+	k, _ := chooseLegendCorner(p, c, lb.pn)
+	w, h := legendSize(&l, names)
+	dx, dy := legendInset(&l)
+	drawLegendAt(c, cornerRect(c.Rectangle, w, h, dx, dy, k), l, names, p.X.Width)
 }
 
 // legendMetrics measures a legend with the given entries: the width of the

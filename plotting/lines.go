@@ -186,7 +186,7 @@ func bandsFigure(fn, title, xlabel, ylabel string, x []float64, bands []Band, lo
 		}
 		c := Color(i)
 		shades[i] = &fill{xs: xs, ys: ys, color: color.NRGBA{R: c.R, G: c.G, B: c.B, A: 0x45}}
-		pn.plot.Add(shades[i])
+		pn.addFill(shades[i])
 	}
 	for i, b := range bands {
 		l := pn.addLine(x, b.Mean, i, "", Color(i))
@@ -225,10 +225,17 @@ func (pn *panel) addLine(x, y []float64, idx int, name string, c color.Color) *p
 	l := &plotter.Line{XYs: xys, LineStyle: draw.LineStyle{Color: c, Width: 1}}
 	pn.plot.Add(l)
 	pn.lines = append(pn.lines, lineHook{ls: &l.LineStyle, scale: 1, index: idx})
+	pn.shapes = append(pn.shapes, dataShape{kind: shapeLine, xs: x, ys: y})
 	if name != "" {
 		pn.legend(name, l)
 	}
 	return l
+}
+
+// addFill adds a filled polygon.
+func (pn *panel) addFill(f *fill) {
+	pn.plot.Add(f)
+	pn.shapes = append(pn.shapes, dataShape{kind: shapeArea, xs: f.xs, ys: f.ys})
 }
 
 // legend adds a legend entry and remembers its name for the legend box.
@@ -241,7 +248,7 @@ func (pn *panel) legend(name string, thumbs ...plot.Thumbnailer) {
 // finish adds the legend background, after all data.
 func (pn *panel) finish() {
 	if len(pn.legendNames) > 0 {
-		pn.box = &legendBox{legend: &pn.plot.Legend, names: pn.legendNames}
+		pn.box = &legendBox{pn: pn}
 		pn.plot.Add(pn.box)
 	}
 }

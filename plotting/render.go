@@ -140,20 +140,30 @@ func (f *Figure) draw(c draw.Canvas) {
 		return
 	}
 
-	plots, cells := f.layoutGrid(c)
+	plots, cells, out := f.layoutGrid(c)
 	for i, pn := range f.panels {
-		if pn != nil {
-			pn.drawPlot(plots[i], cells[i], s)
+		if pn == nil {
+			continue
 		}
+		if out[i] != legendInside && pn.box != nil {
+			pn.box.hidden = true
+			pn.drawPlot(plots[i], cells[i], s)
+			pn.box.hidden = false
+			pn.drawOutsideLegend(cells[i], plots[i], out[i], s)
+			continue
+		}
+		pn.drawPlot(plots[i], cells[i], s)
 	}
 }
 
 // layoutGrid lays the panels of a figure that is not a stack out on c, the
 // figure less its margins and title. It returns shallow copies of the
 // panels' plots (nil for empty cells) whose y labels are fitted to the
-// height of their plotting areas, and the canvas of each, with the plotting
-// areas aligned across rows and columns.
-func (f *Figure) layoutGrid(c draw.Canvas) ([]*plot.Plot, []draw.Canvas) {
+// height of their plotting areas, the canvas of each, with the plotting
+// areas aligned across rows and columns, and where each panel's legend goes
+// (see outsideLegends): room for the legends outside their panels is kept
+// right of or below those panels.
+func (f *Figure) layoutGrid(c draw.Canvas) ([]*plot.Plot, []draw.Canvas, []legendOut) {
 	s := f.style
 	plots := make([]*plot.Plot, len(f.panels))
 	for i, pn := range f.panels {
@@ -166,7 +176,7 @@ func (f *Figure) layoutGrid(c draw.Canvas) ([]*plot.Plot, []draw.Canvas) {
 		Rows: f.rows, Cols: f.cols,
 		PadX: s.LabelSize, PadY: s.LabelSize * 0.5,
 	}
-	cells := alignPlots(plots, f.rows, f.cols, tiles, c)
+	cells := alignPlots(plots, f.rows, f.cols, tiles, c, nil, nil)
 	// A y label longer than its plotting area is shrunk or broken onto two
 	// lines; the area never shrinks for the label. A label on two lines is
 	// wider, so align again.
@@ -181,17 +191,26 @@ func (f *Figure) layoutGrid(c draw.Canvas) ([]*plot.Plot, []draw.Canvas) {
 		refit = refit || p.Y.Label.Text != lab.Text || p.Y.Label.TextStyle.Font.Size != lab.TextStyle.Font.Size
 	}
 	if refit {
-		cells = alignPlots(plots, f.rows, f.cols, tiles, c)
+		cells = alignPlots(plots, f.rows, f.cols, tiles, c, nil, nil)
 	}
-	return plots, cells
+	out, right, below := f.outsideLegends(plots, cells)
+	for i := range out {
+		if out[i] != legendInside {
+			cells = alignPlots(plots, f.rows, f.cols, tiles, c, right, below)
+			break
+		}
+	}
+	return plots, cells, out
 }
 
 // alignPlots places rows×cols plots (row-major, nil for an empty cell) on
 // the tiles of c so that the plotting areas line up across each row and
 // column and all have the same size. It is gonum's plot.Align, measuring
 // the plotting areas with dataCanvas: gonum's own measure may shorten a
-// panel for its y label.
-func alignPlots(plots []*plot.Plot, rows, cols int, t draw.Tiles, c draw.Canvas) []draw.Canvas {
+// panel for its y label. Plot i gets extraRight[i] more room on its right
+// and extraBelow[i] more below, outside its canvas (nil slices mean none):
+// room for a legend outside the panel.
+func alignPlots(plots []*plot.Plot, rows, cols int, t draw.Tiles, c draw.Canvas, extraRight, extraBelow []vg.Length) []draw.Canvas {
 	tiles := make([]draw.Canvas, len(plots))
 	for i := range plots {
 		tiles[i] = t.At(c, i%cols, i/cols)
@@ -206,9 +225,16 @@ func alignPlots(plots []*plot.Plot, rows, cols int, t draw.Tiles, c draw.Canvas)
 		}
 		r, k := i/cols, i%cols
 		cc, dc := tiles[i], dataCanvas(p, tiles[i])
+		var er, eb vg.Length
+		if extraRight != nil {
+			er = extraRight[i]
+		}
+		if extraBelow != nil {
+			eb = extraBelow[i]
+		}
 		left[k] = max(left[k], dc.Min.X-cc.Min.X)
-		right[k] = max(right[k], cc.Max.X-dc.Max.X)
-		below[r] = max(below[r], dc.Min.Y-cc.Min.Y)
+		right[k] = max(right[k], cc.Max.X-dc.Max.X+er)
+		below[r] = max(below[r], dc.Min.Y-cc.Min.Y+eb)
 		above[r] = max(above[r], cc.Max.Y-dc.Max.Y)
 	}
 	spaceX := t.PadX*vg.Length(cols-1) + t.PadLeft + t.PadRight

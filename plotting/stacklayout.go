@@ -125,7 +125,7 @@ func (f *Figure) tryStack(area vg.Rectangle, rows, cols int) stackLayout {
 		switch {
 		case rows*cols > n && free.Max.X-free.Min.X >= lw && free.Max.Y-free.Min.Y >= lh:
 			l.legend, l.legendArea = legendInCell, free
-		case lw <= 0.5*l.w && lh <= 0.45*l.h:
+		case lw <= 0.5*l.w && lh <= 0.45*l.h && !f.legendOutside:
 		default:
 			strip := drawLegendRow(draw.Canvas{}, area, &pn0.plot.Legend, pn0.legendNames, nil, false)
 			strip += s.LegendSize * 0.6

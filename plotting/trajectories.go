@@ -86,7 +86,7 @@ func Trajectories(title, xlabel, ylabel string, scene Scene) (*Figure, error) {
 			xs[k] = o.X + o.R*math.Cos(a)
 			ys[k] = o.Y + o.R*math.Sin(a)
 		}
-		pn.plot.Add(&fill{xs: xs, ys: ys, color: color.Gray{Y: 0xB4}})
+		pn.addFill(&fill{xs: xs, ys: ys, color: color.Gray{Y: 0xB4}})
 		ring := append(xs[:len(xs):len(xs)], xs[0])
 		ringY := append(ys[:len(ys):len(ys)], ys[0])
 		pn.addLine(ring, ringY, -1, "", color.Gray{Y: 0x60})
@@ -123,6 +123,7 @@ func (pn *panel) addMarker(x, y float64, shape draw.GlyphDrawer, c color.Color, 
 	}
 	pn.plot.Add(s)
 	pn.glyphs = append(pn.glyphs, glyphHook{gs: &s.GlyphStyle, scale: scale})
+	pn.shapes = append(pn.shapes, dataShape{kind: shapePoints, xs: []float64{x}, ys: []float64{y}})
 	return s
 }
 

@@ -66,7 +66,7 @@ func TestLongYLabel(t *testing.T) {
 				w, h := fig.Size()
 				c := draw.NewCanvas(&recorder.Canvas{}, w, h)
 				c.Rectangle = fig.bodyArea(w, h)
-				plots, cells := fig.layoutGrid(c)
+				plots, cells, _ := fig.layoutGrid(c)
 				dc := dataCanvas(plots[0], cells[0])
 				l := plots[0].Y.Label
 				if lw := l.TextStyle.Width(l.Text); l.Text == "" || lw > dc.Max.Y-dc.Min.Y {
