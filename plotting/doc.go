@@ -63,6 +63,8 @@
 //
 // # Customising
 //
+// Figure.HLine and Figure.VLine add labelled dashed reference lines (torque
+// limits, goals, optima, KL bounds) that widen the axis range to show them.
 // Figure.Plot returns the underlying *plot.Plot of a panel, to which any
 // gonum/plot plotter can be added; FromPlot and Grid wrap plots built by
 // hand. Apply a style before customising fonts, since WithStyle resets them.

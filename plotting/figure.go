@@ -42,6 +42,8 @@ type panel struct {
 	glyphs      []glyphHook
 	shapes      []dataShape   // the data drawn, which a legend should not cover
 	styleHooks  []func(Style) // other things that follow the style
+	refs        []*refLine    // reference lines (HLine, VLine)
+	refPlot     *refPlotter   // draws refs; nil until the first one
 }
 
 // newFigure returns an empty figure with rows×cols cells and Notebook style.

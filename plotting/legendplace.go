@@ -70,7 +70,8 @@ func cornerRect(area vg.Rectangle, w, h, dx, dy vg.Length, k legendCorner) vg.Re
 // data, and whether that corner is free of data altogether. Lines count by
 // the length of them under the legend, markers by the number, filled areas
 // by the part of the legend they cover; reference lines (HLine, VLine)
-// count a twentieth as much as data and never make a corner "not free".
+// count a twentieth as much as data, and their labels as 50pt of data, but
+// never make a corner "not free".
 func chooseLegendCorner(p *plot.Plot, dc draw.Canvas, pn *panel) (best legendCorner, free bool) {
 	w, h := legendSize(&p.Legend, pn.legendNames)
 	dx, dy := legendInset(&p.Legend)
@@ -82,7 +83,14 @@ func chooseLegendCorner(p *plot.Plot, dc draw.Canvas, pn *panel) (best legendCor
 		for _, s := range pn.shapes {
 			data += shapeOverlap(s, r, trX, trY)
 		}
-		score := data
+		refs := 0.0
+		for _, rl := range pn.refs {
+			refs += shapeOverlap(rl.shape(p), r, trX, trY)
+			if lr, ok := rl.labelRect(dc, trX, trY); ok && rectsMeet(lr, r) {
+				refs += 20 * 50 // as bad as 50pt of data
+			}
+		}
+		score := data + refs/20
 		if score < bestScore {
 			best, bestScore, free = k, score, data == 0
 		}
@@ -132,6 +140,11 @@ func shapeOverlap(s dataShape, r vg.Rectangle, trX, trY func(float64) vg.Length)
 		}
 	}
 	return total
+}
+
+// rectsMeet reports whether rectangles a and b share some area.
+func rectsMeet(a, b vg.Rectangle) bool {
+	return a.Min.X < b.Max.X && b.Min.X < a.Max.X && a.Min.Y < b.Max.Y && b.Min.Y < a.Max.Y
 }
 
 func inRect(x, y float64, r vg.Rectangle) bool {

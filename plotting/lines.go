@@ -245,8 +245,11 @@ func (pn *panel) legend(name string, thumbs ...plot.Thumbnailer) {
 	pn.legendIcons = append(pn.legendIcons, thumbs)
 }
 
-// finish adds the legend background, after all data.
+// finish adds the plotter of reference lines and the legend, after all
+// data.
 func (pn *panel) finish() {
+	pn.refPlot = &refPlotter{pn: pn}
+	pn.plot.Add(pn.refPlot)
 	if len(pn.legendNames) > 0 {
 		pn.box = &legendBox{pn: pn}
 		pn.plot.Add(pn.box)
