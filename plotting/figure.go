@@ -32,6 +32,7 @@ type Figure struct {
 type panel struct {
 	plot        *plot.Plot
 	colorbar    *plot.Plot // drawn to the right of plot; nil for none
+	colorLabel  string     // written along the colour bar, on its right
 	equalAspect bool       // one data unit is as long on x as on y
 	shrink      bool       // get equalAspect by shrinking the panel, not by widening a range
 	smallTitle  bool       // the panel title is a caption, at label size

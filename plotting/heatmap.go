@@ -42,6 +42,12 @@ type HeatmapOptions struct {
 	// to fit the cells, down to a few points; cells too small for that get
 	// no text.
 	Values string
+
+	// ColorLabel, when not empty, is written along the colour bar, on its
+	// right, reading upwards: what the colours mean, with units (e.g.
+	// "final angle error (rad)"). A label longer than the bar is set
+	// smaller or broken onto two lines, like a y label.
+	ColorLabel string
 }
 
 // HeatmapLabeled is Heatmap with row and column labels and, optionally, the
@@ -146,6 +152,7 @@ func heatmap(fn, title, xlabel, ylabel string, m mat.Matrix, opts HeatmapOptions
 	bar.Y.Padding = 0
 	bar.Y.Tick.Marker = niceTicks{}
 	pn.colorbar = bar
+	pn.colorLabel = opts.ColorLabel
 	return f.WithStyle(f.style), nil
 }
 

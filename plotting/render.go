@@ -16,6 +16,7 @@ import (
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/janpfeifer/gonb/gonbui"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
@@ -322,7 +323,18 @@ func (pn *panel) drawPlot(p *plot.Plot, c draw.Canvas, s Style) {
 		gap := s.TickSize
 		// The bar's tick labels sit on its left; measure them.
 		lw := dataCanvas(&bar, c).Min.X - c.Min.X
-		c.Max.X -= lw + barW + gap
+		// The colour label, right of the bar: fitted to the height of the
+		// plotting area as measured before the bar takes its room.
+		var labText string
+		var labSty text.Style
+		var labW vg.Length
+		if pn.colorLabel != "" {
+			labSty = textStyle(s.LabelSize*0.9, draw.XCenter, draw.YTop)
+			h0 := dataCanvas(p, c)
+			labText, labSty.Font.Size = fitLabel(pn.colorLabel, labSty, h0.Max.Y-h0.Min.Y, s.TickSize)
+			labW = labSty.Height(labText) + gap*0.5
+		}
+		c.Max.X -= lw + barW + gap + labW
 		dc := dataCanvas(p, c)
 		bc := c
 		bc.Min.X = c.Max.X + gap
@@ -330,6 +342,10 @@ func (pn *panel) drawPlot(p *plot.Plot, c draw.Canvas, s Style) {
 		bc.Min.Y, bc.Max.Y = dc.Min.Y, dc.Max.Y
 		spaceTicks(&bar.Y, bc.Max.Y-bc.Min.Y, true)
 		bar.Draw(bc)
+		if labText != "" {
+			labSty.Rotation = math.Pi / 2
+			c.FillText(labSty, vg.Point{X: bc.Max.X + gap*0.5, Y: (bc.Min.Y + bc.Max.Y) / 2}, labText)
+		}
 	}
 	switch {
 	case pn.equalAspect && pn.shrink:
