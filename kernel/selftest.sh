@@ -6,7 +6,9 @@
 #   * every broken notebook must fail, with the expected reason in the
 #     runner's report (compile error, panic, panic in a goroutine, log.Fatal,
 #     failing shell command, import outside go.mod, cell timeout, a figure
-#     its code displays but that never shows);
+#     its code displays but that never shows, a number in the text that
+#     the code does not print, an exercise whose solution fails its check);
+#   * 98-good-lesson.ipynb must pass, and kernel/lessoncheck_test.py;
 #   * live-edit.ipynb must pass against a scratch copy of the module,
 #     registered as the kernel's go.work in a scratch Jupyter data folder: it
 #     edits a package between two cells and sees the change (go.work wiring).
@@ -46,7 +48,22 @@ shell-error.ipynb|stderr reports 'exit status|
 offline.ipynb|cannot find module providing package|
 timeout.ipynb|timed out after 5 s|--timeout=5
 missing-figure.ipynb|shows 0 figure(s), but its code displays 1|
+98-claims.ipynb|states 42.5, which neither code cell|
+98-bad-solution.ipynb|its solution does not pass its check|
 LIST
+
+# A lesson-shaped notebook (NN-*.ipynb) whose exercise solution passes and
+# whose text states only numbers its code prints.
+out=$("${runner[@]}" "$td/98-good-lesson.ipynb" 2>&1) && grep -q 'answer() = 3' "$tmp/out/98-good-lesson.ipynb" \
+  && report 98-good-lesson.ipynb "passes, as it should" \
+  || { report 98-good-lesson.ipynb "FAIL: should pass"; echo "$out"; failures=$((failures + 1)); }
+
+# The lesson checks themselves (claims, timing, figure names).
+if out=$("$JUPYTER_PY" kernel/lessoncheck_test.py 2>&1); then
+  report lessoncheck_test.py "passes"
+else
+  report lessoncheck_test.py "FAIL"; echo "$out"; failures=$((failures + 1))
+fi
 
 # go.work wiring: a scratch module (this go.mod and go.sum, no packages) as
 # the kernel's go.work target, in a scratch Jupyter data folder.
