@@ -20,14 +20,15 @@ RUNNER_FLAGS = --timeout=$(CELL_TIMEOUT) $(if $(filter-out 0,$(QUICK)),--quick)
 # kernel/install.sh downloaded every module the code and notebooks need.
 OFFLINE = GOPROXY=off GOTOOLCHAIN=local
 
-.PHONY: help lab test install fmt-check vet go-test selftest lab-test notebooks notebooks-quick notebooks-src notebooks-src-check bench figures results fuzz clean
+.PHONY: help lab test install fmt-check vet go-test selftest lab-test notebooks notebooks-quick notebooks-src notebooks-src-check sync bench figures results fuzz clean
 
 help:
 	@echo "make lab        start Jupyter Notebook on notebooks/ (HOST=$${HOST:-127.0.0.1} PORT=$${PORT:-8888})"
-	@echo "make test       install, gofmt, go vet, go test, runner self-test, lab test, all notebooks (quick)"
+	@echo "make test       install, gofmt, go vet, go test, runner self-test, lab test, all notebooks (full, then quick)"
 	@echo "make install    kernel/install.sh: Debian Jupyter, GoNB, Go modules, kernelspec (idempotent)"
 	@echo "make notebooks  run notebooks/*.ipynb through GoNB (QUICK=1 for short runs, NB=... to pick)"
 	@echo "make notebooks-src  rebuild notebooks/*.ipynb from notebooks/src/*.py"
+	@echo "make sync NB=notebooks/NN-….ipynb  write an edit made in Jupyter back into notebooks/src (gofmt's its Go cells first)"
 	@echo "make bench      go run ./cmd/bench"
 	@echo "make fuzz       every fuzz target for FUZZTIME each (default 1m; go test replays their corpora)"
 	@echo "make figures    export every inline figure of every lesson to figures/ (go run ./cmd/figures)"
@@ -46,6 +47,7 @@ test:
 	$(MAKE) --no-print-directory go-test
 	$(MAKE) --no-print-directory selftest
 	$(MAKE) --no-print-directory lab-test
+	$(MAKE) --no-print-directory notebooks QUICK=
 	$(MAKE) --no-print-directory notebooks-quick
 	@echo "make test: all passed"
 
@@ -79,6 +81,11 @@ notebooks-src:
 
 notebooks-src-check:
 	kernel/build-notebooks --check
+
+sync:
+	@[[ -n "$(NB)" ]] || { echo "make sync: name the notebook, e.g. make sync NB=notebooks/01-ilqr-recap.ipynb" >&2; exit 2; }
+	kernel/gofmt-cells --write $(NB)
+	kernel/sync-notebook $(NB)
 
 notebooks-quick:
 	kernel/run-notebooks --timeout=$(CELL_TIMEOUT) --quick $(NB)
