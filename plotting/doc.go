@@ -43,7 +43,11 @@
 // fonts). Series take colours in order from the colour-blind-safe Okabe–Ito
 // palette (Color); Style.Dashes adds dash patterns (Dashes) for black and
 // white print. All text is set in Liberation Sans, which gonum/plot embeds,
-// so rendering needs no system fonts and works offline.
+// so rendering needs no system fonts and works offline. Unicode sub- and
+// superscripts ("log₁₀ η", "Σ⁻¹") are set as small raised or lowered
+// characters and combining accents (θ̇, p̄) are centred over their letter;
+// CheckText and Figure.CheckText report characters the font lacks (∇, say),
+// which would otherwise be drawn as nothing.
 //
 // Stacks (Stack, TimeSeries) are laid out for the size they are drawn at.
 // Notebook and Paper grow the figure to give each panel MinPanelHeight;

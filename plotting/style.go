@@ -218,13 +218,24 @@ func textStyle(size vg.Length, xa draw.XAlignment, ya draw.YAlignment) text.Styl
 		Font:    font.From(sans, size),
 		XAlign:  xa,
 		YAlign:  ya,
-		Handler: plot.DefaultTextHandler,
+		Handler: textHandler,
+	}
+}
+
+// useRichText makes sty drawn by textHandler, unless it has a handler of
+// its own other than gonum's default.
+func useRichText(sty *text.Style) {
+	if sty.Handler == nil || sty.Handler == plot.DefaultTextHandler {
+		sty.Handler = textHandler
 	}
 }
 
 // styleAxes applies the fonts and axis weights of s to p, keeping the
 // alignment and handlers already set on p.
 func styleAxes(p *plot.Plot, s Style) {
+	for _, sty := range []*text.Style{&p.Title.TextStyle, &p.X.Label.TextStyle, &p.Y.Label.TextStyle, &p.X.Tick.Label, &p.Y.Tick.Label, &p.Legend.TextStyle} {
+		useRichText(sty)
+	}
 	p.Title.TextStyle.Font = font.From(sans, s.TitleSize)
 	p.Title.Padding = s.TitleSize * 0.4
 	for _, a := range []*plot.Axis{&p.X, &p.Y} {
