@@ -73,6 +73,13 @@
 // gonum/plot plotter can be added; FromPlot and Grid wrap plots built by
 // hand. Apply a style before customising fonts, since WithStyle resets them.
 //
+// # Animations
+//
+// Animation draws a moving system (rods, discs, rectangles, fixed lines, in
+// world coordinates) as a self-contained animated SVG (SMIL, no
+// JavaScript) that loops in a browser and in a notebook cell: NewAnimation,
+// Segment, Circle, Rect, Static, then Show, ShowAs or Save (.svg, .html).
+//
 // # Output
 //
 // Render returns the encoded bytes, Save writes a file atomically (temporary
