@@ -64,7 +64,7 @@ func collect(steps ...struct {
 		if err != nil {
 			return nil, fmt.Errorf("figure %s: %w", s.name, err)
 		}
-		out = append(out, NamedFigure{s.name, f})
+		out = append(out, NamedFigure{Name: s.name, Figure: f})
 	}
 	return out, nil
 }

@@ -25,6 +25,16 @@ type Outcome interface {
 	Figures() ([]NamedFigure, error)
 }
 
+// NamedFigure is a figure, or an animation, with the file name (without
+// extension) it is exported under by `make figures`: "NN-what", NN the
+// lesson. Exactly one of Figure and Animation is set. An animation is
+// exported as SVG (it plays in a browser) whatever formats are asked for.
+type NamedFigure struct {
+	Name      string
+	Figure    *plotting.Figure
+	Animation *plotting.Animation
+}
+
 // registered is one scenario of the lesson registry.
 type registered struct {
 	lesson   string   // "01" … "07"
@@ -68,10 +78,14 @@ func FigureNames(lesson string) []string {
 // ShowFigure displays one named figure inline (see plotting.Figure.ShowAs),
 // or stops the cell if it is invalid.
 func ShowFigure(nf NamedFigure) {
-	if nf.Figure == nil {
-		panic(fmt.Errorf("lessons: ShowFigure: figure %q is nil", nf.Name))
+	switch {
+	case (nf.Figure == nil) == (nf.Animation == nil):
+		panic(fmt.Errorf("lessons: ShowFigure: %q must have a figure or an animation, not both or neither", nf.Name))
+	case nf.Animation != nil:
+		Check(nf.Animation.ShowAs(nf.Name))
+	default:
+		Check(nf.Figure.ShowAs(nf.Name))
 	}
-	Check(nf.Figure.ShowAs(nf.Name))
 }
 
 // ShowFigures displays each figure in order, or stops the cell on err: pass

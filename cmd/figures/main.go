@@ -81,6 +81,15 @@ func run(out, styleName, formats string, picked []string) error {
 	n := 0
 	for _, set := range sets {
 		for _, nf := range set.Figures {
+			if nf.Animation != nil {
+				path := filepath.Join(out, nf.Name+".svg")
+				if err := nf.Animation.Save(path); err != nil {
+					return err
+				}
+				fmt.Println(path)
+				n++
+				continue
+			}
 			for _, ext := range exts {
 				path := filepath.Join(out, nf.Name+"."+ext)
 				if err := nf.Figure.WithStyle(st).Save(path); err != nil {
