@@ -10,13 +10,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 )
 
-// NamedFigure is a figure with the file name (without extension) it is
-// exported under by `make figures`.
-type NamedFigure struct {
-	Name   string
-	Figure *plotting.Figure
-}
-
 // Lesson01 is everything lesson 01 computes with its default settings: the
 // swing-up with and without a line search, the cart-pole plan and its MPC
 // execution.
