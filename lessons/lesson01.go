@@ -53,7 +53,7 @@ func (l *Lesson01) Figures() ([]NamedFigure, error) {
 		if err != nil {
 			return fmt.Errorf("lessons: figure %s: %w", name, err)
 		}
-		out = append(out, NamedFigure{name, f})
+		out = append(out, NamedFigure{Name: name, Figure: f})
 		return nil
 	}
 	mpcRun := &ilqr.Result{Trajectory: l.MPC.Trajectory}
