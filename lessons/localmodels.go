@@ -74,15 +74,77 @@ func ArmTask() Task {
 	return Task{Name: "2-link arm", System: system.NewArm2Link(), Cost: c, X0: []float64{0, math.Pi / 2, 0, 0}, Goal: goal, T: 100, Iterations: 12}
 }
 
-// PendulumTask: lesson 01's swing-up (same pendulum and cost) in 3 s
-// (T = 150 steps of 0.02 s). The local-model loop does not clip actions, so
-// the torque limit is left to the control cost.
+// PendulumTask: lesson 01's swing-up (same pendulum, same cost, same
+// 5 N·m torque limit) in T steps of 0.02 s. Lesson 01's iLQR clips its
+// actions to the limit; the local-model loop's linear-Gaussian controllers
+// cannot be clipped without hiding the applied torque from the fitted model,
+// so here the limit is a steep penalty in the cost (TorqueLimit, weight
+// PendulumLimitWeight): zero inside ±5 N·m, so a run that respects the
+// limit has exactly lesson 01's cost. MaxAbsAction reports how far a
+// controller's noise-free rollout goes.
 func PendulumTask() Task {
-	p, err := SwingUp{T: 150}.Problem()
+	p, err := SwingUp{T: pendulumTaskT}.Problem()
 	if err != nil {
 		panic(err) // constant settings: cannot fail
 	}
-	return Task{Name: "pendulum", System: p.System, Cost: p.Cost, X0: p.X0, Goal: p.Cost.Goal(), T: p.T, Iterations: 15}
+	pend := p.System.(*system.Pendulum)
+	c := &TorqueLimit{Cost: p.Cost, Limit: pend.MaxTorque, Weight: PendulumLimitWeight}
+	return Task{Name: "pendulum", System: p.System, Cost: c, X0: p.X0, Goal: p.Cost.Goal(), T: p.T, Iterations: 15}
+}
+
+// pendulumTaskT is the pendulum task's horizon in steps of 0.02 s.
+const pendulumTaskT = 150
+
+// PendulumLimitWeight is w in the pendulum task's torque-limit penalty
+// ½ w (|τ| − 5 N·m)₊² per step.
+const PendulumLimitWeight = 100.0
+
+// TorqueLimit is a cost plus a penalty ½ Weight (|u_j| − Limit)₊² per action
+// component and step: zero within the actuator limit, quadratic outside it,
+// so that its expansion stays a quadratic the LQR step can use. Stage and
+// StageDerivs keep no scratch beyond Cost's.
+type TorqueLimit struct {
+	cost.Cost
+	Limit, Weight float64
+}
+
+// Stage returns the wrapped cost plus the penalty.
+func (c *TorqueLimit) Stage(t int, x, u []float64) float64 {
+	v := c.Cost.Stage(t, x, u)
+	for _, a := range u {
+		if e := math.Abs(a) - c.Limit; e > 0 {
+			v += 0.5 * c.Weight * e * e
+		}
+	}
+	return v
+}
+
+// StageDerivs adds the penalty's gradient and (diagonal) Hessian.
+func (c *TorqueLimit) StageDerivs(d *cost.Derivs, t int, x, u []float64) {
+	c.Cost.StageDerivs(d, t, x, u)
+	m := len(d.Lu)
+	for j, a := range u[:m] {
+		if e := math.Abs(a) - c.Limit; e > 0 {
+			d.Lu[j] += c.Weight * e * math.Copysign(1, a)
+			d.Luu[j*m+j] += c.Weight
+		}
+	}
+}
+
+// MaxAbsAction returns the largest |u| of ctrl's noise-free rollout on the
+// task (u = K x + k): the torque the learned controller asks for.
+func MaxAbsAction(task Task, ctrl system.Policy) (float64, error) {
+	tr, err := system.Rollout(task.System, ctrl, task.X0, task.T, nil)
+	if err != nil {
+		return 0, err
+	}
+	mx := 0.0
+	for _, u := range tr.U {
+		for _, a := range u {
+			mx = math.Max(mx, math.Abs(a))
+		}
+	}
+	return mx, nil
 }
 
 // Fit names the dynamics fitters compared in lesson 02.
