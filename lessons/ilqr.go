@@ -83,37 +83,55 @@ func checkHorizon(task string, T int) error {
 // Balance are the settings of lesson 01's cart-pole balance. Zero fields take
 // the defaults in the comments.
 type Balance struct {
-	// T is the horizon in steps of 0.02 s (default 100, i.e. 2 s).
+	// T is the horizon in steps of 0.02 s (default 150, i.e. 3 s: long
+	// enough for the plan to bring the cart back and end near rest).
 	T int
 	// ControlWeight is r in ½ r F² (default 0.01).
 	ControlWeight float64
 	// X0 is the displaced start [x, θ, ẋ, θ̇] (default [0.5, 0.3, 0, 0]: cart
 	// half a metre off, pole tilted 0.3 rad ≈ 17°).
 	X0 []float64
+	// PlantPoleMass is the pole mass in kg of the plant that Run executes
+	// the plan and MPC on (default 0.2, twice the model's 0.1 kg): the model
+	// error MPC has to correct.
+	PlantPoleMass float64
+	// MPCHorizon is MPC's planning horizon in steps (default 50, i.e. 1 s).
+	MPCHorizon int
 }
 
-// Problem builds the balance task: bring the cart-pole from X0 to rest
-// upright at the origin, x* = [0, 0, 0, 0]. Cost: ½ xᵀ diag(1, 10, 0.1, 1) x
-// + ½ r F² per step and ½ xᵀ diag(100, 100, 100, 100) x at the end. The
-// force is limited to ±10 N.
-func (b Balance) Problem() (*Problem, error) {
+func (b Balance) withDefaults() Balance {
 	if b.T == 0 {
-		b.T = 100
-	}
-	if err := checkHorizon("Balance", b.T); err != nil {
-		return nil, err
+		b.T = 150
 	}
 	if b.ControlWeight == 0 {
 		b.ControlWeight = 0.01
 	}
-	cp := system.NewCartPole()
 	if b.X0 == nil {
 		b.X0 = []float64{0.5, 0.3, 0, 0}
 	}
+	if b.PlantPoleMass == 0 {
+		b.PlantPoleMass = 0.2
+	}
+	if b.MPCHorizon == 0 {
+		b.MPCHorizon = 50
+	}
+	return b
+}
+
+// Problem builds the balance task on the model (pole 0.1 kg): bring the
+// cart-pole from X0 to rest upright at the origin, x* = [0, 0, 0, 0]. Cost:
+// ½ xᵀ diag(10, 20, 1, 1) x + ½ r F² per step and ½ xᵀ diag(100, 100, 100,
+// 100) x at the end. The force is limited to ±10 N.
+func (b Balance) Problem() (*Problem, error) {
+	b = b.withDefaults()
+	if err := checkHorizon("Balance", b.T); err != nil {
+		return nil, err
+	}
+	cp := system.NewCartPole()
 	if err := system.CheckVec("lessons: Balance.X0", b.X0, 4); err != nil {
 		return nil, err
 	}
-	c, err := cost.Diagonal([]float64{1, 10, 0.1, 1}, []float64{b.ControlWeight}, []float64{100, 100, 100, 100}, make([]float64, 4))
+	c, err := cost.Diagonal([]float64{10, 20, 1, 1}, []float64{b.ControlWeight}, []float64{100, 100, 100, 100}, make([]float64, 4))
 	if err != nil {
 		return nil, fmt.Errorf("lessons: Balance.ControlWeight = %v: %w", b.ControlWeight, err)
 	}
