@@ -73,23 +73,15 @@ func TestBalance(t *testing.T) {
 	}
 	o := out.(*BalanceOutcome)
 	T := o.Problem.T
-	if m := maxAbs(o.Plan.X[T]); m > 0.02 {
+	if m := MaxAbs(o.Plan.X[T]); m > 0.02 {
 		t.Errorf("the plan ends at %v, want every component within 0.02 of rest", o.Plan.X[T])
 	}
 	if th := o.OpenLoop.X[T][1]; math.Abs(th) < math.Pi/2 {
 		t.Errorf("the plan played open-loop on the heavier plant ends at θ = %.3f: want it to fall", th)
 	}
-	if m := maxAbs(o.MPC.X[T]); m > 0.05 {
+	if m := MaxAbs(o.MPC.X[T]); m > 0.05 {
 		t.Errorf("MPC on the heavier plant ends at %v, want every component within 0.05 of rest", o.MPC.X[T])
 	}
-}
-
-func maxAbs(v []float64) float64 {
-	m := 0.0
-	for _, x := range v {
-		m = math.Max(m, math.Abs(x))
-	}
-	return m
 }
 
 func TestLessonSettingsBadInput(t *testing.T) {

@@ -528,6 +528,16 @@ func PendulumFrames(p *system.Pendulum, xs [][]float64, n, w, h int) ([]plotting
 	return imgs, nil
 }
 
+// MaxAbs returns the largest |v_i|: how far a state is from rest at the
+// origin.
+func MaxAbs(v []float64) float64 {
+	m := 0.0
+	for _, x := range v {
+		m = math.Max(m, math.Abs(x))
+	}
+	return m
+}
+
 // FigureDir is where notebooks save exported figures: $RLCONTROL_FIGURES if
 // set, else "figures" next to the notebook.
 func FigureDir() string {
