@@ -61,7 +61,7 @@ func EpsilonFigure(title string, runs []EpsilonRun) (*plotting.Figure, error) {
 		}
 		series = append(series, plotting.Series{Name: fmt.Sprintf("ε = %g", r.Epsilon), Y: y})
 	}
-	return plotting.LinesLogY(title, "iteration", "cost of the mean controller", x, series...)
+	return plotting.LinesLogY(title, "iteration", "cost of the noise-free controller", x, series...)
 }
 
 // HistoryFigure shows one run's trust-region bookkeeping per iteration:
@@ -82,10 +82,14 @@ func HistoryFigure(title string, res *trajopt.Result) (*plotting.Figure, error) 
 		x[i] = float64(s.Iter)
 		kl[i], bound[i], eta[i], mult[i], merr[i] = s.KL, s.Bound, math.Log10(s.Eta), math.Log10(s.StepMult), s.ModelError
 	}
-	return plotting.Stack(title, "iteration", x,
-		plotting.Panel{YLabel: "KL", Series: []plotting.Series{{Name: "KL of the update", Y: kl}, {Name: "bound ε·T·mult", Y: bound}}},
+	f, err := plotting.Stack(title, "iteration", x,
+		plotting.Panel{YLabel: "KL (nats)", Series: []plotting.Series{{Name: "KL of the update", Y: kl}, {Name: "bound ε·T·mult", Y: bound}}},
 		plotting.Panel{YLabel: "log₁₀ η", Series: []plotting.Series{{Y: eta}}},
 		plotting.Panel{YLabel: "log₁₀ step mult.", Series: []plotting.Series{{Y: mult}}},
-		plotting.Panel{YLabel: "model error", Series: []plotting.Series{{Y: merr}}},
+		plotting.Panel{YLabel: "model error (RMS)", Series: []plotting.Series{{Y: merr}}},
 	)
+	if err != nil {
+		return nil, err
+	}
+	return f.LegendOutside(), nil
 }
