@@ -22,6 +22,12 @@ const (
 	NaturalPG
 	// VanillaPG: a plain gradient step of size LearningRate.
 	VanillaPG
+	// EuclideanPG: the lecture's policy-gradient problem, maximise gᵀΔθ
+	// subject to ½‖Δθ‖² ≤ MaxKL (a Euclidean ball instead of the KL
+	// ball), whose solution Δθ = √(2·MaxKL / ‖g‖²)·g is always taken:
+	// the step's length is fixed, so unlike VanillaPG it does not depend
+	// on the gradient's scale.
+	EuclideanPG
 )
 
 // String names the algorithm for legends.
@@ -33,6 +39,8 @@ func (a Algorithm) String() string {
 		return "natural PG"
 	case VanillaPG:
 		return "vanilla PG"
+	case EuclideanPG:
+		return "vanilla PG (½‖Δθ‖² ≤ δ)"
 	}
 	return fmt.Sprintf("Algorithm(%d)", int(a))
 }
@@ -60,7 +68,8 @@ type Config struct {
 	Lambda float64
 	// MaxKL is the trust-region size δ, the largest mean KL between old and
 	// new policy per update (default 0.01; 0.01–0.05 are sensible). For
-	// NaturalPG it sets the step length only.
+	// NaturalPG it sets the step length only; for EuclideanPG it is the
+	// size of the Euclidean ball ½‖Δθ‖² ≤ δ instead.
 	MaxKL float64
 	// CGIters is the number of conjugate-gradient iterations (default 10).
 	CGIters int
@@ -119,8 +128,8 @@ func (c Config) WithDefaults() (Config, error) {
 	config.OrSlice(&c.Hidden, []int{64, 64})
 	const fn = "trpo: Config"
 	switch {
-	case c.Algorithm < TRPO || c.Algorithm > VanillaPG:
-		return c, fmt.Errorf("%s.Algorithm = %d, want TRPO, NaturalPG or VanillaPG", fn, int(c.Algorithm))
+	case c.Algorithm < TRPO || c.Algorithm > EuclideanPG:
+		return c, fmt.Errorf("%s.Algorithm = %d, want TRPO, NaturalPG, VanillaPG or EuclideanPG", fn, int(c.Algorithm))
 	case c.TotalSteps < 0:
 		return c, fmt.Errorf("%s.TotalSteps = %d, want > 0", fn, c.TotalSteps)
 	case c.StepsPerIter < 0:

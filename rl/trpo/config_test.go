@@ -22,7 +22,7 @@ func TestConfigWithDefaults(t *testing.T) {
 		t.Errorf("log of the default InitStd = %v, want −0.5 exactly", math.Log(want.InitStd))
 	}
 	configtest.Invalid(t, Config.WithDefaults, map[string]Config{
-		"Config.Algorithm = 3":     {Algorithm: 3},
+		"Config.Algorithm = 4":     {Algorithm: 4},
 		"Config.TotalSteps = -1":   {TotalSteps: -1},
 		"Config.StepsPerIter = -4": {StepsPerIter: -4},
 		"Config.Envs = -8":         {Envs: -8},

@@ -54,6 +54,8 @@ type StepStats struct {
 	CGIters int
 	// GradNorm is ‖g‖, the norm of the policy gradient.
 	GradNorm float64
+	// StepNorm is ‖Δθ‖ of the full step, before any backtracking.
+	StepNorm float64
 }
 
 // Updater performs policy updates for one policy: it holds the compiled
@@ -71,6 +73,9 @@ type Updater struct {
 	// obsF and meanF are the rows the Fisher-vector products use: every
 	// FisherSubsample-th sample.
 	obsF, meanF *tensors.Tensor
+	// klGradExec computes ∇_θ KL̄ (KLGradient only; compiled on first use).
+	klGradExec *graph.Exec
+	loaded     bool
 }
 
 // NewUpdater compiles the update graphs for pol with cfg's settings (zero
@@ -206,6 +211,7 @@ func (u *Updater) load(d *Data) error {
 		u.obsF, u.meanF = tensors.FromValue(obs), tensors.FromValue(mean)
 	}
 	u.lsT = tensors.FromValue(d.OldLogStd)
+	u.loaded = true
 	return nil
 }
 
@@ -277,7 +283,8 @@ func (u *Updater) Step(d *Data) (StepStats, error) {
 //	TRPO:       s = F⁻¹g by conjugate gradient, Δθ = √(2δ / sᵀFs)·s, then
 //	            backtrack Δθ ← β·Δθ until KL ≤ δ and the surrogate improves;
 //	NaturalPG:  the same step, always taken (no line search);
-//	VanillaPG:  Δθ = LearningRate·g.
+//	VanillaPG:  Δθ = LearningRate·g;
+//	EuclideanPG: Δθ = √(2δ/‖g‖²)·g, always taken.
 func (u *Updater) step(d *Data) (StepStats, error) {
 	var st StepStats
 	if err := u.load(d); err != nil {
@@ -309,6 +316,13 @@ func (u *Updater) step(d *Data) (StepStats, error) {
 		for i := range g {
 			full[i] = u.cfg.LearningRate * g[i]
 		}
+	case EuclideanPG:
+		// max gᵀΔθ s.t. ½‖Δθ‖² ≤ δ: Δθ = √(2δ/‖g‖²)·g, so ‖Δθ‖ = √(2δ).
+		full = make([]float64, len(g))
+		beta := math.Sqrt(2*u.cfg.MaxKL) / st.GradNorm
+		for i := range g {
+			full[i] = beta * g[i]
+		}
 	default:
 		s, k, err := ConjugateGradient(func(v []float64) ([]float64, error) { return u.fvp(theta, v) }, g, u.cfg.CGIters, 1e-10)
 		st.CGIters = k
@@ -333,6 +347,7 @@ func (u *Updater) step(d *Data) (StepStats, error) {
 		}
 	}
 	st.ExpectedGain = small.Dot(g, full)
+	st.StepNorm = math.Sqrt(small.Dot(full, full))
 	next := make([]float64, len(theta))
 	try := func(frac float64) (float64, float64, error) {
 		for i := range theta {
@@ -365,4 +380,84 @@ func (u *Updater) step(d *Data) (StepStats, error) {
 	}
 	st.Backtracks = -1 // line search failed: keep θ
 	return st, nil
+}
+
+// Load sets the batch that Gradient, FisherVectorProduct and KLGradient
+// use, for lessons and tests that look inside one update (Step loads its
+// own batch). It returns an error if u is nil or d is invalid (see Data).
+func (u *Updater) Load(d *Data) error {
+	if u == nil || u.pol == nil {
+		return fmt.Errorf("trpo: Updater.Load: nil Updater (make one with NewUpdater)")
+	}
+	return u.load(d)
+}
+
+// ready returns an error unless u has a loaded batch and theta has the
+// policy's length with finite entries.
+func (u *Updater) ready(fn string, theta []float64) error {
+	if u == nil || u.pol == nil {
+		return fmt.Errorf("trpo: Updater.%s: nil Updater (make one with NewUpdater)", fn)
+	}
+	if !u.loaded {
+		return fmt.Errorf("trpo: Updater.%s: no batch: call Load first", fn)
+	}
+	if err := system.CheckVec("θ", theta, u.pol.NumParams()); err != nil {
+		return fmt.Errorf("trpo: Updater.%s: %w", fn, err)
+	}
+	return nil
+}
+
+// Gradient returns the surrogate L(θ) = mean_i [π_θ(a_i|s_i)/π_old(a_i|s_i)] Â_i
+// of the loaded batch and its gradient g = ∇L(θ), as Step computes them.
+func (u *Updater) Gradient(theta []float64) (float64, []float64, error) {
+	if err := u.ready("Gradient", theta); err != nil {
+		return 0, nil, err
+	}
+	return u.gradient(theta)
+}
+
+// FisherVectorProduct returns (F + damping·I)v at θ, where F is the Hessian
+// of the mean KL(π_old ‖ π_θ) of the loaded batch, by double
+// backpropagation, as Step's conjugate gradient uses it (Config.Damping < 0
+// gives F alone).
+func (u *Updater) FisherVectorProduct(theta, v []float64) ([]float64, error) {
+	if err := u.ready("FisherVectorProduct", theta); err != nil {
+		return nil, err
+	}
+	if err := system.CheckVec("v", v, len(theta)); err != nil {
+		return nil, fmt.Errorf("trpo: Updater.FisherVectorProduct: %w", err)
+	}
+	return u.fvp(theta, v)
+}
+
+// KLGradient returns the mean KL(π_old ‖ π_θ) of the loaded batch (on the
+// Fisher-product rows, see Config.FisherSubsample) and its gradient
+// ∇_θ KL̄, whose finite differences (∇KL̄(θ+hv) − ∇KL̄(θ−hv))/2h approximate
+// F v: a check of FisherVectorProduct.
+func (u *Updater) KLGradient(theta []float64) (float64, []float64, error) {
+	if err := u.ready("KLGradient", theta); err != nil {
+		return 0, nil, err
+	}
+	if u.klGradExec == nil {
+		pol := u.pol
+		exec, err := graph.NewExec(mlx.Backend(), func(theta, obs, oldMean, oldLogStd *graph.Node) (*graph.Node, *graph.Node) {
+			mean, ls := pol.MeanLogStd(theta, obs)
+			kl := graph.ReduceAllMean(policy.KL(oldMean, oldLogStd, mean, ls))
+			return kl, graph.Gradient(kl, theta)[0]
+		})
+		if err != nil {
+			return 0, nil, err
+		}
+		u.klGradExec = exec
+	}
+	out, err := u.klGradExec.Call(theta, u.obsF, u.meanF, u.lsT)
+	if err != nil {
+		return 0, nil, err
+	}
+	kl, err := scalar(out[0])
+	if err != nil {
+		return 0, nil, err
+	}
+	g, err := flat(out[1])
+	return kl, g, err
 }
