@@ -273,10 +273,10 @@ func (s SwingUp) Run() (Outcome, error) {
 }
 
 // Figures returns the states over time, the regularisation trace, the phase
-// portrait and the film strip.
+// portrait, the film strip and an animation.
 func (o *SwingUpOutcome) Figures() ([]NamedFigure, error) {
 	run := Run{"iLQR", o.Result}
-	return collect(
+	figs, err := collect(
 		step{"01-swingup-states", func() (*plotting.Figure, error) {
 			return pendulumStates("Pendulum swing-up (iLQR)", o.Problem, run)
 		}},
@@ -301,6 +301,15 @@ func (o *SwingUpOutcome) Figures() ([]NamedFigure, error) {
 			return plotting.ImageGrid("Film strip of the swing-up", 8, frames...)
 		}},
 	)
+	if err != nil {
+		return nil, err
+	}
+	pend := o.Problem.System.(*system.Pendulum)
+	a, err := PendulumAnimation(pend, o.Result.X, pend.Dt())
+	if err != nil {
+		return nil, fmt.Errorf("figure 01-swingup-animation: %w", err)
+	}
+	return append(figs, NamedFigure{Name: "01-swingup-animation", Animation: a}), nil
 }
 
 // pendulumStates is StatesFigure with the torque limits and the upright
@@ -378,10 +387,11 @@ func (b Balance) Run() (Outcome, error) {
 	return o, nil
 }
 
-// Figures returns the three runs over time. The y ranges fit the plan and
-// MPC; the open-loop run leaves them when the pole falls.
+// Figures returns the three runs over time (the y ranges fit the plan and
+// MPC; the open-loop run leaves them when the pole falls), and animations of
+// the plan played open-loop on the plant and of MPC on the plant.
 func (o *BalanceOutcome) Figures() ([]NamedFigure, error) {
-	return collect(step{"01-cartpole-states", func() (*plotting.Figure, error) {
+	figs, err := collect(step{"01-cartpole-states", func() (*plotting.Figure, error) {
 		f, err := StatesFigure(fmt.Sprintf("Cart-pole: plan on the model, and on a plant with a %g kg pole", o.Plant.PoleMass), o.Problem,
 			Run{"plan (on the model)", o.Plan},
 			Run{"plan played open-loop on the plant", &ilqr.Result{Trajectory: o.OpenLoop}},
@@ -409,6 +419,20 @@ func (o *BalanceOutcome) Figures() ([]NamedFigure, error) {
 		}
 		return f, limitLines(f, o.Problem, "N")
 	}})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range []struct {
+		name string
+		X    [][]float64
+	}{{"01-cartpole-openloop-animation", o.OpenLoop.X}, {"01-cartpole-mpc-animation", o.MPC.X}} {
+		anim, err := CartPoleAnimation(o.Plant, a.X, o.Plant.Dt())
+		if err != nil {
+			return nil, fmt.Errorf("figure %s: %w", a.name, err)
+		}
+		figs = append(figs, NamedFigure{Name: a.name, Animation: anim})
+	}
+	return figs, nil
 }
 
 // SettingsSweep is section 7: the swing-up with one horizon T and control
@@ -551,7 +575,7 @@ func init() {
 	register("01", PendulumRenders{}, "01-pendulum-renders")
 	register("01", DoubleIntegratorLQR{}, "01-lqr-double-integrator")
 	register("01", LineSearch{}, "01-linesearch")
-	register("01", SwingUp{}, "01-swingup-states", "01-swingup-regularisation", "01-swingup-phase", "01-swingup-filmstrip")
-	register("01", Balance{}, "01-cartpole-states")
+	register("01", SwingUp{}, "01-swingup-states", "01-swingup-regularisation", "01-swingup-phase", "01-swingup-filmstrip", "01-swingup-animation")
+	register("01", Balance{}, "01-cartpole-states", "01-cartpole-openloop-animation", "01-cartpole-mpc-animation")
 	register("01", SettingsSweep{}, "01-settings-states", "01-settings-heatmap")
 }
