@@ -35,8 +35,16 @@ type Fitting struct {
 }
 
 // NewFitting samples the data: the controller is the loop's first,
-// exploratory one (zero mean, variance 1).
+// exploratory one (zero mean, variance 1), for all three parts.
 func NewFitting(task Task, history, current, test int, seed uint64) (*Fitting, error) {
+	return NewFittingFrom(task, nil, history, current, test, seed)
+}
+
+// NewFittingFrom is NewFitting with the history sampled from another
+// controller, u ~ N(historyTorque, I) (nil: zero mean, as the current and
+// test rollouts): earlier iterations that drove the system elsewhere, so a
+// prior learnt from them is biased where the current controller goes.
+func NewFittingFrom(task Task, historyTorque []float64, history, current, test int, seed uint64) (*Fitting, error) {
 	if err := task.Validate(); err != nil {
 		return nil, err
 	}
@@ -53,13 +61,20 @@ func NewFitting(task Task, history, current, test int, seed uint64) (*Fitting, e
 	if err != nil {
 		return nil, err
 	}
+	hc := c
+	if historyTorque != nil {
+		if hc, err = lqr.NewConstantController(n, m, task.T, historyTorque, 1); err != nil {
+			return nil, fmt.Errorf("lessons: NewFittingFrom: history torque: %w", err)
+		}
+	}
 	rng := rand.New(rand.NewPCG(seed, 2))
 	f := &Fitting{Task: task, Controller: c}
 	for _, part := range []struct {
-		dst *system.Batch
-		N   int
-	}{{&f.History, history}, {&f.Current, current}, {&f.Test, test}} {
-		if *part.dst, err = system.Rollouts(task.System, c, task.X0, 0.05, part.N, task.T, rng); err != nil {
+		dst  *system.Batch
+		ctrl *lqr.Controller
+		N    int
+	}{{&f.History, hc, history}, {&f.Current, c, current}, {&f.Test, c, test}} {
+		if *part.dst, err = system.Rollouts(task.System, part.ctrl, task.X0, 0.05, part.N, task.T, rng); err != nil {
 			return nil, err
 		}
 	}
@@ -89,7 +104,7 @@ func (f *Fitting) CompareFitters(Ns []int) ([]FitCurve, error) {
 	if err := gmm.Update(f.History); err != nil {
 		return nil, err
 	}
-	nnp, err := dynfit.NewNNPrior(dynfit.NNPriorConfig{Hidden: []int{32, 32}, Seed: 1, Fit: nn.FitConfig{Epochs: f.NNEpochs}})
+	nnp, err := dynfit.NewNNPrior(dynfit.NNPriorConfig{Hidden: NNPriorHidden(), Seed: 1, Fit: nn.FitConfig{Epochs: f.NNEpochs}})
 	if err != nil {
 		return nil, err
 	}
@@ -148,3 +163,7 @@ func FitFigure(title string, curves []FitCurve) (*plotting.Figure, error) {
 	}
 	return plotting.LinesLogY(title, "rollouts fitted on", "one-step RMS error", series[len(series)-1].X, series...)
 }
+
+// NNPriorHidden returns the hidden-layer widths of the network prior that
+// CompareFitters trains.
+func NNPriorHidden() []int { return []int{32, 32} }
