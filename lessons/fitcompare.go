@@ -161,7 +161,7 @@ func FitFigure(title string, curves []FitCurve) (*plotting.Figure, error) {
 		}
 		series = append(series, plotting.Series{Name: c.Name, X: x, Y: c.RMSE})
 	}
-	return plotting.LinesLogY(title, "rollouts fitted on", "one-step RMS error", series[len(series)-1].X, series...)
+	return plotting.LinesLogY(title, "rollouts fitted on (N)", "one-step RMS error (rad and rad/s)", series[len(series)-1].X, series...)
 }
 
 // NNPriorHidden returns the hidden-layer widths of the network prior that

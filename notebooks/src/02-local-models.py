@@ -44,7 +44,7 @@ import (
 // must returns v, or stops the cell with err's message; check stops it on
 // an error.
 func must[T any](v T, err error) T { lessons.Check(err); return v }
-func check(err error)               { lessons.Check(err) }
+func check(err error)              { lessons.Check(err) }
 
 func must2[A, B any](a A, b B, err error) (A, B) { check(err); return a, b }
 func must4[A, B, C, D any](a A, b B, c C, d D, err error) (A, B, C, D) {
@@ -236,7 +236,7 @@ code(r"""
 %%
 task := lessons.PendulumTask()
 f := must(lessons.NewFitting(task, 20, 20, 20, 1))
-const t, N, out = 40, 3, 1 // time step, rollouts, which component of x_{t+1}
+const t, N, out = 40, 3, 1                                   // time step, rollouts, which component of x_{t+1}
 X, y := must2(lessons.StepRegression(f.Current[:N], t, out)) // rows [θ, θ̇, τ, 1]
 sigma2 := 1e-4
 Lambda := mat.NewSymDense(4, []float64{100, 0, 0, 0, 0, 100, 0, 0, 0, 0, 100, 0, 0, 0, 0, 100})
