@@ -255,7 +255,7 @@ func (s KLOfEta) Run() (Outcome, error) {
 // Figures: KL(η) on a log axis with the bound ε.
 func (o *KLOfEtaOutcome) Figures() ([]NamedFigure, error) {
 	return collect(step{"03-kl-eta", func() (*plotting.Figure, error) {
-		f, err := plotting.LinesLogY("Point mass: KL of the η-solution against η", "log₁₀ η", "D_KL(p ‖ p̄) (nats)", o.LogEta,
+		f, err := plotting.LinesLogY("Point mass: KL of the η-solution against η", "log₁₀ η", "KL(p ‖ p̄) (nats)", o.LogEta,
 			plotting.Series{Name: "KL(η)", Y: o.KLs})
 		if err != nil {
 			return nil, err
@@ -431,7 +431,7 @@ func (o *DualToyOutcome) Figures() ([]NamedFigure, error) {
 		for i, h := range o.AL.History {
 			x2, v2 = append(x2, float64(i+1)), append(v2, math.Max(h.Violation, 1e-16))
 		}
-		return plotting.LinesLogY("Equality toy: constraint violation per iteration", "iteration", "‖C(x*)‖ (floored at 10⁻¹⁶)", x,
+		return plotting.LinesLogY("Equality toy: constraint violation per iteration", "iteration", "‖C(x*)‖", x,
 			plotting.Series{Name: "dual gradient descent", Y: v1}, plotting.Series{Name: "augmented Lagrangian", X: x2, Y: v2})
 	}})
 }

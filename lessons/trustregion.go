@@ -91,5 +91,17 @@ func HistoryFigure(title string, res *trajopt.Result) (*plotting.Figure, error) 
 	if err != nil {
 		return nil, err
 	}
-	return f.LegendOutside(), nil
+	// Headroom above the KL curves keeps the legend (a Stack's stays
+	// inside) off them; the multiplier's cap is a reference line.
+	top := 0.0
+	for i := range kl {
+		top = math.Max(top, math.Max(kl[i], bound[i]))
+	}
+	if err := f.YRange(0, 0, 1.6*top); err != nil {
+		return nil, err
+	}
+	if err := f.HLine(2, math.Log10(10), "cap ×10"); err != nil {
+		return nil, err
+	}
+	return f, nil
 }
