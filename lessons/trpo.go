@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"github.com/rlcontrol/rlcontrol/plotting"
 	"github.com/rlcontrol/rlcontrol/rl/env"
 	"github.com/rlcontrol/rlcontrol/rl/trpo"
 	"gonum.org/v1/gonum/stat"
@@ -92,25 +91,6 @@ func LearningCurve(name string, cfg trpo.Config, seeds []uint64, progress func(s
 		c.Mean, c.Std = append(c.Mean, m), append(c.Std, s)
 	}
 	return c, nil
-}
-
-// CurvesFigure draws learning curves (mean ± std over seeds) on one axis;
-// the curves must share their x values.
-func CurvesFigure(title string, curves ...*Curve) (*plotting.Figure, error) {
-	if len(curves) == 0 {
-		return nil, fmt.Errorf("lessons: CurvesFigure: no curves")
-	}
-	var bands []plotting.Band
-	for i, c := range curves {
-		if c == nil {
-			return nil, fmt.Errorf("lessons: CurvesFigure: curve %d is nil", i)
-		}
-		if len(c.Steps) != len(curves[0].Steps) {
-			return nil, fmt.Errorf("lessons: CurvesFigure: curve %q has %d points, %q has %d", c.Name, len(c.Steps), curves[0].Name, len(curves[0].Steps))
-		}
-		bands = append(bands, plotting.Band{Name: c.Name, Mean: c.Mean, Std: c.Std})
-	}
-	return plotting.Bands(title, "environment steps", "episode return", curves[0].Steps, bands...)
 }
 
 // CartPoleTRPOConfig is the set-up for the continuous cart-pole balance:
