@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"math"
 
 	"github.com/rlcontrol/rlcontrol/plotting"
 	"github.com/rlcontrol/rlcontrol/rl/tabular"
@@ -122,11 +123,11 @@ func (s TRPORunScenario) Run() (Outcome, error) {
 func (o *TRPORunOutcome) Figures() ([]NamedFigure, error) {
 	return collect(step{"04-trpo-run", func() (*plotting.Figure, error) {
 		r := o.Run
-		ret, err := plotting.Lines("return per iteration", stepsLabel, returnLabel, r.Steps, plotting.Series{Name: "TRPO", Y: r.Return})
+		ret, err := plotting.Lines("return per iteration", stepsLabel, returnLabel, r.Steps, plotting.Series{Y: r.Return})
 		if err != nil {
 			return nil, err
 		}
-		kl, err := plotting.Lines("measured KL of each update", stepsLabel, klLabel, r.Steps, plotting.Series{Name: "TRPO", Y: r.KL})
+		kl, err := plotting.Lines("measured KL of each update", stepsLabel, klLabel, r.Steps, plotting.Series{Y: r.KL})
 		if err != nil {
 			return nil, err
 		}
@@ -190,7 +191,11 @@ func (VPGSweepScenario) Run() (Outcome, error) { return loadRuns(vpgSweep, nil) 
 func comparisonFigures(o *RunsOutcome) ([]NamedFigure, error) {
 	return collect(step{"04-trpo-npg-vpg", func() (*plotting.Figure, error) {
 		title := fmt.Sprintf("Pendulum: TRPO vs natural vs vanilla policy gradient (%d seeds)", len(o.Runs[0].Runs))
-		return CurvesFigure(QuickTitle(title, o.Source.Quick), o.Curves...)
+		fig, err := CurvesFigure(QuickTitle(title, o.Source.Quick), o.Curves...)
+		if err != nil {
+			return nil, err
+		}
+		return fig.LegendOutside(), nil
 	}})
 }
 
@@ -208,17 +213,17 @@ func largeDeltaFigures(o *RunsOutcome) ([]NamedFigure, error) {
 	return collect(step{"04-large-delta", func() (*plotting.Figure, error) {
 		trpoR, npg := o.Runs[0], o.Runs[1]
 		steps := trpoR.Runs[0].Steps
-		var kls []plotting.Series
-		for _, p := range []PendulumRuns{npg, trpoR} {
+		largest := func(p PendulumRuns) []float64 {
+			out := make([]float64, len(p.Runs[0].KL))
 			for _, r := range p.Runs {
-				name := ""
-				if r.Seed == p.Runs[0].Seed {
-					name = p.Name
+				for i, k := range r.KL {
+					out[i] = math.Max(out[i], k)
 				}
-				kls = append(kls, plotting.Series{Name: name, Y: r.KL})
 			}
+			return out
 		}
-		kl, err := plotting.Lines("measured KL per update (each seed)", stepsLabel, klLabel, steps, kls...)
+		kl, err := plotting.Lines("KL per update", stepsLabel, "KL, worst seed (nats)", steps,
+			plotting.Series{Name: npg.Name, Y: largest(npg)}, plotting.Series{Name: trpoR.Name, Y: largest(trpoR)})
 		if err != nil {
 			return nil, err
 		}
@@ -226,8 +231,8 @@ func largeDeltaFigures(o *RunsOutcome) ([]NamedFigure, error) {
 			return nil, err
 		}
 		bt := trpoR.meanOverSeeds(func(r PendulumRun, i int) float64 { return float64(max(r.Backtracks[i], 0)) })
-		back, err := plotting.Lines("TRPO's line search", stepsLabel, "backtracks per update (seed mean)", steps,
-			plotting.Series{Name: "TRPO backtracks", Y: bt})
+		back, err := plotting.Lines("TRPO line search", stepsLabel, "backtracks (seed mean)", steps,
+			plotting.Series{Name: "", Y: bt})
 		if err != nil {
 			return nil, err
 		}
@@ -235,7 +240,11 @@ func largeDeltaFigures(o *RunsOutcome) ([]NamedFigure, error) {
 		if err != nil {
 			return nil, err
 		}
-		title := fmt.Sprintf("Pendulum at δ = %g: natural PG overshoots, TRPO backtracks (%d seeds)", npg.Delta, len(npg.Runs))
-		return plotting.Combine(QuickTitle(title, o.Source.Quick), 3, kl, back, curves)
+		title := fmt.Sprintf("Pendulum at δ = %g (%d seeds)", npg.Delta, len(npg.Runs))
+		fig, err := plotting.Combine(QuickTitle(title, o.Source.Quick), 3, kl, back, curves)
+		if err != nil {
+			return nil, err
+		}
+		return fig.LegendOutside(), nil
 	}})
 }
