@@ -14,6 +14,7 @@ import (
 // refLine is a horizontal or vertical reference line across a panel: a
 // torque limit, a goal, an optimum, a KL bound.
 type refLine struct {
+	pn       *panel // the panel, whose data the label avoids
 	vertical bool
 	at       float64 // y of a horizontal line, x of a vertical one
 	label    string
@@ -42,6 +43,14 @@ func (rp *refPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 		}
 		c.StrokeLine2(r.ls, a.X, a.Y, b.X, b.Y)
 		if r.label != "" {
+			// On a translucent white box, so the label stays readable
+			// where no side of the line is free of data.
+			box := labelBox(sty, pt, r.label)
+			m := r.size * 0.05
+			c.FillPolygon(color.NRGBA{R: 255, G: 255, B: 255, A: 170}, []vg.Point{
+				{X: box.Min.X - m, Y: box.Min.Y - m}, {X: box.Max.X + m, Y: box.Min.Y - m},
+				{X: box.Max.X + m, Y: box.Max.Y + m}, {X: box.Min.X - m, Y: box.Max.Y + m},
+			})
 			c.FillText(sty, pt, r.label)
 		}
 	}
@@ -49,35 +58,75 @@ func (rp *refPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 
 // layout returns where r is drawn on plotting area c: the ends of the line,
 // and the style and position of its label; ok is false when the line is
-// outside c.
+// outside c. The label goes at whichever end of the line, and on whichever
+// side of it, covers the least of the panel's data (ties: the right end
+// above a horizontal line, the top end left of a vertical one).
 func (r *refLine) layout(c draw.Canvas, trX, trY func(float64) vg.Length) (a, b vg.Point, sty text.Style, pt vg.Point, ok bool) {
 	sty = textStyle(r.size, draw.XRight, draw.YBottom)
 	sty.Color = color.Gray{Y: 0x50}
 	pad := r.size * 0.3
+	type spot struct {
+		pt     vg.Point
+		xa     draw.XAlignment
+		ya     draw.YAlignment
+		inside bool // the label fits in c here
+	}
+	var spots []spot
 	if r.vertical {
 		x := trX(r.at)
 		if math.IsNaN(float64(x)) || x < c.Min.X-0.5 || x > c.Max.X+0.5 {
 			return a, b, sty, pt, false
 		}
-		// Along the line at its top end, reading upwards, left of the
-		// line, or right of it when there is no room on the left.
+		a, b = vg.Point{X: x, Y: c.Min.Y}, vg.Point{X: x, Y: c.Max.Y}
+		// Reading upwards along the line: at its top or bottom end, left
+		// (YBottom after the turn) or right (YTop) of it.
 		sty.Rotation = math.Pi / 2
-		pt = vg.Point{X: x - pad*0.5, Y: c.Max.Y - pad}
-		if x-pad-sty.Height(r.label) < c.Min.X {
-			sty.YAlign, pt.X = draw.YTop, x+pad*0.5
+		h, w := sty.Height(r.label), sty.Width(r.label)
+		left, right := x-pad-h >= c.Min.X, x+pad+h <= c.Max.X
+		spots = []spot{
+			{vg.Point{X: x - pad*0.5, Y: c.Max.Y - pad}, draw.XRight, draw.YBottom, left},
+			{vg.Point{X: x + pad*0.5, Y: c.Max.Y - pad}, draw.XRight, draw.YTop, right},
+			{vg.Point{X: x - pad*0.5, Y: c.Min.Y + pad + w}, draw.XRight, draw.YBottom, left},
+			{vg.Point{X: x + pad*0.5, Y: c.Min.Y + pad + w}, draw.XRight, draw.YTop, right},
 		}
-		return vg.Point{X: x, Y: c.Min.Y}, vg.Point{X: x, Y: c.Max.Y}, sty, pt, true
+	} else {
+		y := trY(r.at)
+		if math.IsNaN(float64(y)) || y < c.Min.Y-0.5 || y > c.Max.Y+0.5 {
+			return a, b, sty, pt, false
+		}
+		a, b = vg.Point{X: c.Min.X, Y: y}, vg.Point{X: c.Max.X, Y: y}
+		h := sty.Height(r.label)
+		above, below := y+pad+h <= c.Max.Y, y-pad-h >= c.Min.Y // pad: the gap to the line
+		spots = []spot{
+			{vg.Point{X: c.Max.X - pad, Y: y + pad}, draw.XRight, draw.YBottom, above},
+			{vg.Point{X: c.Max.X - pad, Y: y - pad}, draw.XRight, draw.YTop, below},
+			{vg.Point{X: c.Min.X + pad, Y: y + pad}, draw.XLeft, draw.YBottom, above},
+			{vg.Point{X: c.Min.X + pad, Y: y - pad}, draw.XLeft, draw.YTop, below},
+		}
 	}
-	y := trY(r.at)
-	if math.IsNaN(float64(y)) || y < c.Min.Y-0.5 || y > c.Max.Y+0.5 {
-		return a, b, sty, pt, false
+	best, bestScore := -1, math.Inf(1)
+	for i, sp := range spots {
+		if !sp.inside {
+			continue
+		}
+		st := sty
+		st.XAlign, st.YAlign = sp.xa, sp.ya
+		score := 0.0
+		if r.pn != nil && r.label != "" {
+			box := labelBox(st, sp.pt, r.label)
+			for _, s := range r.pn.shapes {
+				score += shapeOverlap(s, box, trX, trY)
+			}
+		}
+		if score < bestScore {
+			best, bestScore = i, score
+		}
 	}
-	// At the right end, above the line, or below it at the top.
-	pt = vg.Point{X: c.Max.X - pad, Y: y + pad*0.5}
-	if y+pad+sty.Height(r.label) > c.Max.Y {
-		sty.YAlign, pt.Y = draw.YTop, y-pad*0.5
+	if best < 0 { // no side has room: above the line's right end, or left of its top
+		best = 0
 	}
-	return vg.Point{X: c.Min.X, Y: y}, vg.Point{X: c.Max.X, Y: y}, sty, pt, true
+	sty.XAlign, sty.YAlign = spots[best].xa, spots[best].ya
+	return a, b, sty, spots[best].pt, true
 }
 
 // labelRect returns the box of r's label on plotting area c, or ok false
@@ -87,7 +136,12 @@ func (r *refLine) labelRect(c draw.Canvas, trX, trY func(float64) vg.Length) (vg
 	if !ok || r.label == "" {
 		return vg.Rectangle{}, false
 	}
-	w, h := sty.Width(r.label), sty.Height(r.label)
+	return labelBox(sty, pt, r.label), true
+}
+
+// labelBox returns the box a label drawn with sty at pt covers.
+func labelBox(sty text.Style, pt vg.Point, label string) vg.Rectangle {
+	w, h := sty.Width(label), sty.Height(label)
 	// The unrotated box, placed by the alignment, then turned.
 	x0 := pt.X + w*vg.Length(sty.XAlign)
 	y0 := pt.Y + h*vg.Length(sty.YAlign)
@@ -98,7 +152,7 @@ func (r *refLine) labelRect(c draw.Canvas, trX, trY func(float64) vg.Length) (vg
 			Max: vg.Point{X: pt.X - (box.Min.Y - pt.Y), Y: pt.Y + (box.Max.X - pt.X)},
 		}
 	}
-	return box, true
+	return box
 }
 
 // HLine draws a thin dashed grey line across panel i at y, labelled at its
@@ -138,7 +192,7 @@ func (f *Figure) refLine(fn string, i int, vertical bool, v float64, label strin
 		pn.refPlot = &refPlotter{pn: pn}
 		pn.plot.Add(pn.refPlot)
 	}
-	r := &refLine{vertical: vertical, at: v, label: label}
+	r := &refLine{pn: pn, vertical: vertical, at: v, label: label}
 	pn.refs = append(pn.refs, r)
 	hook := func(s Style) {
 		w := 0.5 * s.LineWidth

@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
 )
 
 func TestRefLines(t *testing.T) {
@@ -100,5 +103,33 @@ func TestRefLineErrors(t *testing.T) {
 		if c.err == nil || !strings.Contains(c.err.Error(), c.want) {
 			t.Errorf("%s: error %v; want one naming %q", c.name, c.err, c.want)
 		}
+	}
+}
+
+// TestRefLineLabelAvoidsData: data just above a line's right end moves the
+// label off the default spot (right end, above) to one that covers no data.
+func TestRefLineLabelAvoidsData(t *testing.T) {
+	x := []float64{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10}
+	y := []float64{-1, -1, -1, -1, -1, 0, 0.9, 1.0, 1.05, 1.1, 1.05}
+	fig, err := Lines("", "x", "y", x, Series{Y: y})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := fig.HLine(0, 1, "a bound with a long label"); err != nil {
+		t.Fatal(err)
+	}
+	p, pn := fig.Plot(0), fig.panels[0]
+	trX, trY := p.Transforms(&testCanvas)
+	box, ok := pn.refs[0].labelRect(testCanvas, trX, trY)
+	if !ok {
+		t.Fatal("no label box")
+	}
+	sty := textStyle(pn.refs[0].size, draw.XRight, draw.YBottom)
+	def := labelBox(sty, vg.Point{X: testCanvas.Max.X - 0.3*pn.refs[0].size, Y: trY(1) + 0.3*pn.refs[0].size}, pn.refs[0].label)
+	if shapeOverlap(pn.shapes[0], def, trX, trY) == 0 {
+		t.Fatal("the test's data does not cover the default label spot")
+	}
+	if got := shapeOverlap(pn.shapes[0], box, trX, trY); got != 0 {
+		t.Errorf("label covers %v of data", got)
 	}
 }
