@@ -377,7 +377,7 @@ lessons.ShowFigures(out.Figures())
 """)
 
 md(r"""
-Read the printout from the top: while the model's predictions hold, the factor is large (often above its clip at 5) and the
+Read the printout from the top (what follows describes the full run; quick mode stops after fewer iterations): while the model's predictions hold, the factor is large (often above its clip at 5) and the
 multiplier climbs to its cap of 10 — a bound of 300 nats — within two iterations. A KL such as 315.17 against that bound is the
 search stopping within its tolerance, not a violation. When an update moves the controller where the previous model is wrong
 (the model error jumps), the actual improvement falls short of the prediction, the factor drops below 1 and the multiplier
