@@ -28,7 +28,7 @@ type Bench struct {
 func Benchmarks() []Bench {
 	return []Bench{
 		{"ilqr_pendulum_swingup_T300", func(b *testing.B) { benchILQR(b, must(SwingUp{}.Problem())) }},
-		{"ilqr_cartpole_balance_T100", func(b *testing.B) { benchILQR(b, must(Balance{}.Problem())) }},
+		{"ilqr_cartpole_balance_T150", func(b *testing.B) { benchILQR(b, must(Balance{}.Problem())) }},
 		{"kl_update_pointmass_T100", func(b *testing.B) { benchKLUpdate(b, true) }},
 		{"kl_update_pointmass_T100_one_call", func(b *testing.B) { benchKLUpdate(b, false) }},
 		{"gmm_prior_fit_pointmass", benchGMMPrior},

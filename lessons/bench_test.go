@@ -15,7 +15,7 @@ func benchNamed(b *testing.B, name string) {
 }
 
 func BenchmarkILQRPendulumSwingUp(b *testing.B) { benchNamed(b, "ilqr_pendulum_swingup_T300") }
-func BenchmarkILQRCartPoleBalance(b *testing.B) { benchNamed(b, "ilqr_cartpole_balance_T100") }
+func BenchmarkILQRCartPoleBalance(b *testing.B) { benchNamed(b, "ilqr_cartpole_balance_T150") }
 func BenchmarkKLUpdatePointMass(b *testing.B)   { benchNamed(b, "kl_update_pointmass_T100") }
 func BenchmarkKLUpdatePointMassOneCall(b *testing.B) {
 	benchNamed(b, "kl_update_pointmass_T100_one_call")
