@@ -18,14 +18,10 @@ type BackwardPassCux func(A, B, Cxx, Cuu, Cux *mat.Dense, cx, cu *mat.VecDense, 
 // returns nil when every K_t and k_t agrees to 1e-8, else an error saying
 // how far off they are (a panic in fn is reported as an error).
 func CheckBackwardPassCux(fn BackwardPassCux) (err error) {
-	if fn == nil {
-		return fmt.Errorf("no function given")
+	if err := given(fn); err != nil {
+		return err
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("your function panicked: %v", r)
-		}
-	}()
+	defer recovered(&err)
 	out, err := DoubleIntegratorLQR{}.Run()
 	if err != nil {
 		return err
@@ -76,14 +72,10 @@ func expectedChange(alpha float64, k, Qu []*mat.VecDense, Quu []*mat.Dense) floa
 // with the formula on random two-action data, for several α. It returns
 // nil when all agree to 1e-9 relative.
 func CheckExpectedChange(fn ExpectedChange) (err error) {
-	if fn == nil {
-		return fmt.Errorf("no function given")
+	if err := given(fn); err != nil {
+		return err
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("your function panicked: %v", r)
-		}
-	}()
+	defer recovered(&err)
 	out, err := DoubleIntegratorLQR{}.Run()
 	if err != nil {
 		return err

@@ -14,7 +14,11 @@ import (
 // hand": fit(s, t) must return the n×(n+m+1) weights [A_t B_t c_t] of the
 // least-squares regression of x_{t+1} on [x_t; u_t; 1], which it checks
 // against dynfit.LeastSquares on pendulum rollouts at a few steps.
-func CheckStepLeastSquares(fit func(s system.Batch, t int) *mat.Dense) error {
+func CheckStepLeastSquares(fit func(s system.Batch, t int) *mat.Dense) (err error) {
+	if err := given(fit); err != nil {
+		return err
+	}
+	defer recovered(&err)
 	f, err := NewFitting(PendulumTask(), 1, 20, 1, 3)
 	if err != nil {
 		return err
@@ -47,7 +51,11 @@ func CheckStepLeastSquares(fit func(s system.Batch, t int) *mat.Dense) error {
 // mean": post(X, y, σ², Λ, β₀) must return μ_n = (XᵀX + σ²Λ)⁻¹(Xᵀy + σ²Λβ₀),
 // checked against dynfit.BayesianLinearRegressionWithMean on a pendulum
 // step with 3 rollouts and a non-zero prior mean.
-func CheckPosteriorMean(post func(X *mat.Dense, y *mat.VecDense, sigma2 float64, Lambda *mat.SymDense, beta0 *mat.VecDense) *mat.VecDense) error {
+func CheckPosteriorMean(post func(X *mat.Dense, y *mat.VecDense, sigma2 float64, Lambda *mat.SymDense, beta0 *mat.VecDense) *mat.VecDense) (err error) {
+	if err := given(post); err != nil {
+		return err
+	}
+	defer recovered(&err)
 	f, err := NewFitting(PendulumTask(), 1, 3, 1, 4)
 	if err != nil {
 		return err

@@ -35,7 +35,11 @@ func ControllerKL1D(K, k, s2, Kb, kb, sb2, mu, v float64) (float64, error) {
 
 // CheckControllerKL1D checks a closed form of E_{x~N(mu,v)} KL(N(Kx+k, s2) ‖
 // N(Kb x+kb, sb2)) against lqr.KL on a few cases.
-func CheckControllerKL1D(f func(K, k, s2, Kb, kb, sb2, mu, v float64) float64) error {
+func CheckControllerKL1D(f func(K, k, s2, Kb, kb, sb2, mu, v float64) float64) (err error) {
+	if err := given(f); err != nil {
+		return err
+	}
+	defer recovered(&err)
 	if f == nil {
 		return fmt.Errorf("no function")
 	}
@@ -64,7 +68,11 @@ const DualStepMinEta = 1e-8
 // CheckDualStep checks one dual gradient step η ← max(η + α(KL(η) − ε),
 // 1e-8) against trajopt.KLUpdate's DualGradient method on the point mass's
 // update, klAt being the KL of SolveAtEta's solution.
-func CheckDualStep(f func(eta, eps, alpha float64, klAt func(eta float64) float64) float64) error {
+func CheckDualStep(f func(eta, eps, alpha float64, klAt func(eta float64) float64) float64) (err error) {
+	if err := given(f); err != nil {
+		return err
+	}
+	defer recovered(&err)
 	if f == nil {
 		return fmt.Errorf("no function")
 	}
@@ -110,7 +118,11 @@ func ModifiedCost1D(r, eta, mbar, sbar2 float64) (a, b float64, err error) {
 
 // CheckModifiedCost1D checks the curvature a and slope b of the scalar
 // modified cost against trajopt.ModifiedCost.
-func CheckModifiedCost1D(f func(r, eta, mbar, sbar2 float64) (a, b float64)) error {
+func CheckModifiedCost1D(f func(r, eta, mbar, sbar2 float64) (a, b float64)) (err error) {
+	if err := given(f); err != nil {
+		return err
+	}
+	defer recovered(&err)
 	if f == nil {
 		return fmt.Errorf("no function")
 	}

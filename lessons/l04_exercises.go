@@ -20,7 +20,11 @@ type GAEFunc func(rewards, values, next []float64, gamma, lambda float64) []floa
 
 // CheckGAE compares fn with trpo.GAE on a short hand-made sequence and on
 // random ones, for λ = 0.95, 0 and 1.
-func CheckGAE(fn GAEFunc) error {
+func CheckGAE(fn GAEFunc) (err error) {
+	if err := given(fn); err != nil {
+		return err
+	}
+	defer recovered(&err)
 	if fn == nil {
 		return fmt.Errorf("no function")
 	}
@@ -67,7 +71,11 @@ type TrustRegionStepFunc func(s []float64, F [][]float64, delta float64) []float
 // CheckTrustRegionStep compares fn with √(2δ / sᵀFs)·s on random
 // positive-definite F and checks that the step's quadratic KL model
 // ½ΔθᵀFΔθ equals δ.
-func CheckTrustRegionStep(fn TrustRegionStepFunc) error {
+func CheckTrustRegionStep(fn TrustRegionStepFunc) (err error) {
+	if err := given(fn); err != nil {
+		return err
+	}
+	defer recovered(&err)
 	if fn == nil {
 		return fmt.Errorf("no function")
 	}
@@ -126,7 +134,11 @@ type SurrogateFunc func(m *tabular.MDP, pi, piNew tabular.Policy) float64
 
 // CheckSurrogate compares fn with tabular.Surrogate on random policy pairs
 // on the corridor and on a random MDP.
-func CheckSurrogate(fn SurrogateFunc) error {
+func CheckSurrogate(fn SurrogateFunc) (err error) {
+	if err := given(fn); err != nil {
+		return err
+	}
+	defer recovered(&err)
 	if fn == nil {
 		return fmt.Errorf("no function")
 	}

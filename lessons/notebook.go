@@ -2,6 +2,7 @@ package lessons
 
 import (
 	"fmt"
+	"reflect"
 
 	"github.com/rlcontrol/rlcontrol/plotting"
 )
@@ -47,4 +48,21 @@ func Grade(name string, err error) {
 		return
 	}
 	fmt.Printf("✓ %s: correct\n", name)
+}
+
+// given returns an error when an exercise's function is missing (nil), so
+// a checker says so instead of crashing.
+func given(fn any) error {
+	if fn == nil || reflect.ValueOf(fn).IsNil() {
+		return fmt.Errorf("no function given")
+	}
+	return nil
+}
+
+// recovered turns a panic in a student's function into the checker's
+// error; a checker defers it: defer recovered(&err).
+func recovered(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("your function panicked: %v", r)
+	}
 }
