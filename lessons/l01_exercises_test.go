@@ -4,43 +4,24 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rlcontrol/rlcontrol/rl/lqr"
+
 	"gonum.org/v1/gonum/mat"
 )
 
-// refBackwardPassCux is the solution of exercise 1.
+// refBackwardPassCux is a right answer to exercise 1 by other means than
+// the notebook's solution (which the notebook runner checks): rl/lqr on
+// the same time-invariant problem.
 func refBackwardPassCux(A, B, Cxx, Cuu, Cux *mat.Dense, cx, cu *mat.VecDense, VT *mat.Dense, vT *mat.VecDense, T int) ([]*mat.Dense, []*mat.VecDense) {
-	K, k := make([]*mat.Dense, T), make([]*mat.VecDense, T)
-	V, v := mat.DenseCopyOf(VT), mat.VecDenseCopyOf(vT)
-	for t := T - 1; t >= 0; t-- {
-		var Qx, Qu mat.VecDense
-		Qx.MulVec(A.T(), v)
-		Qx.AddVec(&Qx, cx)
-		Qu.MulVec(B.T(), v)
-		Qu.AddVec(&Qu, cu)
-		var Qxx, Quu, Qux mat.Dense
-		Qxx.Product(A.T(), V, A)
-		Qxx.Add(&Qxx, Cxx)
-		Quu.Product(B.T(), V, B)
-		Quu.Add(&Quu, Cuu)
-		Qux.Product(B.T(), V, A)
-		Qux.Add(&Qux, Cux)
-		var QuuInv mat.Dense
-		if err := QuuInv.Inverse(&Quu); err != nil {
-			panic(err)
-		}
-		K[t], k[t] = new(mat.Dense), new(mat.VecDense)
-		K[t].Mul(&QuuInv, &Qux)
-		K[t].Scale(-1, K[t])
-		k[t].MulVec(&QuuInv, &Qu)
-		k[t].ScaleVec(-1, k[t])
-		var QuxK mat.Dense
-		QuxK.Mul(Qux.T(), K[t])
-		V.Add(&Qxx, &QuxK)
-		var Quxk mat.VecDense
-		Quxk.MulVec(Qux.T(), k[t])
-		v.AddVec(&Qx, &Quxk)
+	p := &lqr.Problem{Final: lqr.Final{Cxx: VT, Cx: vT}}
+	for t := 0; t < T; t++ {
+		p.Steps = append(p.Steps, lqr.Step{A: A, B: B, Cxx: Cxx, Cuu: Cuu, Cux: Cux, Cx: cx, Cu: cu})
 	}
-	return K, k
+	sol, err := lqr.Solve(p)
+	if err != nil {
+		panic(err)
+	}
+	return sol.K, sol.Kff
 }
 
 func TestCheckBackwardPassCux(t *testing.T) {
