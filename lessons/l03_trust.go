@@ -12,6 +12,7 @@ import (
 	"github.com/rlcontrol/rlcontrol/rl/system"
 	"github.com/rlcontrol/rlcontrol/rl/trajopt"
 	"gonum.org/v1/gonum/mat"
+	"gonum.org/v1/gonum/stat/distmv"
 )
 
 // Lesson 03's scenarios, in notebook order: KLOfEta (section 3),
@@ -128,39 +129,28 @@ func TrajectoryGaussian(ctrl *lqr.Controller, dyn *lqr.Dynamics) ([]float64, *ma
 }
 
 // GaussianKL returns D_KL(N(m1, S1) ‖ N(m2, S2)) =
-// ½[tr(S2⁻¹S1) + (m2−m1)ᵀS2⁻¹(m2−m1) − d + log det S2 − log det S1].
+// ½[tr(S2⁻¹S1) + (m2−m1)ᵀS2⁻¹(m2−m1) − d + log det S2 − log det S1],
+// computed by gonum's distmv.
 func GaussianKL(m1 []float64, S1 *mat.SymDense, m2 []float64, S2 *mat.SymDense) (float64, error) {
 	d := len(m1)
 	if len(m2) != d || S1.SymmetricDim() != d || S2.SymmetricDim() != d {
 		return 0, fmt.Errorf("lessons: GaussianKL: sizes %d, %d, %d, %d differ", d, len(m2), S1.SymmetricDim(), S2.SymmetricDim())
 	}
-	var c1, c2 mat.Cholesky
-	if !c1.Factorize(S1) || !c2.Factorize(S2) {
+	p, ok1 := distmv.NewNormal(m1, S1, nil)
+	q, ok2 := distmv.NewNormal(m2, S2, nil)
+	if !ok1 || !ok2 {
 		return 0, fmt.Errorf("lessons: GaussianKL: a covariance is not positive definite")
 	}
-	var X mat.Dense
-	if err := c2.SolveTo(&X, S1); err != nil {
-		return 0, err
-	}
-	dm := mat.NewVecDense(d, nil)
-	dm.SubVec(mat.NewVecDense(d, m2), mat.NewVecDense(d, m1))
-	var y mat.VecDense
-	if err := c2.SolveVecTo(&y, dm); err != nil {
-		return 0, err
-	}
-	return 0.5 * (mat.Trace(&X) + mat.Dot(dm, &y) - float64(d) + c2.LogDet() - c1.LogDet()), nil
+	return distmv.KullbackLeibler{}.DistNormal(p, q), nil
 }
 
-// GaussianLogDensity is log N(z; mean, chol) for a factorised covariance.
+// GaussianLogDensity is log N(z; mean, chol) for a factorised covariance,
+// computed by gonum's distmv.
 func GaussianLogDensity(z, mean []float64, chol *mat.Cholesky) (float64, error) {
-	d := len(z)
-	dz := mat.NewVecDense(d, nil)
-	dz.SubVec(mat.NewVecDense(d, z), mat.NewVecDense(d, mean))
-	var y mat.VecDense
-	if err := chol.SolveVecTo(&y, dz); err != nil {
-		return 0, err
+	if len(z) != len(mean) || chol.SymmetricDim() != len(mean) {
+		return 0, fmt.Errorf("lessons: GaussianLogDensity: sizes %d, %d, %d differ", len(z), len(mean), chol.SymmetricDim())
 	}
-	return -0.5 * (mat.Dot(dz, &y) + chol.LogDet() + float64(d)*math.Log(2*math.Pi)), nil
+	return distmv.NewNormalChol(mean, chol, nil).LogProb(z), nil
 }
 
 // Stack writes a trajectory as one vector (x_0, u_0, x_1, …, u_{T−1}, x_T),
@@ -293,11 +283,8 @@ func (s EpsilonScenario) Run() (Outcome, error) {
 	if s.Seed == 0 {
 		s.Seed = 1
 	}
-	task := PendulumTask()
 	out := &EpsilonOutcome{Quick: Quick()}
-	if out.Quick {
-		task.Iterations = 8
-	}
+	task := lessonPendulumTask(out.Quick)
 	runs, err := EpsilonSweep(task, s.Epsilons, s.Seed)
 	if err != nil {
 		return nil, err
@@ -362,11 +349,8 @@ func (s TrustRegionScenario) Run() (Outcome, error) {
 	if s.Seed == 0 {
 		s.Seed = 1
 	}
-	task := PendulumTask()
 	out := &TrustRegionOutcome{Quick: Quick()}
-	if out.Quick {
-		task.Iterations = 8
-	}
+	task := lessonPendulumTask(out.Quick)
 	res, err := RunTask(task, FitGMMPrior, 5, s.Epsilon, s.Seed)
 	if err != nil {
 		return nil, err
@@ -434,4 +418,14 @@ func (o *DualToyOutcome) Figures() ([]NamedFigure, error) {
 		return plotting.LinesLogY("Equality toy: constraint violation per iteration", "iteration", "‖C(x*)‖", x,
 			plotting.Series{Name: "dual gradient descent", Y: v1}, plotting.Series{Name: "augmented Lagrangian", X: x2, Y: v2})
 	}})
+}
+
+// lessonPendulumTask is the pendulum task of lesson 03's runs: the task's
+// 15 iterations, or 8 in quick mode.
+func lessonPendulumTask(quick bool) Task {
+	task := PendulumTask()
+	if quick {
+		task.Iterations = 8
+	}
+	return task
 }
