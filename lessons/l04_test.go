@@ -6,6 +6,7 @@ import (
 
 	"github.com/rlcontrol/rlcontrol/rl/tabular"
 	"github.com/rlcontrol/rlcontrol/rl/trpo"
+	"gonum.org/v1/gonum/mat"
 )
 
 // Right answers to lesson 04's exercises for the checkers' tests (the
@@ -22,28 +23,22 @@ func solGAE(rewards, values, next []float64, gamma, lambda float64) []float64 {
 	return adv
 }
 
+// solStep answers with gonum: β = √(2δ / sᵀFs), Δθ = βs.
 func solStep(s []float64, F [][]float64, delta float64) []float64 {
-	sFs := 0.0
-	for i := range s {
-		for j := range s {
-			sFs += s[i] * F[i][j] * s[j]
-		}
+	Fm := mat.NewDense(len(s), len(s), nil)
+	for i, row := range F {
+		Fm.SetRow(i, row)
 	}
-	beta := math.Sqrt(2 * delta / sFs)
-	out := make([]float64, len(s))
-	for i := range s {
-		out[i] = beta * s[i]
-	}
-	return out
+	sv := mat.NewVecDense(len(s), append([]float64(nil), s...))
+	sv.ScaleVec(math.Sqrt(2*delta/mat.Inner(sv, Fm, sv)), sv)
+	return sv.RawVector().Data
 }
 
+// solSurrogate answers with the library's tabular.Surrogate.
 func solSurrogate(m *tabular.MDP, pi, piNew tabular.Policy) float64 {
-	ev := tabular.MustEvaluate(m, pi)
-	L := ev.Eta
-	for s := range piNew {
-		for a := range piNew[s] {
-			L += ev.Rho[s] * piNew[s][a] * ev.Adv[s][a]
-		}
+	L, err := tabular.Surrogate(m, pi, piNew)
+	if err != nil {
+		return math.NaN()
 	}
 	return L
 }
