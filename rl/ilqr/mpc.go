@@ -73,6 +73,7 @@ type MPCPolicy struct {
 	u0, plan   [][]float64
 	progress   func(step int, plan *Result)
 	iterations []int
+	last       *Result
 }
 
 // NewMPCPolicy sets up MPC with horizon cfg.Horizon on model and cost c;
@@ -112,6 +113,7 @@ func NewMPCPolicy(model system.System, c cost.Cost, u0 [][]float64, cfg MPCConfi
 func (p *MPCPolicy) Reset() {
 	p.plan = system.CloneRows(p.u0)
 	p.iterations = p.iterations[:0]
+	p.last = nil
 }
 
 // Act plans from x and writes the plan's first action into u; the step
@@ -135,6 +137,7 @@ func (p *MPCPolicy) Act(u []float64, t int, x []float64, _ *rand.Rand) error {
 	}
 	copy(u, res.U[0])
 	p.iterations = append(p.iterations, len(res.History))
+	p.last = res
 	copy(p.plan, res.U[1:])
 	p.plan[len(p.plan)-1] = append([]float64(nil), res.U[len(res.U)-1]...)
 	if p.progress != nil {
@@ -142,6 +145,13 @@ func (p *MPCPolicy) Act(u []float64, t int, x []float64, _ *rand.Rand) error {
 	}
 	return nil
 }
+
+// LastPlan returns the plan of the last Act (nil before the first one and
+// after Reset): its trajectory from the state Act was given, and its
+// Solution, whose Quu[0] is the curvature of the cost-to-go in the first
+// action (what PLATO's adaptive teacher weighs against the learner). It is
+// owned by the policy and overwritten by the next Act. It panics if p is nil.
+func (p *MPCPolicy) LastPlan() *Result { return p.last }
 
 // Iterations returns the iLQR iterations of each Act since the last Reset.
 // It panics if p is nil.
