@@ -28,6 +28,11 @@ type Task struct {
 	// Test are held-out starts, never trained on, drawn from the same
 	// region with their own seed.
 	Test [][]float64
+	// StartLo and StartHi bound the start region, a box per state
+	// component (lo = hi for a fixed one): Train and Test lie in it, and
+	// DrawStarts draws fresh starts from it (DAgger's and behaviour
+	// cloning's rollouts, which need no resets to fixed conditions).
+	StartLo, StartHi []float64
 	// Goal is the point to reach, in the plane of Position.
 	Goal [2]float64
 	// Position maps a state to the point that must reach Goal (the arm's
@@ -93,6 +98,31 @@ func CheckStarts(what string, starts [][]float64, n int) error {
 		}
 	}
 	return nil
+}
+
+// DrawStarts draws count starts uniformly from the start region with its
+// own random stream seeded by seed (the test starts use seeds 105 and 106
+// with another stream, so no draw repeats them). It returns an error for a
+// count outside 1…MaxStarts or a task without a start region.
+func (k *Task) DrawStarts(count int, seed uint64) ([][]float64, error) {
+	if err := k.Validate(); err != nil {
+		return nil, err
+	}
+	if count < 1 || count > MaxStarts {
+		return nil, fmt.Errorf("imitation: DrawStarts: count = %d, want 1 to %d", count, MaxStarts)
+	}
+	n := k.System.StateDim()
+	if len(k.StartLo) != n || len(k.StartHi) != n {
+		return nil, fmt.Errorf("imitation: task %q has no start region of length %d (StartLo %d, StartHi %d numbers)", k.Name, n, len(k.StartLo), len(k.StartHi))
+	}
+	rng := rand.New(rand.NewPCG(seed, 0xd7a3))
+	out := system.Grid(count, n)
+	for i := range out {
+		for j := range out[i] {
+			out[i][j] = k.StartLo[j] + (k.StartHi[j]-k.StartLo[j])*rng.Float64()
+		}
+	}
+	return out, nil
 }
 
 // Observer returns the task's default observer (FullState when unset).

@@ -14,8 +14,8 @@ const TestStarts = 24
 // is quadratic in the joint state around the elbow-up goal state at rest:
 // Q = diag(1, 1, 0.1, 0.1), R = diag(0.05, 0.05), Qf = diag(200, 200, 20, 20).
 // Success: the end effector within 0.1 m of the point at the last step.
-// Training conditions: the four corners of the start box, inset by a
-// quarter; test starts: TestStarts drawn uniformly with seed 105.
+// Training conditions: a 3×3 grid over the start box (10%, 50%, 90% of
+// each range); test starts: TestStarts drawn uniformly with seed 105.
 func ArmReach() *Task {
 	arm := system.NewArm2Link()
 	goalX, goalY := -0.6, 1.4
@@ -30,7 +30,7 @@ func ArmReach() *Task {
 	lo, hi := []float64{-0.6, 0.3, 0, 0}, []float64{0.6, 1.8, 0, 0}
 	return &Task{
 		Name: "arm reaching", System: arm, Cost: c, T: 100,
-		Train:    corners(lo, hi),
+		Train:    grid(lo, hi), StartLo: lo, StartHi: hi,
 		Test:     drawStarts(lo, hi, TestStarts, 105),
 		Goal:     [2]float64{goalX, goalY},
 		Position: arm.EndEffector,
@@ -46,9 +46,9 @@ func ArmReach() *Task {
 // 1, 0.1, 0.1), R = diag(0.1, 0.1), Qf = diag(100, 100, 10, 10), plus the
 // penalty ½·2000·h² for coming within the agent's radius (0.25 m) plus
 // 0.1 m of a disc (cost.Discs). Success: within 0.15 m of the goal at the
-// last step, and the agent never overlaps a disc. Training conditions: the
-// four corners of the start box, inset by a quarter; test starts: TestStarts
-// drawn uniformly with seed 106.
+// last step, and the agent never overlaps a disc. Training conditions: a
+// 3×3 grid over the start box (10%, 50%, 90% of each range); test starts:
+// TestStarts drawn uniformly with seed 106.
 func PointMassGap() *Task {
 	pm := system.NewPointMass()
 	pm.Obstacles = []system.Circle{{X: 0, Y: 1.1, R: 0.6}, {X: 0, Y: -1.1, R: 0.6}}
@@ -68,7 +68,7 @@ func PointMassGap() *Task {
 	lo, hi := []float64{-2.5, -1.5, 0, 0}, []float64{-1.5, 1.5, 0, 0}
 	return &Task{
 		Name: "point mass through a gap", System: pm, Cost: c, T: 100,
-		Train: corners(lo, hi),
+		Train: grid(lo, hi), StartLo: lo, StartHi: hi,
 		Test:  drawStarts(lo, hi, TestStarts, 106),
 		Goal:  [2]float64{goal[0], goal[1]},
 		Position: func(x []float64) (float64, float64, error) {
@@ -83,23 +83,24 @@ func PointMassGap() *Task {
 	}
 }
 
-// corners returns the 2^k corners (k = the number of components with
-// lo < hi) of the box [lo, hi] shrunk by a quarter towards its centre.
-func corners(lo, hi []float64) [][]float64 {
+// grid returns the 3^k points (k = the number of components with lo < hi)
+// of the box [lo, hi] at 10%, 50% and 90% of each such component's range.
+func grid(lo, hi []float64) [][]float64 {
 	out := [][]float64{make([]float64, len(lo))}
 	for j := range lo {
-		c, h := (lo[j]+hi[j])/2, (hi[j]-lo[j])/4
-		if h == 0 {
+		if lo[j] == hi[j] {
 			for _, x := range out {
-				x[j] = c
+				x[j] = lo[j]
 			}
 			continue
 		}
 		var next [][]float64
 		for _, x := range out {
-			a, b := append([]float64(nil), x...), append([]float64(nil), x...)
-			a[j], b[j] = c-h, c+h
-			next = append(next, a, b)
+			for _, f := range []float64{0.1, 0.5, 0.9} {
+				y := append([]float64(nil), x...)
+				y[j] = lo[j] + f*(hi[j]-lo[j])
+				next = append(next, y)
+			}
 		}
 		out = next
 	}
