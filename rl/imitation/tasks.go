@@ -30,7 +30,7 @@ func ArmReach() *Task {
 	lo, hi := []float64{-0.6, 0.3, 0, 0}, []float64{0.6, 1.8, 0, 0}
 	return &Task{
 		Name: "arm reaching", System: arm, Cost: c, T: 100,
-		Train:    grid(lo, hi), StartLo: lo, StartHi: hi,
+		Train: grid(lo, hi), StartLo: lo, StartHi: hi,
 		Test:     drawStarts(lo, hi, TestStarts, 105),
 		Goal:     [2]float64{goalX, goalY},
 		Position: arm.EndEffector,
@@ -69,8 +69,8 @@ func PointMassGap() *Task {
 	return &Task{
 		Name: "point mass through a gap", System: pm, Cost: c, T: 100,
 		Train: grid(lo, hi), StartLo: lo, StartHi: hi,
-		Test:  drawStarts(lo, hi, TestStarts, 106),
-		Goal:  [2]float64{goal[0], goal[1]},
+		Test: drawStarts(lo, hi, TestStarts, 106),
+		Goal: [2]float64{goal[0], goal[1]},
 		Position: func(x []float64) (float64, float64, error) {
 			if err := system.CheckVec("imitation: point mass state", x, 4); err != nil {
 				return 0, 0, err
