@@ -23,7 +23,7 @@ func discsCost(t *testing.T) *Discs {
 // TestDiscsGradient checks ℓx and ℓu against central differences of Stage
 // and Final, at points inside the margin of either disc and outside both. The
 // penalty is C¹ (its second derivative jumps at the margin), so away from
-// the margin circle a step h = 1e-6 gives O(h²)·|ℓ'''| + O(ε/h) ≈ 1e-8
+// the margin circle a step h = 1e-6 gives O(h²)·|ℓ”'| + O(ε/h) ≈ 1e-8
 // absolute error on values of order 1e3; 1e-5 relative to max(1, |ℓx|)
 // leaves room.
 func TestDiscsGradient(t *testing.T) {
