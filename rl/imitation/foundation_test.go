@@ -210,7 +210,9 @@ func TestFoundationInvalidInput(t *testing.T) {
 		badtest.Err("nan", "ObsDim Dt", func() error { _, err := (Positions{Index: []int{0}, Frames: 2, Dt: nan}).ObsDim(4); return err }, "Dt = NaN"),
 		badtest.Err("ragged", "NewPolicy dims", func() error { _, err := NewPolicy(PolicyConfig{ObsDim: 0, ActDim: 1}); return err }, "ObsDim = 0"),
 		badtest.Err("nan", "NewPolicy MinStd", func() error { _, err := NewPolicy(PolicyConfig{ObsDim: 1, ActDim: 1, MinStd: nan}); return err }, "MinStd = NaN"),
-		badtest.Err("nil", "Runner nil policy", func() error { return (*Policy)(nil).Runner(FullState{}).Act(make([]float64, 2), 0, make([]float64, 4), nil) }, "nil Policy"),
+		badtest.Err("nil", "Runner nil policy", func() error {
+			return (*Policy)(nil).Runner(FullState{}).Act(make([]float64, 2), 0, make([]float64, 4), nil)
+		}, "nil Policy"),
 		badtest.Err("ragged", "Runner observer mismatch", act(Positions{Index: []int{0}, Frames: 1}, make([]float64, 4)), "gives 1 numbers", "takes 4"),
 		badtest.Err("nan", "Runner NaN state", act(FullState{}, []float64{0, nan, 0, 0}), "NaN"),
 		badtest.Err("ragged", "Fit ragged", func() error { _, err := p.Fit([][]float64{{1, 2, 3, 4}}, [][]float64{{1}}, nn.FitConfig{}); return err }, "imitation"),
