@@ -148,7 +148,6 @@ type Quadratic struct {
 	n, m         int
 	q, r, qf     []float64 // row-major copies
 	xGoal, uGoal []float64
-	dx, du       []float64 // scratch
 }
 
 // NewQuadratic validates and copies the weights: Q and Qf must be symmetric
@@ -169,7 +168,7 @@ func NewQuadratic(Q, R, Qf *mat.Dense, xGoal, uGoal []float64) (*Quadratic, erro
 	}
 	n, _ := Q.Dims()
 	m, _ := R.Dims()
-	c := &Quadratic{n: n, m: m, dx: make([]float64, n), du: make([]float64, m)}
+	c := &Quadratic{n: n, m: m}
 	var err error
 	if c.q, err = spd("Q", Q, n, false); err != nil {
 		return nil, err
@@ -276,38 +275,50 @@ func (c *Quadratic) Dims() (n, m int) { return c.n, c.m }
 // Goal returns a copy of x*. It panics if c is nil.
 func (c *Quadratic) Goal() []float64 { return append([]float64(nil), c.xGoal...) }
 
-func sub(dst, a, b []float64) {
+// sub returns a − b (length k) in buf when it fits (on the caller's stack),
+// in a new slice otherwise: no scratch kept in the cost, so its methods are
+// safe for concurrent use (the experts of package imitation plan in
+// parallel on one task).
+func sub(buf *[16]float64, a, b []float64, k int) []float64 {
+	var dst []float64
+	if k <= len(buf) {
+		dst = buf[:k]
+	} else {
+		dst = make([]float64, k)
+	}
 	for i := range dst {
 		dst[i] = a[i] - b[i]
 	}
+	return dst
 }
 
-// Stage returns ½(x − x*)ᵀQ(x − x*) + ½(u − u*)ᵀR(u − u*). Not safe for
-// concurrent use (it uses internal scratch). Like every method of
+// Stage returns ½(x − x*)ᵀQ(x − x*) + ½(u − u*)ᵀR(u − u*). Safe for
+// concurrent use, like every method of Quadratic. Like every method of
 // Quadratic it does not check its arguments (Total and the optimisers
 // check them before looping): it panics if c is nil or x or u is shorter
 // than n or m.
 func (c *Quadratic) Stage(_ int, x, u []float64) float64 {
-	sub(c.dx, x, c.xGoal)
-	sub(c.du, u, c.uGoal)
-	return 0.5*small.Quad(c.dx, c.q, c.dx, c.n, c.n) + 0.5*small.Quad(c.du, c.r, c.du, c.m, c.m)
+	var bx, bu [16]float64
+	dx, du := sub(&bx, x, c.xGoal, c.n), sub(&bu, u, c.uGoal, c.m)
+	return 0.5*small.Quad(dx, c.q, dx, c.n, c.n) + 0.5*small.Quad(du, c.r, du, c.m, c.m)
 }
 
 // Final returns ½(x − x*)ᵀQf(x − x*). It panics if c is nil or x is
 // shorter than n.
 func (c *Quadratic) Final(x []float64) float64 {
-	sub(c.dx, x, c.xGoal)
-	return 0.5 * small.Quad(c.dx, c.qf, c.dx, c.n, c.n)
+	var bx [16]float64
+	dx := sub(&bx, x, c.xGoal, c.n)
+	return 0.5 * small.Quad(dx, c.qf, dx, c.n, c.n)
 }
 
 // StageDerivs writes ℓx = Q(x − x*), ℓu = R(u − u*), ℓxx = Q, ℓuu = R,
 // ℓux = 0. It panics if c or d is nil, x or u is shorter than n or m, or d
 // is smaller than NewDerivs(n, m).
 func (c *Quadratic) StageDerivs(d *Derivs, _ int, x, u []float64) {
-	sub(c.dx, x, c.xGoal)
-	sub(c.du, u, c.uGoal)
-	small.MulVec(d.Lx, c.q, c.dx, c.n, c.n)
-	small.MulVec(d.Lu, c.r, c.du, c.m, c.m)
+	var bx, bu [16]float64
+	dx, du := sub(&bx, x, c.xGoal, c.n), sub(&bu, u, c.uGoal, c.m)
+	small.MulVec(d.Lx, c.q, dx, c.n, c.n)
+	small.MulVec(d.Lu, c.r, du, c.m, c.m)
 	copy(d.Lxx, c.q)
 	copy(d.Luu, c.r)
 	for i := range d.Lux {
@@ -318,7 +329,8 @@ func (c *Quadratic) StageDerivs(d *Derivs, _ int, x, u []float64) {
 // FinalDerivs writes ℓx = Qf(x − x*) and ℓxx = Qf. It panics if c or d is
 // nil, x is shorter than n, or d is smaller than NewDerivs(n, m).
 func (c *Quadratic) FinalDerivs(d *Derivs, x []float64) {
-	sub(c.dx, x, c.xGoal)
-	small.MulVec(d.Lx, c.qf, c.dx, c.n, c.n)
+	var bx [16]float64
+	dx := sub(&bx, x, c.xGoal, c.n)
+	small.MulVec(d.Lx, c.qf, dx, c.n, c.n)
 	copy(d.Lxx, c.qf)
 }
