@@ -1,0 +1,530 @@
+package gps
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+
+	"github.com/rlcontrol/rlcontrol/rl/cost"
+	"github.com/rlcontrol/rlcontrol/rl/dynfit"
+	"github.com/rlcontrol/rlcontrol/rl/imitation"
+	"github.com/rlcontrol/rlcontrol/rl/lqr"
+	"github.com/rlcontrol/rlcontrol/rl/nn"
+	"github.com/rlcontrol/rlcontrol/rl/system"
+	"github.com/rlcontrol/rlcontrol/rl/trajopt"
+	"gonum.org/v1/gonum/mat"
+)
+
+// MaxIterations bounds Config.Iterations.
+const MaxIterations = 10000
+
+// Config sets up guided policy search. Zero fields take the defaults in
+// their comments.
+type Config struct {
+	// Iterations is the number of GPS iterations Run makes (default 10;
+	// 1 … MaxIterations).
+	Iterations int
+	// Samples is N, the rollouts of each local controller per iteration
+	// (default 5; ≥ 2).
+	Samples int
+	// InitVar is the variance of the first, exploratory local controllers
+	// N(0, InitVar·I), as trajopt.Run starts (default 1; > 0).
+	InitVar float64
+	// Epsilon is the KL bound per time step of each local controller's
+	// update: D_KL(p ‖ p̄) ≤ Epsilon·T (default 0.5; > 0).
+	Epsilon float64
+	// KL tunes the η search of the KL-constrained updates (zero fields:
+	// trajopt.KLConfig's defaults).
+	KL trajopt.KLConfig
+	// Prior, when true (the default is false: least squares with Ridge),
+	// fits each condition's dynamics under a GMM prior shared by all
+	// conditions and updated with every condition's samples (PriorConfig).
+	Prior       bool
+	PriorConfig dynfit.GMMPriorConfig
+	// Ridge is added to the diagonal of the regression of the dynamics
+	// fit (default 1e-6; ≥ 0).
+	Ridge float64
+	// LimitWeight, when > 0, adds the smooth penalty ½ w (|u_j| − limit)₊²
+	// outside the system's ActionLimits to the cost the local controllers
+	// minimise (LimitPenalty; default 0: none). Reported costs are the
+	// task's own.
+	LimitWeight float64
+	// Observer is what the global policy sees (default: FullState).
+	Observer imitation.Observer
+	// Policy describes the global policy (ObsDim and ActDim are filled in
+	// from the task and the observer; Seed defaults to Seed).
+	Policy imitation.PolicyConfig
+	// Fit configures each policy step's regression (defaults: 20 epochs,
+	// batch 256, learning rate 3e-3, its Seed set per iteration).
+	Fit nn.FitConfig
+	// Rho0 is the first penalty weight ρ of the augmented Lagrangian
+	// (default 1; > 0).
+	Rho0 float64
+	// RhoGrow multiplies a condition's ρ when its mismatch did not fall
+	// below RhoDrop times the previous one (defaults 2 and 0.8; RhoGrow
+	// ≥ 1, RhoDrop in (0, 1]); RhoMax caps ρ (default 1e4).
+	RhoGrow, RhoDrop, RhoMax float64
+	// Seed makes everything random reproducible.
+	Seed uint64
+}
+
+// WithDefaults returns c with its zero fields set to their defaults, or an
+// error naming the first invalid field and its value.
+func (c Config) WithDefaults() (Config, error) {
+	if c.Iterations == 0 {
+		c.Iterations = 10
+	}
+	if c.Iterations < 1 || c.Iterations > MaxIterations {
+		return c, fmt.Errorf("gps: Config.Iterations = %d, want 1 … %d", c.Iterations, MaxIterations)
+	}
+	if c.Samples == 0 {
+		c.Samples = 5
+	}
+	if c.Samples < 2 || c.Samples > imitation.MaxStarts {
+		return c, fmt.Errorf("gps: Config.Samples = %d, want 2 … %d", c.Samples, imitation.MaxStarts)
+	}
+	var err error
+	if c.InitVar, err = positive("InitVar", c.InitVar, 1); err != nil {
+		return c, err
+	}
+	if c.Epsilon, err = positive("Epsilon", c.Epsilon, 0.5); err != nil {
+		return c, err
+	}
+	if c.KL, err = c.KL.WithDefaults(); err != nil {
+		return c, fmt.Errorf("gps: Config.KL: %w", err)
+	}
+	if c.Prior {
+		if c.PriorConfig, err = c.PriorConfig.WithDefaults(); err != nil {
+			return c, fmt.Errorf("gps: Config.PriorConfig: %w", err)
+		}
+	}
+	if c.Ridge == 0 {
+		c.Ridge = 1e-6
+	}
+	if !(c.Ridge >= 0) || math.IsInf(c.Ridge, 0) {
+		return c, fmt.Errorf("gps: Config.Ridge = %v, want a finite value ≥ 0", c.Ridge)
+	}
+	if !(c.LimitWeight >= 0) || math.IsInf(c.LimitWeight, 0) {
+		return c, fmt.Errorf("gps: Config.LimitWeight = %v, want a finite value ≥ 0", c.LimitWeight)
+	}
+	if c.Observer == nil {
+		c.Observer = imitation.FullState{}
+	}
+	if c.Fit.Epochs == 0 {
+		c.Fit.Epochs = 20
+	}
+	if c.Fit.BatchSize == 0 {
+		c.Fit.BatchSize = 256
+	}
+	if c.Fit.LearningRate == 0 {
+		c.Fit.LearningRate = 3e-3
+	}
+	if _, err := c.Fit.WithDefaults(); err != nil {
+		return c, fmt.Errorf("gps: Config.Fit: %w", err)
+	}
+	if c.Rho0, err = positive("Rho0", c.Rho0, 1); err != nil {
+		return c, err
+	}
+	if c.RhoGrow == 0 {
+		c.RhoGrow = 2
+	}
+	if !(c.RhoGrow >= 1) || math.IsInf(c.RhoGrow, 0) {
+		return c, fmt.Errorf("gps: Config.RhoGrow = %v, want a finite value ≥ 1", c.RhoGrow)
+	}
+	if c.RhoDrop == 0 {
+		c.RhoDrop = 0.8
+	}
+	if !(c.RhoDrop > 0 && c.RhoDrop <= 1) {
+		return c, fmt.Errorf("gps: Config.RhoDrop = %v, want a value in (0, 1]", c.RhoDrop)
+	}
+	if c.RhoMax, err = positive("RhoMax", c.RhoMax, 1e4); err != nil {
+		return c, err
+	}
+	if c.RhoMax < c.Rho0 {
+		return c, fmt.Errorf("gps: Config.RhoMax = %v is below Rho0 = %v", c.RhoMax, c.Rho0)
+	}
+	return c, nil
+}
+
+func positive(name string, v, def float64) (float64, error) {
+	if v == 0 {
+		v = def
+	}
+	if !(v > 0) || math.IsInf(v, 0) {
+		return v, fmt.Errorf("gps: Config.%s = %v, want a finite value > 0", name, v)
+	}
+	return v, nil
+}
+
+// Condition is one training condition: its start, its local
+// linear-Gaussian controller p_i(u|x) and what the last iteration learned
+// about it.
+type Condition struct {
+	X0 []float64
+	// Controller is the local controller p_i(u_t|x_t) = N(K_t x_t + k_t, Σ_t).
+	Controller *lqr.Controller
+	// Samples are the last N rollouts of the controller on the real system
+	// (drawn by the last trajectory step, before its update).
+	Samples system.Batch
+	// Dynamics is the local model fitted to Samples.
+	Dynamics *lqr.Dynamics
+	// Lambda holds λ_t (T vectors of length m) and Rho ρ_t (T values) of
+	// the augmented Lagrangian on u_t = π_θ(x_t).
+	Lambda [][]float64
+	Rho    []float64
+	// Mismatch is the last E‖π_θ(o) − μ_p(x)‖ over Samples (NaN before
+	// the first DualStep), the basis of ρ's update.
+	Mismatch float64
+}
+
+// GPS holds the state of guided policy search on one task: a local
+// controller per training condition and one global policy π_θ. Its steps
+// are methods a notebook cell can call one at a time; it is not safe for
+// concurrent use.
+type GPS struct {
+	task  *imitation.Task
+	cfg   Config
+	cost  cost.Cost // the cost the local controllers minimise
+	conds []*Condition
+	pol   *imitation.Policy
+	prior *dynfit.GMMPrior
+	n, m  int
+	iter  int // trajectory steps made
+	fits  int // policy fits made
+	// stepped reports whether the controllers were updated since the last
+	// sampling (PolicyStep and DualStep need a TrajectoryStep first).
+	stepped bool
+}
+
+// New checks the task and the settings and returns guided policy search
+// at iteration 0: every local controller the exploratory N(0, InitVar·I),
+// λ = 0, ρ = Rho0, and an untrained policy.
+func New(task *imitation.Task, cfg Config) (*GPS, error) {
+	if task == nil {
+		return nil, errors.New("gps: nil task")
+	}
+	if len(task.Train) == 0 {
+		return nil, fmt.Errorf("gps: task %q has no training conditions", task.Name)
+	}
+	if err := task.Validate(); err != nil {
+		return nil, fmt.Errorf("gps: %w", err)
+	}
+	cfg, err := cfg.WithDefaults()
+	if err != nil {
+		return nil, err
+	}
+	n := task.System.StateDim()
+	m := task.System.ActionDim()
+	if cn, cm := task.Cost.Dims(); cn != n || cm != m {
+		return nil, fmt.Errorf("gps: task %q cost has n = %d, m = %d, system n = %d, m = %d", task.Name, cn, cm, n, m)
+	}
+	obsDim, err := cfg.Observer.ObsDim(n)
+	if err != nil {
+		return nil, fmt.Errorf("gps: observer %s: %w", cfg.Observer.Name(), err)
+	}
+	pc := cfg.Policy
+	if pc.ObsDim != 0 && pc.ObsDim != obsDim || pc.ActDim != 0 && pc.ActDim != m {
+		return nil, fmt.Errorf("gps: Config.Policy has ObsDim = %d, ActDim = %d, the task gives %d and %d", pc.ObsDim, pc.ActDim, obsDim, m)
+	}
+	pc.ObsDim, pc.ActDim = obsDim, m
+	if pc.Seed == 0 {
+		pc.Seed = cfg.Seed
+	}
+	pol, err := imitation.NewPolicy(pc)
+	if err != nil {
+		return nil, fmt.Errorf("gps: %w", err)
+	}
+	g := &GPS{task: task, cfg: cfg, pol: pol, n: n, m: m, cost: task.Cost}
+	if cfg.LimitWeight > 0 {
+		lo, hi := task.System.ActionLimits()
+		if g.cost, err = NewLimitPenalty(task.Cost, lo, hi, cfg.LimitWeight); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.Prior {
+		pcfg := cfg.PriorConfig
+		if pcfg.Seed == 0 {
+			pcfg.Seed = cfg.Seed
+		}
+		if g.prior, err = dynfit.NewGMMPrior(pcfg); err != nil {
+			return nil, fmt.Errorf("gps: %w", err)
+		}
+	}
+	for i, x0 := range task.Train {
+		ctrl, err := lqr.NewConstantController(n, m, task.T, nil, cfg.InitVar)
+		if err != nil {
+			return nil, fmt.Errorf("gps: condition %d: %w", i, err)
+		}
+		c := &Condition{X0: append([]float64(nil), x0...), Controller: ctrl, Mismatch: math.NaN(),
+			Lambda: make([][]float64, task.T), Rho: make([]float64, task.T)}
+		for t := range c.Lambda {
+			c.Lambda[t] = make([]float64, m)
+			c.Rho[t] = cfg.Rho0
+		}
+		g.conds = append(g.conds, c)
+	}
+	return g, nil
+}
+
+// Task returns the task.
+func (g *GPS) Task() *imitation.Task { return g.task }
+
+// Config returns the settings with defaults filled in.
+func (g *GPS) Config() Config { return g.cfg }
+
+// Policy returns the global policy π_θ (shared, not a copy).
+func (g *GPS) Policy() *imitation.Policy { return g.pol }
+
+// Conditions returns the training conditions (shared, not copies).
+func (g *GPS) Conditions() []*Condition { return g.conds }
+
+// Controllers returns the local controllers, one per condition (shared).
+func (g *GPS) Controllers() []*lqr.Controller {
+	out := make([]*lqr.Controller, len(g.conds))
+	for i, c := range g.conds {
+		out[i] = c.Controller
+	}
+	return out
+}
+
+// Iteration returns the number of trajectory steps made so far.
+func (g *GPS) Iteration() int { return g.iter }
+
+// PolicyTrained reports whether the policy has been fitted at least once.
+func (g *GPS) PolicyTrained() bool { return g.fits > 0 }
+
+// rng returns the random stream of one (iteration, condition, purpose).
+func (g *GPS) rng(i, purpose int) *rand.Rand {
+	return rand.New(rand.NewPCG(g.cfg.Seed, uint64(g.iter)<<20|uint64(i)<<4|uint64(purpose)))
+}
+
+// sample runs every local controller N times from its start (in parallel
+// over conditions) and fits each condition's local dynamics (least squares
+// with Ridge, or under the shared GMM prior updated with every condition's
+// new samples).
+func (g *GPS) sample() error {
+	errs := make([]error, len(g.conds))
+	var wg sync.WaitGroup
+	for i, c := range g.conds {
+		wg.Add(1)
+		go func(i int, c *Condition) {
+			defer wg.Done()
+			s, err := system.Rollouts(g.task.System, c.Controller, c.X0, 0, g.cfg.Samples, g.task.T, g.rng(i, 0))
+			if err != nil {
+				errs[i] = fmt.Errorf("gps: condition %d: sampling: %w", i, err)
+				return
+			}
+			c.Samples = s
+		}(i, c)
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return err
+	}
+	if g.prior != nil {
+		var all system.Batch
+		for _, c := range g.conds {
+			all = append(all, c.Samples...)
+		}
+		if err := g.prior.Update(all); err != nil {
+			return fmt.Errorf("gps: GMM prior: %w", err)
+		}
+	}
+	for i, c := range g.conds {
+		var dyn *lqr.Dynamics
+		var err error
+		if g.prior != nil {
+			dyn, err = dynfit.FitWithPrior(c.Samples, g.prior, g.cfg.Ridge)
+		} else {
+			dyn, err = dynfit.LeastSquares(c.Samples, g.cfg.Ridge)
+		}
+		if err != nil {
+			return fmt.Errorf("gps: condition %d: dynamics fit: %w", i, err)
+		}
+		c.Dynamics = dyn
+	}
+	return nil
+}
+
+// observations returns the observation of every sampled state x_t, t < T,
+// of condition c (rows in rollout-major order) and the matching states.
+func (g *GPS) observations(c *Condition) (obs, xs [][]float64) {
+	od := g.pol.ObsDim()
+	for _, tr := range c.Samples {
+		for t := 0; t < g.task.T; t++ {
+			prev := tr.X[t]
+			if t > 0 {
+				prev = tr.X[t-1]
+			}
+			o := make([]float64, od)
+			g.cfg.Observer.Observe(o, tr.X[t], prev)
+			obs = append(obs, o)
+			xs = append(xs, tr.X[t])
+		}
+	}
+	return obs, xs
+}
+
+// linearize returns π_θ linearised at the mean sampled state of each step
+// of condition c: the gain G_t = ∂μ/∂o · ∂o/∂x_t (the observer's
+// derivative by central differences, the previous state held at its mean)
+// and the offset g_t = μ(ō_t) − G_t x̄_t, with covariance cov (m×m
+// diagonal variances) at every step.
+func (g *GPS) linearize(c *Condition, variances []float64) (*lqr.Controller, error) {
+	T, n, m := g.task.T, g.n, g.m
+	od := g.pol.ObsDim()
+	xbar := make([][]float64, T)
+	pbar := make([][]float64, T)
+	obs := make([][]float64, T)
+	N := float64(len(c.Samples))
+	for t := 0; t < T; t++ {
+		xbar[t] = make([]float64, n)
+		pbar[t] = make([]float64, n)
+		for _, tr := range c.Samples {
+			prev := tr.X[t]
+			if t > 0 {
+				prev = tr.X[t-1]
+			}
+			for j := 0; j < n; j++ {
+				xbar[t][j] += tr.X[t][j] / N
+				pbar[t][j] += prev[j] / N
+			}
+		}
+		obs[t] = make([]float64, od)
+		g.cfg.Observer.Observe(obs[t], xbar[t], pbar[t])
+	}
+	mu, J, err := g.pol.Linearize(obs)
+	if err != nil {
+		return nil, fmt.Errorf("gps: linearising the policy: %w", err)
+	}
+	ctrl, err := lqr.NewConstantController(n, m, T, nil, 1)
+	if err != nil {
+		return nil, err
+	}
+	// ∂o/∂x_t by central differences of the observer (exact for linear
+	// observers such as FullState and Positions).
+	D := mat.NewDense(od, n, nil)
+	op, om := make([]float64, od), make([]float64, od)
+	xp, xm := make([]float64, n), make([]float64, n)
+	for t := 0; t < T; t++ {
+		for j := 0; j < n; j++ {
+			const h = 1e-5
+			copy(xp, xbar[t])
+			copy(xm, xbar[t])
+			xp[j] += h
+			xm[j] -= h
+			if t == 0 { // the first observation sees x_0 as its own previous state
+				g.cfg.Observer.Observe(op, xp, xp)
+				g.cfg.Observer.Observe(om, xm, xm)
+			} else {
+				g.cfg.Observer.Observe(op, xp, pbar[t])
+				g.cfg.Observer.Observe(om, xm, pbar[t])
+			}
+			for r := 0; r < od; r++ {
+				D.Set(r, j, (op[r]-om[r])/(2*h))
+			}
+		}
+		ctrl.K[t].Mul(J[t], D)
+		for r := 0; r < m; r++ {
+			v := mu[t][r]
+			for j := 0; j < n; j++ {
+				v -= ctrl.K[t].At(r, j) * xbar[t][j]
+			}
+			ctrl.Kff[t].SetVec(r, v)
+			for s := 0; s < m; s++ {
+				if r == s {
+					ctrl.Cov[t].SetSym(r, s, variances[r])
+				} else {
+					ctrl.Cov[t].SetSym(r, s, 0)
+				}
+			}
+		}
+	}
+	if _, _, _, err := ctrl.Dims(); err != nil {
+		return nil, fmt.Errorf("gps: the policy's linearisation: %w", err)
+	}
+	return ctrl, nil
+}
+
+// controllerVariance returns the mean over conditions and steps of the
+// local controllers' action variances diag Σ_t, component by component.
+func (g *GPS) controllerVariance() []float64 {
+	v := make([]float64, g.m)
+	k := 0.0
+	for _, c := range g.conds {
+		for t := range c.Controller.Cov {
+			for j := 0; j < g.m; j++ {
+				v[j] += c.Controller.Cov[t].At(j, j)
+			}
+			k++
+		}
+	}
+	for j := range v {
+		v[j] /= k
+	}
+	return v
+}
+
+// fitPolicy regresses π_θ on (obs, targets) with optional integer
+// repetitions per row (nil: once each).
+func (g *GPS) fitPolicy(obs, targets [][]float64, reps []int) ([]float64, error) {
+	if reps != nil {
+		var o2, t2 [][]float64
+		for i := range obs {
+			for r := 0; r < reps[i]; r++ {
+				o2 = append(o2, obs[i])
+				t2 = append(t2, targets[i])
+			}
+		}
+		obs, targets = o2, t2
+	}
+	fc := g.cfg.Fit
+	fc.Seed = g.cfg.Seed ^ uint64(g.fits+1)*0x9e3779b97f4a7c15
+	loss, err := g.pol.Fit(obs, targets, fc)
+	if err != nil {
+		return nil, fmt.Errorf("gps: policy fit: %w", err)
+	}
+	g.fits++
+	return loss, nil
+}
+
+// mismatch returns, for condition c, E‖π_θ(o) − μ_p(x)‖ over its samples,
+// and the per-step mean of π_θ(o) − μ_p(x) (T vectors of length m).
+func (g *GPS) mismatch(c *Condition) (float64, [][]float64, error) {
+	obs, xs := g.observations(c)
+	pi, err := g.pol.Mean(obs)
+	if err != nil {
+		return 0, nil, fmt.Errorf("gps: policy: %w", err)
+	}
+	T := g.task.T
+	perStep := make([][]float64, T)
+	for t := range perStep {
+		perStep[t] = make([]float64, g.m)
+	}
+	u := make([]float64, g.m)
+	total := 0.0
+	N := float64(len(c.Samples))
+	for b := range obs {
+		t := b % T
+		c.Controller.Mean(u, t, xs[b])
+		d2 := 0.0
+		for j := 0; j < g.m; j++ {
+			d := pi[b][j] - u[j]
+			perStep[t][j] += d / N
+			d2 += d * d
+		}
+		total += math.Sqrt(d2)
+	}
+	return total / float64(len(obs)), perStep, nil
+}
+
+// Evaluate runs the global policy noise-free from each start (the task's
+// held-out Test starts when starts is nil) and judges the runs.
+func (g *GPS) Evaluate(starts [][]float64) (*imitation.Evaluation, error) {
+	if starts == nil {
+		starts = g.task.Test
+	}
+	return imitation.Evaluate(g.task, func(int) (system.Policy, error) { return g.pol.Runner(g.cfg.Observer), nil }, starts)
+}
