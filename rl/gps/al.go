@@ -182,7 +182,11 @@ func (g *GPS) trajectoryStep(mirror bool) (*TrajStats, error) {
 				return nil, fmt.Errorf("gps: condition %d: %w", i, err)
 			}
 		case !mirror && g.fits > 0:
-			lin, err := g.linearize(c, g.pol.Std())
+			v := g.pol.Std()
+			for j := range v {
+				v[j] *= v[j]
+			}
+			lin, err := g.linearize(c, v)
 			if err != nil {
 				return nil, fmt.Errorf("gps: condition %d: %w", i, err)
 			}
