@@ -97,6 +97,10 @@ func (l *loop) Starts(i int) ([][]float64, error) {
 	return l.task.DrawStarts(l.rollouts, l.cfg.Seed*7919+uint64(i)*104729+1)
 }
 
+// RoundSeed is the seed of round i's random streams (DAgger's coins,
+// PLATO's samples), as Round passes it to RunPolicy or RunTeacher.
+func (l *loop) RoundSeed(i int) uint64 { return l.cfg.Seed*31 + uint64(i) }
+
 // Aggregate is step 4: D ← D ∪ D_π, the labelled pairs of the rollouts.
 func (l *loop) Aggregate(rs []*Rollout) error {
 	d, err := aggregate(rs)
@@ -316,7 +320,7 @@ func (d *DAgger) Round() (*Round, error) {
 	if err != nil {
 		return nil, err
 	}
-	rs, err := d.RunPolicy(d.beta[i], starts, d.cfg.Seed*31+uint64(i)) // (2) run π_i
+	rs, err := d.RunPolicy(d.beta[i], starts, d.RoundSeed(i)) // (2) run π_i
 	if err != nil {
 		return nil, err
 	}

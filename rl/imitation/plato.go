@@ -242,7 +242,7 @@ func (p *PLATO) Round() (*Round, error) {
 	if i == 0 {
 		lambda = 0 // no learner yet: the plain MPC
 	}
-	rs, err := p.RunTeacher(lambda, starts, p.cfg.Seed*31+uint64(i))
+	rs, err := p.RunTeacher(lambda, starts, p.RoundSeed(i))
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,5 @@
+package lessons
+
+import "testing"
+
+func BenchmarkDAggerRoundArm(b *testing.B) { benchNamed(b, "dagger_round_arm") }

@@ -1,0 +1,418 @@
+"""Lesson 05 — DAgger and PLATO. Builds notebooks/05-dagger-plato.ipynb."""
+from nbgen import code, exercise, md, write
+
+md(r"""
+# Lesson 05 — DAgger and PLATO: imitating local controllers
+
+Lessons 01–03 built good **local** controllers: iLQR solves a task from *one* start $x_0$, and MPC replans it from
+wherever the system is. This lesson turns them into **one general policy** $\pi_\theta(u \mid o)$, a neural network that should
+solve the task from *any* start, by imitation. Why imitate an optimal controller rather than learn by trial and error?
+
+* the controller is a tireless expert: it can label **any** state we show it with a good action (it needs the model and the
+  cost at training time, not at test time);
+* a policy trained on many local solutions generalises to starts it never saw, and runs in microseconds without a model.
+
+The plan, as in the lecture:
+
+1. the tasks, the expert and the learner;
+2. **behaviour cloning**: supervised learning on the expert's demonstrations, and why its policy drifts (distribution shift);
+3. **DAgger**: the lecture's five steps, each a cell calling the library, and how the learner recovers;
+4. counting what DAgger costs: **expert queries** and **executions of a half-trained policy**;
+5. **PLATO**: an adaptive MPC teacher that never executes the learner's action; its $\lambda$;
+6. **observability at train and test time**, and the lecture's assumption that the learner *can* imitate the expert,
+   broken on purpose;
+7. three seeds on both tasks (a stored full run), exercises and references.
+
+**Modes.** `%env RLCONTROL_QUICK=1` (commented out in the next cell) runs shorter learners; the three-seed table is a stored
+full run (`%env RLCONTROL_RECOMPUTE=1` recomputes it).
+""")
+
+code(r"""
+// %env RLCONTROL_QUICK=1
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/rlcontrol/rlcontrol/lessons"
+	"github.com/rlcontrol/rlcontrol/rl/imitation"
+	"gonum.org/v1/gonum/mat"
+)
+
+// must returns v, or stops the cell with err's message; check stops it on
+// an error.
+func must[T any](v T, err error) T { lessons.Check(err); return v }
+func check(err error)              { lessons.Check(err) }
+func must2[A, B any](a A, b B, err error) (A, B) {
+	lessons.Check(err)
+	return a, b
+}
+""")
+
+md(r"""
+## 1. The tasks, the expert and the learner
+
+Two tasks of package `imitation`, each with a start **region**, a few training conditions and held-out test starts that no
+learner ever trains on:
+
+* **arm reaching** — the 2-link arm from rest at joint angles drawn from a box to a point in the plane;
+* **point mass through a gap** — from rest anywhere in a box on the left, through the gap between two discs, to rest at a goal.
+
+A run **succeeds** when the end point is within the task's tolerance of the goal at the last step and nothing collides. The
+**expert** is MPC with iLQR on the true model (the horizon half the task's): at every state it replans and returns its first action.
+The **learner** is the Gaussian policy $\pi_\theta(u\mid o) = \mathcal N(\mu_\theta(o), \operatorname{diag}\sigma^2)$ with an MLP mean fitted
+by regression; $\sigma$ is the residual spread of the fit.
+""")
+
+code(r"""
+%%
+for _, name := range lessons.ImitationTasks() {
+	k := must(lessons.ImitationTask(name))
+	fmt.Printf("%-11s %-20s T = %d steps of %.2f s, %d training conditions, %d held-out starts, success radius %.2f m\n",
+		name, k.System.Name(), k.T, k.System.Dt(), len(k.Train), len(k.Test), k.Tol)
+}
+s := lessons.DefaultImitationSettings(lessons.Quick())
+fmt.Printf("learner: hidden %v, %d epochs per fit (Adam %.0e → %.0e), batch %d\n", s.Hidden, s.Epochs, s.LearningRate, s.FinalLearningRate, s.BatchSize)
+fmt.Printf("DAgger/PLATO: %d rounds of %d rollouts (%d expert labels each), β_i = %.1f^i, PLATO λ = %g\n", s.Rounds, s.Rollouts, 100, s.P, s.Lambda)
+""")
+
+md(r"""
+## 2. Behaviour cloning and distribution shift
+
+**Behaviour cloning** runs the expert from a few starts, records what the learner would see $o_t$ and what the expert did $u^*_t$,
+and fits $\pi_\theta$ to the pairs: supervised learning on the **expert's** state distribution $p_{\pi^*}(o)$. But the learner then
+runs on **its own** distribution $p_{\pi_\theta}(o)$: a small error takes it to a state slightly off the demonstrations, where
+its error is larger, which takes it further off. Errors compound (Ross, Gordon & Bagnell bound the cost of a cloned policy by
+$O(T^2\epsilon)$ against DAgger's $O(T\epsilon)$).
+
+The next cell runs everything this lesson looks at on the arm (⏱ about 60 s): the expert on the held-out starts; DAgger, whose
+round 0 trains on two expert demonstrations alone and **is** behaviour cloning; behaviour cloning with as many labels as DAgger
+has after each round; and PLATO. The first figure shows where the expert, the policy cloned from two demonstrations and
+DAgger's final policy go from 8 held-out starts. The drift is also measured: the mean distance (in m) from each visited
+end-effector position to the nearest position in the training data.
+""")
+
+code(r"""
+%%
+out := must(lessons.ImitationScenario{}.Run()).(*lessons.ImitationOutcome)
+k := out.Task
+bc0 := out.DAgger[0]
+last := out.DAgger[len(out.DAgger)-1]
+fmt.Printf("expert (MPC):           mean cost %7.2f, success %3.0f%% on %d held-out starts\n", out.Expert.MeanCost, 100*out.Expert.SuccessRate, len(k.Test))
+fmt.Printf("BC from %d demos:        mean cost %7.2f, success %3.0f%%\n", out.Settings.Rollouts, bc0.MeanCost, 100*bc0.SuccessRate)
+fmt.Printf("DAgger after %d rounds:  mean cost %7.2f, success %3.0f%%\n", len(out.DAgger), last.MeanCost, 100*last.SuccessRate)
+dExp := must(lessons.DriftFromData(k, out.Expert.Trajectories, out.DemoStates))
+dBC := must(lessons.DriftFromData(k, bc0.Eval.Trajectories, out.DemoStates))
+fmt.Printf("mean distance to the nearest training position: expert runs %.3f m, cloned policy's runs %.3f m\n", dExp, dBC)
+lessons.Assert(bc0.MeanCost > 1.1*out.Expert.MeanCost, "the policy cloned from %d demos costs more than the expert", out.Settings.Rollouts)
+lessons.Assert(dBC > dExp, "the cloned policy's runs lie further from the training data than the expert's own")
+lessons.ShowFigures(out.Figures())
+""")
+
+md(r"""
+The cloned policy's runs leave the training data further than the expert's own runs from the same starts do, and cost more:
+that is distribution shift, measured. The second figure (cost per round) is discussed in section 4.
+
+## 3. DAgger, step by step
+
+DAgger (**D**ataset **Agg**regation) brings the learner's and the expert's state distributions together by labelling the
+states the **learner** visits:
+
+1. train $\pi_\theta(u_t\mid o_t)$ from the data $\mathcal D = \{o_1, u_1, \dots, o_N, u_N\}$;
+2. run the current policy to get $\mathcal D_\pi = \{o_1, \dots, o_M\}$ — in Ross et al.'s form the mixture
+   $\pi_i = \beta_i\pi^* + (1-\beta_i)\hat\pi_i$, which at each step executes the expert's action with probability $\beta_i$;
+   with $\beta_0 = 1$ round 0 is the expert's demonstrations;
+3. ask the expert to label $\mathcal D_\pi$ with its actions $u^*_t$ — here MPC replanning from each visited state;
+4. aggregate: $\mathcal D \leftarrow \mathcal D \cup \mathcal D_\pi$;
+5. repeat.
+
+The library has one function per step (`RunPolicy`, `Label`, `Aggregate`, `Train`; `Round` calls them in the order 2, 3,
+4, 1). The next cells do two rounds by hand on a small DAgger (the arm, full state, one rollout per round, β = (1, 0.5)).
+""")
+
+code(r"""
+%%
+k := imitation.ArmReach()
+expert := must(imitation.NewExpert(k, imitation.ExpertConfig{}))
+s := lessons.DefaultImitationSettings(true)
+dag := must(imitation.NewDAgger(expert, imitation.DAggerConfig{LearnerConfig: s.Learner(imitation.FullState{}, 7),
+	Rounds: 2, Rollouts: 1, Beta: []float64{1, 0.5}}))
+
+// Round 0. (2) run π_0 = β_0 π* + (1 − β_0) π̂ with β_0 = 1: the expert's demonstration.
+starts := must(dag.Starts(0))
+rs := must(dag.RunPolicy(dag.Beta(0), starts, dag.RoundSeed(0)))
+// (3) label every visited state (already labelled: the expert acted).
+q := must(dag.Label(rs))
+// (4) aggregate, (1) train.
+check(dag.Aggregate(rs))
+losses := must(dag.Train(0))
+fmt.Printf("round 0: β = %.1f, %d steps, %d executed by the learner, %d new queries in step 3, |D| = %d, fit loss %.4f\n",
+	dag.Beta(0), len(rs[0].Trajectory.U), rs[0].Executions(), q, dag.Data().Len(), losses[len(losses)-1])
+""")
+
+code(r"""
+%%
+// Round 1: (2) the mixture with β_1 = 0.5 — a coin per step picks the expert's or the learner's action.
+starts := must(dag.Starts(1))
+rs := must(dag.RunPolicy(dag.Beta(1), starts, dag.RoundSeed(1)))
+r := rs[0]
+fmt.Printf("round 1: β = %.1f, %d of %d steps executed the learner's action\n", dag.Beta(1), r.Executions(), len(r.Trajectory.U))
+// (3) the expert labels every visited state; (4) aggregate; (1) train.
+q := must(dag.Label(rs))
+check(dag.Aggregate(rs))
+must(dag.Train(1))
+fmt.Printf("labels asked in step 3: %d (the mixture asked the expert along the way), |D| = %d\n", q, dag.Data().Len())
+for _, t := range []int{0, 1, 2} {
+	fmt.Printf("  step %d: executed u = (%+.3f, %+.3f), learner's own action: %v, expert label (%+.3f, %+.3f)\n",
+		t, r.Trajectory.U[t][0], r.Trajectory.U[t][1], r.Learner[t], r.Labels[t][0], r.Labels[t][1])
+}
+lessons.Assert(dag.Data().Len() == 200, "two rounds of one 100-step rollout give 200 pairs")
+""")
+
+md(r"""
+## 4. DAgger recovers — and what it costs
+
+Back to the full run: the table lists each round of DAgger with its $\beta_i$, the size of $\mathcal D$, the **expert queries**
+(every visited state is labelled once, $T$ per rollout) and the **policy executions** (steps at which the partly trained
+learner's own action drove the arm), then the held-out cost of the policy trained that round, beside behaviour cloning with
+the same number of labels and PLATO (section 5).
+""")
+
+code(r"""
+%%
+fmt.Println("round    β     |D|  queries  executions | DAgger cost  succ | BC (same labels) cost  succ | PLATO cost  succ")
+expectExec := 0.0
+for i, r := range out.DAgger {
+	bc, pl := out.BC[i], out.PLATO[i]
+	expectExec += float64(r.Rollouts*k.T) * (1 - r.Beta)
+	fmt.Printf("%5d  %.3f %5d  %7d  %10d | %11.2f  %3.0f%% | %21.2f  %3.0f%% | %10.2f  %3.0f%%\n", i, r.Beta, r.DataSize, r.TotalQueries,
+		r.TotalExecutions, r.MeanCost, 100*r.SuccessRate, bc.MeanCost, 100*bc.SuccessRate, pl.MeanCost, 100*pl.SuccessRate)
+}
+last := out.DAgger[len(out.DAgger)-1]
+fmt.Printf("expert: %.2f. DAgger's final cost is %.1f%% above it\n", out.Expert.MeanCost, 100*(last.MeanCost/out.Expert.MeanCost-1))
+fmt.Printf("policy executions: %d measured, %.0f expected from the β schedule (Σ_i rollouts·T·(1 − β_i))\n", last.TotalExecutions, expectExec)
+lessons.Assert(last.MeanCost <= 1.1*out.Expert.MeanCost, "DAgger ends within 10%% of the expert's cost")
+lessons.Assert(last.TotalQueries == len(out.DAgger)*out.Settings.Rollouts*k.T, "every visited state was labelled exactly once")
+""")
+
+md(r"""
+What the numbers say:
+
+* The policy of round 0 — behaviour cloning from two demonstrations — drifts; a few rounds that label the learner's own
+  states bring DAgger to the expert's cost.
+* **Behaviour cloning with the same number of labels** (and as many gradient steps) is, on this task, about as good once it has
+  a few demonstrations: the expert's runs from random starts in the region already cover the states a nearly right learner
+  visits, because the MPC expert pulls every run into the same funnel towards the goal. DAgger's advantage is largest when the
+  learner's errors are large compared with the spread of the demonstrations — here the first rounds. The three-seed table in
+  section 7 measures this on both tasks.
+* DAgger's price is in the two counters: it **queries the expert at arbitrary states** (all of them, here) and it
+  **executes a partially trained policy** on the system, hundreds of steps of it — on a robot, that is the unsafe part.
+
+## 5. PLATO: an adaptive teacher that never executes the learner
+
+PLATO (Kahn, Zhang, Levine & Abbeel 2017) keeps DAgger's loop but replaces step 2: the system is driven by an **adaptive MPC
+teacher** $\hat\pi$ that stays close to what the learner would do, while the labels come from the **un-adapted** MPC:
+
+$$\hat\pi(u_t\mid x_t) = \arg\min_{\pi} \; \mathbb E_{\pi}\Big[\sum_{t'=t}^{T} c(x_{t'}, u_{t'})\Big] + \lambda\, D_{\mathrm{KL}}\big(\pi(u_t\mid x_t)\,\|\,\pi_\theta(u_t\mid o_t)\big).$$
+
+The teacher sees the **state** $x_t$; the learner only its **observation** $o_t$ — here the joint angles over two frames (the
+second frame gives the velocity as a finite difference). Take the MPC's cost-to-go in the first action to second order around
+its own minimiser $u^*$: $Q(x,u) \approx Q(x,u^*) + \tfrac12(u-u^*)^\top Q_{uu}(u-u^*)$, with $Q_{uu}$ the curvature from the same
+iLQR plan, and let $\pi_\theta = \mathcal N(\mu_\theta, \Sigma_\theta)$. For a Gaussian $\pi = \mathcal N(m, S)$ the objective is
+
+$$\tfrac12\operatorname{tr}(Q_{uu}S) + \tfrac12(m-u^*)^\top Q_{uu}(m-u^*) + \tfrac\lambda2\big[\operatorname{tr}(\Sigma_\theta^{-1}S) + (m-\mu_\theta)^\top\Sigma_\theta^{-1}(m-\mu_\theta) - \ln|S|\big] + \text{const},$$
+
+and setting its derivatives in $S$ and $m$ to zero gives a Gaussian with precision $(Q_{uu} + \lambda\Sigma_\theta^{-1})/\lambda$:
+
+$$S = \lambda\,(Q_{uu} + \lambda\Sigma_\theta^{-1})^{-1},\qquad m = (Q_{uu} + \lambda\Sigma_\theta^{-1})^{-1}(Q_{uu}u^* + \lambda\Sigma_\theta^{-1}\mu_\theta).$$
+
+The mean is a precision-weighted average: $\lambda \to 0$ gives the MPC action $u^*$ (no spread), $\lambda \to \infty$ the learner's
+Gaussian. The executed action is a **sample of $\hat\pi$**, never the learner's own; the label is $u^*$. The cell takes one state
+of a held-out run of the arm, a learner cloned from two demonstrations, and moves $\lambda$ from $10^{-3}$ to $10^{3}$
+(`imitation.AdaptiveTeacher`, whose closed form the package's tests check against a numerical minimisation).
+""")
+
+code(r"""
+%%
+t := must(lessons.TeacherScenario{}.Run()).(*lessons.TeacherOutcome)
+Q := mat.NewDense(2, 2, []float64{t.Quu[0][0], t.Quu[0][1], t.Quu[1][0], t.Quu[1][1]})
+var eig mat.EigenSym
+eig.Factorize(mat.NewSymDense(2, []float64{t.Quu[0][0], t.Quu[0][1], t.Quu[0][1], t.Quu[1][1]}), false)
+fmt.Printf("u* = (%.3f, %.3f) N·m, μθ = (%.3f, %.3f) N·m, σ = (%.3f, %.3f) N·m\n", t.UStar[0], t.UStar[1], t.Mu[0], t.Mu[1], t.Sigma[0], t.Sigma[1])
+fmt.Printf("eigenvalues of Quu: %.3f, %.3f; of Σθ⁻¹: %.1f, %.1f — λ ≈ %.4f weighs them equally\n", eig.Values(nil)[0], eig.Values(nil)[1],
+	1/(t.Sigma[0]*t.Sigma[0]), 1/(t.Sigma[1]*t.Sigma[1]), mat.Trace(Q)/(1/(t.Sigma[0]*t.Sigma[0])+1/(t.Sigma[1]*t.Sigma[1])))
+for _, l := range []float64{0, 0.001, 0.01, 0.1, 1000} {
+	m, S := must2(imitation.AdaptiveTeacher(t.UStar, Q, t.Mu, t.Sigma, l))
+	fmt.Printf("λ = %-6g m = (%.3f, %.3f), S diagonal (%.2e, %.2e)\n", l, m[0], m[1], S.At(0, 0), S.At(1, 1))
+}
+lessons.ShowFigures(t.Figures())
+""")
+
+md(r"""
+With the lesson's $\lambda$ the teacher's mean sits between the two. PLATO's rounds on the arm (learner on two frames of
+positions) were in the table of section 4; the cell checks its counters: it asked the expert as often as DAgger and executed
+the learner's action **zero** times.
+""")
+
+code(r"""
+%%
+pl := out.PLATO[len(out.PLATO)-1]
+dg := out.DAgger[len(out.DAgger)-1]
+fmt.Printf("PLATO  (λ = %g, two frames of positions): final held-out cost %.2f, success %.0f%%, expert queries %d, policy executions %d\n",
+	out.Settings.Lambda, pl.MeanCost, 100*pl.SuccessRate, pl.TotalQueries, pl.TotalExecutions)
+fmt.Printf("DAgger (full state):                     final held-out cost %.2f, success %.0f%%, expert queries %d, policy executions %d\n",
+	dg.MeanCost, 100*dg.SuccessRate, dg.TotalQueries, dg.TotalExecutions)
+lessons.Assert(out.PLATORun.PolicyExecutions() == 0, "PLATO never executed the learner's action")
+lessons.Assert(pl.MeanCost <= 1.1*out.Expert.MeanCost, "PLATO's learner, on observations only, ends within 10%% of the expert")
+""")
+
+md(r"""
+## 6. Observability at train and test time — and a learner that cannot imitate
+
+PLATO's learner never sees the velocities; two frames of positions carry them as a finite difference, so it **can** imitate a
+teacher that uses them. The lecture's DAgger assumes exactly that: *the learner can match the expert up to a bounded loss*. Break
+it on purpose: a learner that sees **one frame** of joint angles cannot tell which way the arm is moving, while the expert's
+action depends on it. DAgger keeps labelling and aggregating, and the cost stays high (⏱ about 25 s).
+""")
+
+code(r"""
+%%
+of := must(lessons.OneFrameScenario{}.Run()).(*lessons.OneFrameOutcome)
+fmt.Println("round | one frame: cost  succ | two frames: cost  succ")
+for i := range of.Two {
+	a, b := of.OneFrame[i], of.Two[i]
+	fmt.Printf("%5d | %15.2f  %3.0f%% | %16.2f  %3.0f%%\n", i, a.MeanCost, 100*a.SuccessRate, b.MeanCost, 100*b.SuccessRate)
+}
+a, b := of.OneFrame[len(of.OneFrame)-1], of.Two[len(of.Two)-1]
+fmt.Printf("last round: one frame %.2f, two frames %.2f (ratio %.2f); fit loss one frame %.3f, two frames %.4f\n", a.MeanCost, b.MeanCost, a.MeanCost/b.MeanCost, a.Loss, b.Loss)
+lessons.Assert(a.MeanCost > 1.5*b.MeanCost, "with one frame DAgger stalls far above the two-frame learner")
+lessons.ShowFigures(of.Figures())
+""")
+
+md(r"""
+The one-frame learner's **fit loss** stays high too: the same observation comes with different expert actions (moving one way
+or the other), and no amount of aggregated data fixes a regression whose inputs do not determine the target. That is the
+lecture's point in "DAgger vs GPS": DAgger needs an expert whose behaviour the learner *can* match; guided policy search (next
+lesson) instead makes the teacher adapt to what the learner can do.
+
+## 7. Three seeds, both tasks
+
+The stored full run repeats the comparison with three seeds on both tasks: the expert; behaviour cloning (full state) with the
+same number of expert labels and gradient steps as DAgger; DAgger (full state); PLATO (two frames of positions). Success and
+mean cost are on the held-out starts; "resets" counts the training rollouts, each started from a fresh start drawn from the
+region.
+""")
+
+code(r"""
+%%
+runs, src, err := lessons.ImitationSeedRuns()
+check(err)
+fmt.Println(src)
+fmt.Println("task        method  seed  success  mean cost  expert queries  policy executions  resets")
+for _, r := range runs {
+	fmt.Printf("%-11s %-6s  %4d  %6.0f%%  %9.2f  %14d  %17d  %6d\n", r.Task, r.Method, r.Seed, 100*r.SuccessRate, r.MeanCost, r.ExpertQueries, r.PolicyExecutions, r.Resets)
+}
+for _, task := range lessons.ImitationTasks() {
+	mean := map[string]float64{}
+	for _, r := range runs {
+		if r.Task == task {
+			mean[r.Method] += r.MeanCost / float64(len(lessons.ImitationSeeds))
+		}
+	}
+	fmt.Printf("%-11s mean over seeds: expert %.2f, BC %.2f, DAgger %.2f (%+.1f%%), PLATO %.2f (%+.1f%%)\n", task, mean["expert"], mean["BC"],
+		mean["DAgger"], 100*(mean["DAgger"]/mean["expert"]-1), mean["PLATO"], 100*(mean["PLATO"]/mean["expert"]-1))
+	for _, r := range runs {
+		if r.Task == task && r.Method == "PLATO" {
+			lessons.Assert(r.PolicyExecutions == 0, "PLATO executed no learner action (%s, seed %d)", task, r.Seed)
+		}
+	}
+}
+""")
+
+exercise(
+    "the adaptive teacher's mean",
+    r"""
+Write `teacherMean`, PLATO's $m = (Q_{uu} + \lambda\Sigma_\theta^{-1})^{-1}(Q_{uu}u^* + \lambda\Sigma_\theta^{-1}\mu_\theta)$ with $\Sigma_\theta = \operatorname{diag}\sigma^2$, for
+2-D actions (`Quu` is 2×2). The check compares it with `imitation.AdaptiveTeacher` on random cases for three values of $\lambda$.
+""",
+    r"""
+// teacherMean returns (Quu + λΣ⁻¹)⁻¹(Quu u* + λΣ⁻¹μ), Σ = diag σ².
+func teacherMean(uStar []float64, Quu [][]float64, mu, sigma []float64, lambda float64) []float64 {
+	return nil // TODO
+}
+""",
+    r"""
+%%
+lessons.Grade("Exercise: the adaptive teacher's mean", lessons.CheckTeacherMean(teacherMean))
+""",
+    r"""
+func teacherMean(uStar []float64, Quu [][]float64, mu, sigma []float64, lambda float64) []float64 {
+	A := mat.NewDense(2, 2, []float64{Quu[0][0], Quu[0][1], Quu[1][0], Quu[1][1]})
+	b := mat.NewVecDense(2, nil)
+	b.MulVec(A, mat.NewVecDense(2, []float64{uStar[0], uStar[1]}))
+	for j := 0; j < 2; j++ {
+		p := lambda / (sigma[j] * sigma[j]) // λΣ⁻¹, diagonal
+		A.Set(j, j, A.At(j, j)+p)
+		b.SetVec(j, b.AtVec(j)+p*mu[j])
+	}
+	var m mat.VecDense
+	if err := m.SolveVec(A, b); err != nil {
+		return nil
+	}
+	return []float64{m.AtVec(0), m.AtVec(1)}
+}
+""")
+
+exercise(
+    "one DAgger round",
+    r"""
+Write `myRound`, DAgger's round `i` with the library's step functions: fresh starts (`d.Starts(i)`), step 2 with $\beta_i$
+(`d.RunPolicy(d.Beta(i), starts, d.RoundSeed(i))`), step 3 (`d.Label`), step 4 (`d.Aggregate`), step 1 (`d.Train(i)`). The check
+runs it for two rounds on a small DAgger and compares the data and the learner with `Round`'s, to the bit.
+""",
+    r"""
+// myRound runs DAgger's round i: (2) run, (3) label, (4) aggregate, (1) train.
+func myRound(d *imitation.DAgger, i int) error {
+	return fmt.Errorf("TODO")
+}
+""",
+    r"""
+%%
+lessons.Grade("Exercise: one DAgger round", lessons.CheckDAggerRound(myRound))
+""",
+    r"""
+func myRound(d *imitation.DAgger, i int) error {
+	starts, err := d.Starts(i)
+	if err != nil {
+		return err
+	}
+	rs, err := d.RunPolicy(d.Beta(i), starts, d.RoundSeed(i)) // (2)
+	if err != nil {
+		return err
+	}
+	if _, err := d.Label(rs); err != nil { // (3)
+		return err
+	}
+	if err := d.Aggregate(rs); err != nil { // (4)
+		return err
+	}
+	_, err = d.Train(i) // (1)
+	return err
+}
+""")
+
+md(r"""
+## References
+
+* S. Ross, G. Gordon and D. Bagnell. A reduction of imitation learning and structured prediction to no-regret online learning.
+  *Proceedings of the 14th International Conference on Artificial Intelligence and Statistics (AISTATS)*, 2011. (DAgger.)
+* G. Kahn, T. Zhang, S. Levine and P. Abbeel. PLATO: Policy learning using adaptive trajectory optimization. *IEEE International
+  Conference on Robotics and Automation (ICRA)*, 2017.
+* S. Levine and V. Koltun. Guided policy search. *Proceedings of the 30th International Conference on Machine Learning (ICML)*, 2013.
+* S. Levine, C. Finn, T. Darrell and P. Abbeel. End-to-end training of deep visuomotor policies. *Journal of Machine Learning
+  Research* 17(39):1–40, 2016.
+* I. Mordatch and E. Todorov. Combining the benefits of function approximation and trajectory optimization. *Robotics: Science
+  and Systems (RSS)*, 2014.
+""")
+
+write(__file__)
