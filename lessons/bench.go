@@ -37,6 +37,8 @@ func Benchmarks() []Bench {
 		{"trpo_update_batch4000", func(b *testing.B) { benchTRPOUpdate(b, 1) }},
 		{"trpo_pendulum_100k_steps", benchTRPOPendulum},
 		{"trpo_update_batch4000_fisher_subsample5", func(b *testing.B) { benchTRPOUpdate(b, 5) }},
+		{"gps_iteration_arm", benchGPSIteration},
+		{"dagger_round_arm", benchDAggerRound},
 	}
 }
 
