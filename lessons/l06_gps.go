@@ -286,11 +286,11 @@ func ControllerVsPolicy(g *gps.GPS, i, j int) (ctrl, pol []float64, err error) {
 func (o *ALOutcome) Figures() ([]NamedFigure, error) {
 	return collect(step{"06-al-mismatch", func() (*plotting.Figure, error) {
 		var ss []plotting.Series
-		for i, m := range o.Mismatch {
-			ss = append(ss, plotting.Series{Name: fmt.Sprintf("condition %d", i), Y: m})
+		for _, i := range []int{0, len(o.Mismatch) / 2, len(o.Mismatch) - 1} {
+			ss = append(ss, plotting.Series{Name: fmt.Sprintf("condition %d", i), Y: o.Mismatch[i]})
 		}
-		ss = append(ss, plotting.Series{Name: "mean", Y: o.Mean})
-		fig, err := plotting.LinesLogY("AL-GPS on the arm: policy–controller mismatch", "GPS iteration", "E‖π_θ(x) − μ_p(x)‖ (N·m)", o.Iters, ss...)
+		ss = append(ss, plotting.Series{Name: fmt.Sprintf("mean of the %d conditions", len(o.Mismatch)), Y: o.Mean})
+		fig, err := plotting.LinesLogY("AL-GPS on the arm: policy–controller mismatch", "GPS iteration", "E‖π(x) − μ(x)‖ at the samples (N·m)", o.Iters, ss...)
 		if err != nil {
 			return nil, err
 		}
@@ -305,7 +305,7 @@ func (o *ALOutcome) Figures() ([]NamedFigure, error) {
 			ss = append(ss, plotting.Series{Name: fmt.Sprintf("controller, iteration %d", it), Y: o.TauCtrl[k]},
 				plotting.Series{Name: fmt.Sprintf("policy, iteration %d", it), Y: o.TauPolicy[k]})
 		}
-		fig, err := plotting.Lines("Condition 0: local controller and policy along the controller's run", "time (s)", "shoulder torque τ1 (N·m)", x, ss...)
+		fig, err := plotting.Lines("Condition 0: controller and policy torques", "time (s)", "shoulder torque τ1 (N·m)", x, ss...)
 		if err != nil {
 			return nil, err
 		}
@@ -402,15 +402,24 @@ func (o *MDGPSOutcome) BoundMet() bool {
 // Figures draws each condition's KL per iteration against the bound.
 func (o *MDGPSOutcome) Figures() ([]NamedFigure, error) {
 	return collect(step{"06-mdgps-kl", func() (*plotting.Figure, error) {
-		var ss []plotting.Series
-		for i, kl := range o.KL {
-			ss = append(ss, plotting.Series{Name: fmt.Sprintf("condition %d", i), Y: kl})
+		n := len(o.Iters)
+		lo, hi, avg := make([]float64, n), make([]float64, n), make([]float64, n)
+		for k := 0; k < n; k++ {
+			lo[k], hi[k] = math.Inf(1), math.Inf(-1)
+			for i := range o.KL {
+				lo[k], hi[k] = math.Min(lo[k], o.KL[i][k]), math.Max(hi[k], o.KL[i][k])
+				avg[k] += o.KL[i][k] / float64(len(o.KL))
+			}
 		}
-		fig, err := plotting.Lines("MDGPS on the arm: KL(p_i ‖ π̄_i) of each update", "GPS iteration", "KL (nats)", o.Iters, ss...)
+		ss := []plotting.Series{{Name: "largest over the conditions", Y: hi}, {Name: "mean", Y: avg}, {Name: "smallest", Y: lo}}
+		fig, err := plotting.Lines("MDGPS on the arm: KL of each controller update", "GPS iteration", "KL (nats)", o.Iters, ss...)
 		if err != nil {
 			return nil, err
 		}
 		if err := fig.HLine(0, o.Bound, fmt.Sprintf("bound ε·T = %g nats", o.Bound)); err != nil {
+			return nil, err
+		}
+		if err := fig.HLine(0, o.Bound*(1+o.Tol), fmt.Sprintf("search tolerance ε·T·(1 + %g)", o.Tol)); err != nil {
 			return nil, err
 		}
 		return fig.LegendOutside(), nil
