@@ -10,14 +10,14 @@ import (
 	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
-// Lesson 05's scenarios, in notebook order: behaviour cloning, DAgger and
-// PLATO on the arm (the drift of a cloned policy, cost per round), the
-// adaptive teacher's mean as λ grows, and a learner that sees one frame of
+// Lesson 05's scenarios, in notebook order: the adaptive teacher's mean as
+// λ grows; behaviour cloning, DAgger and PLATO on the arm (the drift of a
+// cloned policy, cost per round); and a learner that sees one frame of
 // positions.
 
 func init() {
-	register("05", ImitationScenario{}, "05-bc-drift", "05-cost-per-round")
 	register("05", TeacherScenario{}, "05-teacher-lambda")
+	register("05", ImitationScenario{}, "05-bc-drift", "05-cost-per-round")
 	register("05", OneFrameScenario{}, "05-one-frame")
 }
 
@@ -119,7 +119,7 @@ func (c ImitationScenario) Run() (Outcome, error) {
 		o.Labels = append(o.Labels, data.Len())
 	}
 	pl, err := imitation.RunPLATO(e, imitation.PLATOConfig{LearnerConfig: s.Learner(k.Observer(), c.Seed),
-		Rounds: s.Rounds, Rollouts: s.Rollouts, Lambda: s.Lambda, Evaluate: true})
+		Rounds: s.Rounds, Rollouts: s.Rollouts, Lambda: s.Lambda[c.Task], Evaluate: true})
 	if err != nil {
 		return nil, err
 	}

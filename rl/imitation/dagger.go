@@ -102,12 +102,18 @@ func (l *loop) Starts(i int) ([][]float64, error) {
 func (l *loop) RoundSeed(i int) uint64 { return l.cfg.Seed*31 + uint64(i) }
 
 // Aggregate is step 4: D ← D ∪ D_π, the labelled pairs of the rollouts.
+// It adds the rollouts' expert queries (their labels) and policy
+// executions to the totals (ExpertQueries, PolicyExecutions).
 func (l *loop) Aggregate(rs []*Rollout) error {
 	d, err := aggregate(rs)
 	if err != nil {
 		return err
 	}
 	l.data.Append(d)
+	for _, r := range rs {
+		l.queries += r.Queries()
+		l.execs += r.Executions()
+	}
 	return nil
 }
 
@@ -133,9 +139,7 @@ func (l *loop) finish(i int, beta float64, rs []*Rollout, losses []float64) (*Ro
 		r.Executions += ro.Executions()
 		r.Visited = append(r.Visited, ro.Trajectory.X...)
 	}
-	l.queries += r.Queries
-	l.execs += r.Executions
-	r.TotalQueries, r.TotalExecutions = l.queries, l.execs
+	r.TotalQueries, r.TotalExecutions = l.queries, l.execs // counted by Aggregate
 	if len(losses) > 0 {
 		r.Loss = losses[len(losses)-1]
 	}
