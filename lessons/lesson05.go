@@ -362,6 +362,6 @@ func (o *OneFrameOutcome) Figures() ([]NamedFigure, error) {
 		if err != nil {
 			return nil, err
 		}
-		return f, nil
+		return f.LegendOutside(), nil
 	}})
 }
