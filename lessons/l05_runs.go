@@ -30,6 +30,11 @@ type ImitationSettings struct {
 	Lambda map[string]float64
 	// Hidden are the learner's hidden widths.
 	Hidden []int
+	// Small are the hidden widths of a small learner per task (one layer
+	// of a few units), which imitates the expert only approximately: the
+	// regime where behaviour cloning's errors compound and DAgger's
+	// labels of the learner's own states pay off.
+	Small map[string][]int
 	// Epochs per fit (DAgger and PLATO refit every round, continuing from
 	// the last weights), with Adam's step decaying from LearningRate to
 	// FinalLearningRate over each fit, batches of BatchSize.
@@ -42,6 +47,7 @@ type ImitationSettings struct {
 // fewer, smaller rounds.
 func DefaultImitationSettings(quick bool) ImitationSettings {
 	s := ImitationSettings{Rounds: 6, Rollouts: 2, P: 0.5, Lambda: map[string]float64{"arm": 0.01, "point mass": 1e-4}, Hidden: []int{64, 64}, Epochs: 40,
+		Small:        map[string][]int{"arm": {16}, "point mass": {20}},
 		LearningRate: 1e-3, FinalLearningRate: 1e-5, BatchSize: 128}
 	if quick {
 		s.Rounds, s.Epochs = 3, 20
@@ -63,6 +69,13 @@ func (s ImitationSettings) BCEpochs() int { return s.Epochs * (s.Rounds + 1) / 2
 // Learner returns the learner settings for an observer and a seed.
 func (s ImitationSettings) Learner(obs imitation.Observer, seed uint64) imitation.LearnerConfig {
 	return imitation.LearnerConfig{Observer: obs, Hidden: s.Hidden, Fit: s.Fit(), Seed: seed}
+}
+
+// SmallLearner returns the small learner's settings on a task.
+func (s ImitationSettings) SmallLearner(task string, obs imitation.Observer, seed uint64) imitation.LearnerConfig {
+	lc := s.Learner(obs, seed)
+	lc.Hidden = s.Small[task]
+	return lc
 }
 
 // ImitationTasks are the lesson's two tasks, by name.
@@ -98,7 +111,10 @@ func evalLearner(k *imitation.Task, p *imitation.Policy, obs imitation.Observer)
 // ImitationRun is one method's held-out result on one task and seed: the
 // row of lesson 05's seed table and of lesson 06's DAgger-vs-GPS table.
 type ImitationRun struct {
-	Task, Method string // Method is "expert", "BC", "DAgger" or "PLATO"
+	// Method is "expert", "BC", "DAgger" or "PLATO" (the 64×64 learner),
+	// or "BC, small net" or "DAgger, small net" (the small learner of
+	// ImitationSettings.Small, full state).
+	Task, Method string
 	Seed         uint64
 	// SuccessRate (in [0, 1]) and MeanCost are over the task's held-out
 	// test starts, never trained on.
@@ -162,7 +178,7 @@ func ImitationTable(s ImitationSettings, seeds []uint64) ([]ImitationRun, error)
 		}
 		for _, seed := range seeds {
 			out = append(out, ImitationRun{Task: name, Method: "expert", Seed: seed, SuccessRate: ev.SuccessRate, MeanCost: ev.MeanCost})
-			runs, err := imitationSeed(e, s, s.Lambda[name], seed)
+			runs, err := imitationSeed(e, s, name, seed)
 			if err != nil {
 				return nil, fmt.Errorf("lessons: %s, seed %d: %w", name, seed, err)
 			}
@@ -175,32 +191,39 @@ func ImitationTable(s ImitationSettings, seeds []uint64) ([]ImitationRun, error)
 	return out, nil
 }
 
-// imitationSeed runs BC, DAgger and PLATO with one seed.
-func imitationSeed(e *imitation.Expert, s ImitationSettings, lambda float64, seed uint64) ([]ImitationRun, error) {
+// imitationSeed runs BC, DAgger and PLATO with one seed, and BC and DAgger
+// with the small learner.
+func imitationSeed(e *imitation.Expert, s ImitationSettings, task string, seed uint64) ([]ImitationRun, error) {
 	k := e.Task()
 	var out []ImitationRun
-	lc := s.Learner(imitation.FullState{}, seed)
-	bcl := lc
-	bcl.Fit.Epochs = s.BCEpochs()
-	bc, err := imitation.BehaviourCloning(e, imitation.BCConfig{LearnerConfig: bcl, Demos: s.Rounds * s.Rollouts})
-	if err != nil {
-		return nil, err
+	for _, c := range []struct {
+		suffix string
+		lc     imitation.LearnerConfig
+	}{{"", s.Learner(imitation.FullState{}, seed)}, {", small net", s.SmallLearner(task, imitation.FullState{}, seed)}} {
+		bcl := c.lc
+		bcl.Fit.Epochs = s.BCEpochs()
+		bc, err := imitation.BehaviourCloning(e, imitation.BCConfig{LearnerConfig: bcl, Demos: s.Rounds * s.Rollouts})
+		if err != nil {
+			return nil, err
+		}
+		ev, err := evalLearner(k, bc.Policy, imitation.FullState{})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ImitationRun{Method: "BC" + c.suffix, Seed: seed, SuccessRate: ev.SuccessRate, MeanCost: ev.MeanCost,
+			ExpertQueries: bc.ExpertQueries, Resets: len(bc.Demos)})
+		d, err := imitation.RunDAgger(e, imitation.DAggerConfig{LearnerConfig: c.lc, Rounds: s.Rounds, Rollouts: s.Rollouts, P: s.P})
+		if err != nil {
+			return nil, err
+		}
+		if ev, err = evalLearner(k, d.Policy(), imitation.FullState{}); err != nil {
+			return nil, err
+		}
+		out = append(out, ImitationRun{Method: "DAgger" + c.suffix, Seed: seed, SuccessRate: ev.SuccessRate, MeanCost: ev.MeanCost,
+			ExpertQueries: d.ExpertQueries(), PolicyExecutions: d.PolicyExecutions(), Resets: s.Rounds * s.Rollouts})
 	}
-	ev, err := evalLearner(k, bc.Policy, imitation.FullState{})
-	if err != nil {
-		return nil, err
-	}
-	out = append(out, ImitationRun{Method: "BC", Seed: seed, SuccessRate: ev.SuccessRate, MeanCost: ev.MeanCost,
-		ExpertQueries: bc.ExpertQueries, Resets: len(bc.Demos)})
-	d, err := imitation.RunDAgger(e, imitation.DAggerConfig{LearnerConfig: lc, Rounds: s.Rounds, Rollouts: s.Rollouts, P: s.P})
-	if err != nil {
-		return nil, err
-	}
-	if ev, err = evalLearner(k, d.Policy(), imitation.FullState{}); err != nil {
-		return nil, err
-	}
-	out = append(out, ImitationRun{Method: "DAgger", Seed: seed, SuccessRate: ev.SuccessRate, MeanCost: ev.MeanCost,
-		ExpertQueries: d.ExpertQueries(), PolicyExecutions: d.PolicyExecutions(), Resets: s.Rounds * s.Rollouts})
+	lambda := s.Lambda[task]
+	var ev *imitation.Evaluation
 	obs := k.Observer()
 	p, err := imitation.RunPLATO(e, imitation.PLATOConfig{LearnerConfig: s.Learner(obs, seed), Rounds: s.Rounds, Rollouts: s.Rollouts, Lambda: lambda})
 	if err != nil {

@@ -66,7 +66,8 @@ func TestCheckDAggerRound(t *testing.T) {
 	}
 }
 
-// TestImitationSeedRuns: the stored table has every task, method and seed,
+// TestImitationSeedRuns: the stored table has every task, method (six, with
+// the small learner's BC and DAgger) and seed,
 // and its counts follow from the settings: T = 100 labels per rollout,
 // PLATO never executes the learner, DAgger executes it at its non-expert
 // steps (some, fewer than all: β_0 = 1 makes round 0 the expert's).
@@ -80,7 +81,7 @@ func TestImitationSeedRuns(t *testing.T) {
 	}
 	s := DefaultImitationSettings(false)
 	labels := s.Rounds * s.Rollouts * 100
-	if len(runs) != len(ImitationTasks())*len(ImitationSeeds)*4 {
+	if len(runs) != len(ImitationTasks())*len(ImitationSeeds)*6 {
 		t.Fatalf("%d runs", len(runs))
 	}
 	for _, r := range runs {
@@ -89,11 +90,11 @@ func TestImitationSeedRuns(t *testing.T) {
 			if r.ExpertQueries != 0 || r.Resets != 0 {
 				t.Errorf("%+v", r)
 			}
-		case "BC":
+		case "BC", "BC, small net":
 			if r.ExpertQueries != labels || r.PolicyExecutions != 0 || r.Resets != s.Rounds*s.Rollouts {
 				t.Errorf("%+v", r)
 			}
-		case "DAgger":
+		case "DAgger", "DAgger, small net":
 			if r.ExpertQueries != labels || r.PolicyExecutions <= 0 || r.PolicyExecutions >= labels-s.Rollouts*100 {
 				t.Errorf("%+v", r)
 			}

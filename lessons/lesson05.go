@@ -26,8 +26,9 @@ func init() {
 // evaluation after every round — its round 0, trained on the expert's
 // demonstrations alone, is behaviour cloning from Rollouts demonstrations;
 // behaviour cloning with as many expert labels as DAgger has after each
-// round (the same demonstrations, growing; as many gradient steps); and
-// PLATO with the learner on two frames of positions.
+// round (the same demonstrations, growing; as many gradient steps); PLATO
+// with the learner on two frames of positions; and DAgger and behaviour
+// cloning again with the small learner (ImitationSettings.Small).
 type ImitationScenario struct {
 	// Task is "arm" (default) or "point mass".
 	Task string
@@ -37,6 +38,7 @@ type ImitationScenario struct {
 
 // ImitationOutcome is what ImitationScenario measured.
 type ImitationOutcome struct {
+	Name     string // "arm" or "point mass"
 	Task     *imitation.Task
 	Settings ImitationSettings
 	Expert   *imitation.Evaluation
@@ -46,6 +48,10 @@ type ImitationOutcome struct {
 	PLATORun      *imitation.PLATO
 	// BC[i] is behaviour cloning with the labels of DAgger's rounds 0…i.
 	BC []*imitation.Evaluation
+	// DAggerSmall and BCSmall are the same with the small learner
+	// (ImitationSettings.Small).
+	DAggerSmall []imitation.Round
+	BCSmall     []*imitation.Evaluation
 	// Labels[i] is the number of expert labels after round i.
 	Labels []int
 	// DemoStates are the states of the expert demonstrations DAgger's
@@ -70,7 +76,7 @@ func (c ImitationScenario) Run() (Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	o := &ImitationOutcome{Task: k, Settings: s}
+	o := &ImitationOutcome{Name: c.Task, Task: k, Settings: s}
 	if o.Expert, err = e.Evaluate(k.Test); err != nil {
 		return nil, err
 	}
@@ -92,31 +98,17 @@ func (c ImitationScenario) Run() (Outcome, error) {
 	if err != nil {
 		return nil, err
 	}
-	for i := 0; i < s.Rounds; i++ {
-		data := &imitation.Dataset{}
-		for _, r := range demos[:(i+1)*s.Rollouts] {
-			di, err := r.Data()
-			if err != nil {
-				return nil, err
-			}
-			data.Append(di)
-		}
-		p, err := imitation.NewPolicy(imitation.PolicyConfig{ObsDim: k.System.StateDim(), ActDim: k.System.ActionDim(), Hidden: s.Hidden, Seed: c.Seed})
-		if err != nil {
-			return nil, err
-		}
-		fit := s.Fit()
-		fit.Epochs = s.Epochs * (i + 2) / 2 // DAgger's gradient steps up to round i
-		fit.Seed = c.Seed
-		if _, err := p.Fit(data.Obs, data.Act, fit); err != nil {
-			return nil, err
-		}
-		ev, err := evalLearner(k, p, imitation.FullState{})
-		if err != nil {
-			return nil, err
-		}
-		o.BC = append(o.BC, ev)
-		o.Labels = append(o.Labels, data.Len())
+	if o.BC, o.Labels, err = bcPrefixes(k, demos, s, s.Hidden, c.Seed); err != nil {
+		return nil, err
+	}
+	small, err := imitation.RunDAgger(e, imitation.DAggerConfig{LearnerConfig: s.SmallLearner(c.Task, imitation.FullState{}, c.Seed),
+		Rounds: s.Rounds, Rollouts: s.Rollouts, P: s.P, Evaluate: true})
+	if err != nil {
+		return nil, err
+	}
+	o.DAggerSmall = small.Rounds()
+	if o.BCSmall, _, err = bcPrefixes(k, demos, s, s.Small[c.Task], c.Seed); err != nil {
+		return nil, err
 	}
 	pl, err := imitation.RunPLATO(e, imitation.PLATOConfig{LearnerConfig: s.Learner(k.Observer(), c.Seed),
 		Rounds: s.Rounds, Rollouts: s.Rollouts, Lambda: s.Lambda[c.Task], Evaluate: true})
@@ -125,6 +117,41 @@ func (c ImitationScenario) Run() (Outcome, error) {
 	}
 	o.PLATO, o.PLATORun = pl.Rounds(), pl
 	return o, nil
+}
+
+// bcPrefixes fits behaviour cloning (full state, the given hidden widths)
+// to the first (i+1)·Rollouts demonstrations for each round i, with as many
+// gradient steps as DAgger has taken by round i, and evaluates each on the
+// held-out starts. It returns the evaluations and the label counts.
+func bcPrefixes(k *imitation.Task, demos []*imitation.Rollout, s ImitationSettings, hidden []int, seed uint64) ([]*imitation.Evaluation, []int, error) {
+	var evs []*imitation.Evaluation
+	var labels []int
+	for i := 0; i < s.Rounds; i++ {
+		data := &imitation.Dataset{}
+		for _, r := range demos[:(i+1)*s.Rollouts] {
+			di, err := r.Data()
+			if err != nil {
+				return nil, nil, err
+			}
+			data.Append(di)
+		}
+		p, err := imitation.NewPolicy(imitation.PolicyConfig{ObsDim: k.System.StateDim(), ActDim: k.System.ActionDim(), Hidden: hidden, Seed: seed})
+		if err != nil {
+			return nil, nil, err
+		}
+		fit := s.Fit()
+		fit.Epochs = s.Epochs * (i + 2) / 2 // DAgger's gradient steps up to round i
+		fit.Seed = seed
+		if _, err := p.Fit(data.Obs, data.Act, fit); err != nil {
+			return nil, nil, err
+		}
+		ev, err := evalLearner(k, p, imitation.FullState{})
+		if err != nil {
+			return nil, nil, err
+		}
+		evs, labels = append(evs, ev), append(labels, data.Len())
+	}
+	return evs, labels, nil
 }
 
 // endPaths maps the first n runs of an evaluation to end-effector (or
@@ -205,21 +232,26 @@ func (o *ImitationOutcome) Figures() ([]NamedFigure, error) {
 		return plotting.Combine(fmt.Sprintf("%s: where the policies go from 8 held-out starts", k.Name), 3, figs...)
 	}}, step{"05-cost-per-round", func() (*plotting.Figure, error) {
 		x := make([]float64, len(o.Labels))
-		var dag, bc, pl []float64
+		var dag, bc, pl, dagS, bcS []float64
 		for i := range o.Labels {
 			x[i] = float64(o.Labels[i])
 			dag = append(dag, o.DAgger[i].MeanCost)
 			bc = append(bc, o.BC[i].MeanCost)
 			pl = append(pl, o.PLATO[i].MeanCost)
+			dagS = append(dagS, o.DAggerSmall[i].MeanCost)
+			bcS = append(bcS, o.BCSmall[i].MeanCost)
 		}
+		small := fmt.Sprintf("%v-unit learner", o.Settings.Small[o.Name])
 		f, err := plotting.LinesLogY(fmt.Sprintf("%s: held-out cost per round", k.Name), "expert labels", "mean cost on 24 held-out starts", x,
 			plotting.Series{Name: "DAgger (full state)", Y: dag},
 			plotting.Series{Name: "BC, same labels (full state)", Y: bc},
-			plotting.Series{Name: "PLATO (two frames of positions)", Y: pl})
+			plotting.Series{Name: "PLATO (two frames of positions)", Y: pl},
+			plotting.Series{Name: "DAgger, " + small, Y: dagS},
+			plotting.Series{Name: "BC, same labels, " + small, Y: bcS})
 		if err != nil {
 			return nil, err
 		}
-		return f, f.HLine(0, o.Expert.MeanCost, fmt.Sprintf("expert %.1f", o.Expert.MeanCost))
+		return f.LegendOutside(), f.HLine(0, o.Expert.MeanCost, fmt.Sprintf("expert %.1f", o.Expert.MeanCost))
 	}})
 }
 
