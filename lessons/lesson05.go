@@ -241,11 +241,14 @@ func (o *ImitationOutcome) Figures() ([]NamedFigure, error) {
 			dagS = append(dagS, o.DAggerSmall[i].MeanCost)
 			bcS = append(bcS, o.BCSmall[i].MeanCost)
 		}
-		small := fmt.Sprintf("%v-unit learner", o.Settings.Small[o.Name])
+		small := "small learner"
+		if h := o.Settings.Small[o.Name]; len(h) == 1 {
+			small = fmt.Sprintf("%d-unit learner", h[0])
+		}
 		f, err := plotting.LinesLogY(fmt.Sprintf("%s: held-out cost per round", k.Name), "expert labels", "mean cost on 24 held-out starts", x,
-			plotting.Series{Name: "DAgger (full state)", Y: dag},
-			plotting.Series{Name: "BC, same labels (full state)", Y: bc},
-			plotting.Series{Name: "PLATO (two frames of positions)", Y: pl},
+			plotting.Series{Name: "DAgger, 64×64 learner", Y: dag},
+			plotting.Series{Name: "BC, same labels, 64×64 learner", Y: bc},
+			plotting.Series{Name: "PLATO, 64×64 learner on two frames of positions", Y: pl},
 			plotting.Series{Name: "DAgger, " + small, Y: dagS},
 			plotting.Series{Name: "BC, same labels, " + small, Y: bcS})
 		if err != nil {

@@ -207,7 +207,7 @@ expectExec := 0.0
 for i, r := range out.DAgger {
 	bc, p, ds, bs := out.BC[i], out.PLATO[i], out.DAggerSmall[i], out.BCSmall[i]
 	expectExec += float64(r.Rollouts*k.T) * (1 - r.Beta)
-	fmt.Printf("%5d  %.3f %5d  %7d  %10d | %6.2f %3.0f%%  %6.2f %3.0f%%         | %6.2f %3.0f%% | %6.2f %3.0f%%  %6.2f %3.0f%%\n", i, r.Beta, r.DataSize, r.TotalQueries,
+	fmt.Printf("%5d  %.3f %5d  %7d  %10d | %6.2f %3.0f%%  %6.2f %3.0f%%         | %6.2f %3.0f%% | %7.2f %3.0f%%  %7.2f %3.0f%%\n", i, r.Beta, r.DataSize, r.TotalQueries,
 		r.TotalExecutions, r.MeanCost, 100*r.SuccessRate, bc.MeanCost, 100*bc.SuccessRate, p.MeanCost, 100*p.SuccessRate,
 		ds.MeanCost, 100*ds.SuccessRate, bs.MeanCost, 100*bs.SuccessRate)
 }
