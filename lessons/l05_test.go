@@ -110,3 +110,19 @@ func TestImitationSeedRuns(t *testing.T) {
 		}
 	}
 }
+
+// TestLesson05CheckersSurviveStudents: a missing or panicking student
+// function gets an error, not a crashed cell.
+func TestLesson05CheckersSurviveStudents(t *testing.T) {
+	boom := func() { panic("index out of range [3] with length 2") }
+	for name, err := range map[string]error{
+		"teacher nil":   CheckTeacherMean(nil),
+		"round nil":     CheckDAggerRound(nil),
+		"teacher panic": CheckTeacherMean(func([]float64, [][]float64, []float64, []float64, float64) []float64 { boom(); return nil }),
+		"round panic":   CheckDAggerRound(func(*imitation.DAgger, int) error { boom(); return nil }),
+	} {
+		if err == nil || !(strings.Contains(err.Error(), "no function given") || strings.Contains(err.Error(), "panicked")) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
