@@ -28,6 +28,14 @@ type TrajStats struct {
 	// ToPolicy reports whether p̄ was the policy's linearisation (MDGPS
 	// after the first iteration) rather than the previous controller.
 	ToPolicy bool
+	// StepMult is the multiplier of Epsilon in Bound (MDGPS's step-size
+	// rule; 1 for AL-GPS and with FixedStep). Predicted and Actual are
+	// the means over the conditions of the last update's improvement as
+	// the models predicted it and as the new samples show it, the basis of
+	// StepMult (NaN when not adapted: the first iteration, AL-GPS,
+	// FixedStep).
+	StepMult          float64
+	Predicted, Actual float64
 }
 
 // MeanCost returns the mean of Cost over the conditions.
@@ -151,8 +159,8 @@ func (g *GPS) trajectoryStep(mirror bool) (*TrajStats, error) {
 	}
 	k := len(g.conds)
 	st := &TrajStats{Cost: make([]float64, k), KL: make([]float64, k), Eta: make([]float64, k),
-		Status: make([]constrained.Status, k), Bound: g.cfg.Epsilon * float64(g.task.T),
-		ToPolicy: mirror && g.fits > 0}
+		Status: make([]constrained.Status, k), StepMult: 1, Predicted: math.NaN(), Actual: math.NaN(),
+		ToPolicy: mirror && g.fits > 0 && g.iter >= g.cfg.WarmUp}
 	var variances []float64
 	if st.ToPolicy {
 		// The policy's covariance as MDGPS's supervised step would fit it:
@@ -196,6 +204,27 @@ func (g *GPS) trajectoryStep(mirror bool) (*TrajStats, error) {
 		}
 		qs[i] = q
 	}
+	if mirror && !g.cfg.FixedStep && g.last != nil {
+		// MDGPS's step-size rule, on the means over the conditions.
+		var pred, act float64
+		for i, c := range g.conds {
+			p, a, err := improvement(g.last[i], c.Dynamics, qs[i], prevs[i])
+			if err != nil {
+				return nil, fmt.Errorf("gps: condition %d: step size: %w", i, err)
+			}
+			pred += p / float64(k)
+			act += a / float64(k)
+		}
+		mult, err := StepMultiplier(g.stepMult, pred, act, g.cfg.MinStepMult, g.cfg.MaxStepMult)
+		if err != nil {
+			return nil, err
+		}
+		g.stepMult, st.Predicted, st.Actual = mult, pred, act
+	}
+	if mirror {
+		st.StepMult = g.stepMult
+	}
+	st.Bound = g.cfg.Epsilon * float64(g.task.T) * st.StepMult
 	errs := make([]error, k)
 	news := make([]*lqr.Controller, k)
 	var wg sync.WaitGroup
@@ -217,7 +246,13 @@ func (g *GPS) trajectoryStep(mirror bool) (*TrajStats, error) {
 	if err := errors.Join(errs...); err != nil {
 		return nil, err
 	}
+	if mirror {
+		g.last = make([]mdUpdate, k)
+	}
 	for i, c := range g.conds {
+		if mirror {
+			g.last[i] = mdUpdate{target: prevs[i], next: news[i], dyn: c.Dynamics, q: qs[i]}
+		}
 		c.Controller = news[i]
 	}
 	g.iter++

@@ -49,10 +49,21 @@
 //
 //	p_i ← argmin_p E_p[c]  s.t.  D_KL(p ‖ π̄_i) ≤ ε
 //
-// (the first iteration, before any policy exists, bounds the KL to the
-// previous controller), then fit π_θ to the new controllers' mean actions
-// at the sampled states: the mirror-descent step is the projection of the
-// improved controllers onto the policy class. Σ̄ is the covariance a KL
+// (the first WarmUp iterations, by default only the first, before any
+// policy exists, bound the KL to the previous controller instead), then
+// fit π_θ to the new controllers' mean actions at the sampled states: the
+// mirror-descent step is the projection of the improved controllers onto
+// the policy class. As in cbfinn/gps, ε is adapted (unless FixedStep): the
+// bound is ε·T·s, and after each iteration the multiplier s, shared by the
+// conditions, becomes
+//
+//	s ← clip(s · clip(ΔI_pred / (2(ΔI_pred − ΔI_act)), 0.1, 5), MinStepMult, MaxStepMult)
+//
+// (StepMultiplier), where, under the Laplace (quadratic) approximation,
+// ΔI_pred is the improvement of the last update over its KL target under
+// the old model and ΔI_act that of the new KL target under the new model
+// and samples: a step whose gain the policy kept grows ε, one it lost
+// shrinks it. Σ̄ is the covariance a KL
 // fit of the policy to the controllers would take, the mean of the
 // controllers' Σ_t plus the regression's squared residual.
 //

@@ -33,8 +33,27 @@ type Config struct {
 	// N(0, InitVar·I), as trajopt.Run starts (default 1; > 0).
 	InitVar float64
 	// Epsilon is the KL bound per time step of each local controller's
-	// update: D_KL(p ‖ p̄) ≤ Epsilon·T (default 0.5; > 0).
+	// update: D_KL(p ‖ p̄) ≤ Epsilon·T, times MDGPS's step multiplier
+	// (default 0.5; > 0).
 	Epsilon float64
+	// FixedStep turns MDGPS's step-size adaptation off (the bound stays
+	// Epsilon·T). Otherwise, as cbfinn/gps's MDGPS, after each iteration the
+	// multiplier of Epsilon, shared by the conditions, is scaled by
+	// StepMultiplier from the improvement the models predicted for the last
+	// update and the one the new samples show (AL-GPS never adapts).
+	FixedStep bool
+	// WarmUp is the number of first MDGPS iterations whose controller
+	// update is KL-bounded to the previous local controller instead of
+	// the policy's linearisation (default 1: only the first, before any
+	// policy exists; 1 … Iterations is sensible, ≥ 1 required). More
+	// warm-up iterations are trajectory optimisation on the fitted models
+	// alone (trajopt.Run's loop, one per condition), so that the policy
+	// first imitates good controllers, as cbfinn/gps starts from
+	// controllers initialised by LQR.
+	WarmUp int
+	// MinStepMult and MaxStepMult bound the step multiplier (defaults 0.01
+	// and 10; 0 < MinStepMult ≤ 1 ≤ MaxStepMult).
+	MinStepMult, MaxStepMult float64
 	// KL tunes the η search of the KL-constrained updates (zero fields:
 	// trajopt.KLConfig's defaults).
 	KL trajopt.KLConfig
@@ -91,6 +110,21 @@ func (c Config) WithDefaults() (Config, error) {
 	}
 	if c.Epsilon, err = positive("Epsilon", c.Epsilon, 0.5); err != nil {
 		return c, err
+	}
+	if c.WarmUp == 0 {
+		c.WarmUp = 1
+	}
+	if c.WarmUp < 1 || c.WarmUp > MaxIterations {
+		return c, fmt.Errorf("gps: Config.WarmUp = %d, want 1 … %d", c.WarmUp, MaxIterations)
+	}
+	if c.MinStepMult, err = positive("MinStepMult", c.MinStepMult, 0.01); err != nil {
+		return c, err
+	}
+	if c.MaxStepMult, err = positive("MaxStepMult", c.MaxStepMult, 10); err != nil {
+		return c, err
+	}
+	if c.MinStepMult > 1 || c.MaxStepMult < 1 {
+		return c, fmt.Errorf("gps: Config.MinStepMult = %v, MaxStepMult = %v, want MinStepMult ≤ 1 ≤ MaxStepMult", c.MinStepMult, c.MaxStepMult)
 	}
 	if c.KL, err = c.KL.WithDefaults(); err != nil {
 		return c, fmt.Errorf("gps: Config.KL: %w", err)
@@ -196,6 +230,21 @@ type GPS struct {
 	// stepped reports whether the controllers were updated since the last
 	// sampling (PolicyStep and DualStep need a TrajectoryStep first).
 	stepped bool
+	// stepMult is MDGPS's multiplier of Epsilon; last holds, per
+	// condition, what its last MDGPS update was made from (nil before the
+	// first), for the step-size rule.
+	stepMult float64
+	last     []mdUpdate
+}
+
+// mdUpdate is what an MDGPS update of one condition was made from: the
+// KL target p̄ (the policy's linearisation, or the previous controller at
+// the first iteration), the new controller, and the model and cost
+// expansion it was solved under.
+type mdUpdate struct {
+	target, next *lqr.Controller
+	dyn          *lqr.Dynamics
+	q            *lqr.QuadraticCost
 }
 
 // New checks the task and the settings and returns guided policy search
@@ -236,7 +285,7 @@ func New(task *imitation.Task, cfg Config) (*GPS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gps: %w", err)
 	}
-	g := &GPS{task: task, cfg: cfg, pol: pol, n: n, m: m, cost: task.Cost}
+	g := &GPS{task: task, cfg: cfg, pol: pol, n: n, m: m, cost: task.Cost, stepMult: 1}
 	if cfg.LimitWeight > 0 {
 		lo, hi := task.System.ActionLimits()
 		if g.cost, err = NewLimitPenalty(task.Cost, lo, hi, cfg.LimitWeight); err != nil {
@@ -288,6 +337,10 @@ func (g *GPS) Controllers() []*lqr.Controller {
 	}
 	return out
 }
+
+// StepMult returns MDGPS's current multiplier of Epsilon (1 until the
+// second MDGPS iteration adapts it; always 1 with FixedStep).
+func (g *GPS) StepMult() float64 { return g.stepMult }
 
 // Iteration returns the number of trajectory steps made so far.
 func (g *GPS) Iteration() int { return g.iter }

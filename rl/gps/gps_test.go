@@ -237,6 +237,9 @@ func TestBadInput(t *testing.T) {
 		{"limit weight", imitation.ArmReach(), Config{LimitWeight: nan}, "LimitWeight"},
 		{"policy dims", imitation.ArmReach(), Config{Policy: imitation.PolicyConfig{ObsDim: 7}}, "ObsDim"},
 		{"rho grow", imitation.ArmReach(), Config{RhoGrow: 0.5}, "RhoGrow"},
+		{"warm-up", imitation.ArmReach(), Config{WarmUp: -1}, "WarmUp"},
+		{"min step", imitation.ArmReach(), Config{MinStepMult: 2}, "MinStepMult"},
+		{"max step NaN", imitation.ArmReach(), Config{MaxStepMult: nan}, "MaxStepMult"},
 	}
 	for _, tc := range cases {
 		_, err := New(tc.task, tc.cfg)
@@ -282,5 +285,74 @@ func TestBadInput(t *testing.T) {
 	g, _ := New(smallArm(), Config{Seed: 1})
 	if _, err := g.Run(Method(7), 0); err == nil {
 		t.Error("Run with an unknown method: no error")
+	}
+}
+
+// StepMultiplier on hand-made improvements: the ratio
+// predicted/(2(predicted − actual)) scales the multiplier, clipped to
+// [0.1, 5] per step and to [lo, hi] overall. All cases are exact in
+// floating point (ratios of small integers and powers of two), so the
+// comparison is exact.
+func TestStepMultiplier(t *testing.T) {
+	for _, tc := range []struct {
+		mult, pred, act, want float64
+	}{
+		{1, 10, 5, 1},        // half the predicted improvement: keep ε
+		{1, 10, 8, 2.5},      // 80% of it: 10/(2·2) = 2.5
+		{1, 10, -10, 0.25},   // got worse: 10/(2·20) = 0.25
+		{1, 10, 10, 5},       // as predicted: ratio clipped to 5
+		{1, 10, -1000, 0.1},  // far worse: ratio clipped to 0.1
+		{6, 10, 8, 10},       // 6·2.5 = 15, clipped to hi = 10
+		{0.02, 1, -99, 0.01}, // 0.02·0.1 = 0.002, clipped to lo = 0.01
+	} {
+		got, err := StepMultiplier(tc.mult, tc.pred, tc.act, 0.01, 10)
+		if err != nil || got != tc.want {
+			t.Errorf("StepMultiplier(%g, %g, %g) = %g, %v; want %g", tc.mult, tc.pred, tc.act, got, err, tc.want)
+		}
+	}
+	nan := math.NaN()
+	for _, tc := range []struct {
+		name                    string
+		mult, pred, act, lo, hi float64
+		want                    string
+	}{
+		{"multiplier 0", 0, 1, 1, 0.01, 10, "multiplier = 0"},
+		{"lo NaN", 1, 1, 1, nan, 10, "lower bound = NaN"},
+		{"lo > hi", 1, 1, 1, 2, 1, "bounds 2 > 1"},
+		{"predicted NaN", 1, nan, 1, 0.01, 10, "predicted NaN"},
+		{"actual Inf", 1, 1, math.Inf(1), 0.01, 10, "actual +Inf"},
+	} {
+		_, err := StepMultiplier(tc.mult, tc.pred, tc.act, tc.lo, tc.hi)
+		if err == nil || !strings.Contains(err.Error(), tc.want) {
+			t.Errorf("%s: error %v, want one containing %q", tc.name, err, tc.want)
+		}
+	}
+}
+
+// With step adaptation and a warm-up, MDGPS's first WarmUp updates are
+// KL-bounded to the previous controller and later ones to the policy,
+// each bound is Epsilon·T times the reported multiplier, and the
+// multiplier stays within [MinStepMult, MaxStepMult].
+func TestMDGPSWarmUpAndStep(t *testing.T) {
+	g, err := New(smallArm(), Config{Iterations: 4, WarmUp: 2, Epsilon: 0.2, Samples: 5, Prior: true, LimitWeight: 100, Seed: 5})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hist, err := g.Run(MDGPS, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	T := float64(g.Task().T)
+	for _, st := range hist {
+		if want := st.Iter > 2; st.Traj.ToPolicy != want {
+			t.Errorf("iteration %d: ToPolicy %v, want %v", st.Iter, st.Traj.ToPolicy, want)
+		}
+		m := st.Traj.StepMult
+		if !(m >= 0.01 && m <= 10) || math.Abs(st.Traj.Bound-0.2*T*m) > 1e-12*st.Traj.Bound {
+			t.Errorf("iteration %d: bound %g, multiplier %g", st.Iter, st.Traj.Bound, m)
+		}
+		if adapted := !math.IsNaN(st.Traj.Predicted); adapted != (st.Iter > 1) {
+			t.Errorf("iteration %d: predicted improvement %g", st.Iter, st.Traj.Predicted)
+		}
 	}
 }

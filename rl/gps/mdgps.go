@@ -55,8 +55,10 @@ func (g *GPS) ALIteration(evaluate bool) (*IterStats, error) {
 //
 //	min_p E_p[c]  s.t.  D_KL(p_i ‖ π̄_i) ≤ Epsilon·T
 //
-// (at the first iteration, before the policy is trained, the KL is to the
-// previous local controller); then fit the policy to the new controllers'
+// (in the first Config.WarmUp iterations, by default the first, before
+// the policy is trained, the KL is to the previous local controller;
+// Epsilon times the step multiplier, adapted by StepMultiplier unless
+// FixedStep); then fit the policy to the new controllers'
 // mean actions at the sampled states. With evaluate it also runs the
 // policy from the held-out starts.
 func (g *GPS) MDGPSIteration(evaluate bool) (*IterStats, error) {
