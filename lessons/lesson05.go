@@ -335,8 +335,9 @@ func (o *TeacherOutcome) Figures() ([]NamedFigure, error) {
 			i := int(math.Round((math.Log10(l) + 3) * 10))
 			marks = append(marks, plotting.Path{Name: fmt.Sprintf("λ = %g", l), X: []float64{o.Means[i][0]}, Y: []float64{o.Means[i][1]}})
 		}
-		f, err := plotting.Trajectories("PLATO's teacher moves from the MPC action u* (dot) to the learner's μθ (star)", "τ1 (N·m)", "τ2 (N·m)",
-			plotting.Scene{Paths: marks, Goals: []plotting.Point{{X: o.Mu[0], Y: o.Mu[1]}}})
+		f, err := plotting.Trajectories("PLATO's teacher: from u* to the learner's μθ as λ grows", "τ1 (N·m)", "τ2 (N·m)",
+			plotting.Scene{Paths: marks, Goals: []plotting.Point{{X: o.Mu[0], Y: o.Mu[1]}},
+				StartLabel: "MPC action u* (λ → 0)", GoalLabel: "learner's mean μθ (λ → ∞)"})
 		if err != nil {
 			return nil, err
 		}
@@ -391,7 +392,7 @@ func (o *OneFrameOutcome) Figures() ([]NamedFigure, error) {
 			x[i] = float64(i)
 			a, b = append(a, o.OneFrame[i].MeanCost), append(b, o.Two[i].MeanCost)
 		}
-		f, err := plotting.LinesLogY("DAgger on the arm: a learner that cannot see velocity stalls", "DAgger round", "mean cost on 24 held-out starts", x,
+		f, err := plotting.Lines("DAgger on the arm: a learner that cannot see velocity stalls", "DAgger round", "mean cost on 24 held-out starts", x,
 			plotting.Series{Name: "learner sees " + o.OneObs, Y: a},
 			plotting.Series{Name: "learner sees " + o.TwoObs, Y: b})
 		if err != nil {

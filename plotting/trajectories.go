@@ -37,6 +37,9 @@ type Scene struct {
 	// round. Use it when both axes are positions; leave it off for phase
 	// portraits such as (angle, angular velocity).
 	EqualAspect bool
+	// StartLabel and GoalLabel name the start dots and the goal stars in
+	// the legend (defaults "start" and "goal").
+	StartLabel, GoalLabel string
 }
 
 // Trajectories draws 2-D paths (x against y) with start and goal markers and
@@ -100,15 +103,15 @@ func Trajectories(title, xlabel, ylabel string, scene Scene) (*Figure, error) {
 		if i == 0 && len(scene.Paths) > 1 {
 			// Starts have the colours of their paths; the legend shows a
 			// neutral black dot.
-			pn.legend("start", &marker{color: color.Black, of: &s.GlyphStyle})
+			pn.legend(orDefault(scene.StartLabel, "start"), &marker{color: color.Black, of: &s.GlyphStyle})
 		} else if i == 0 {
-			pn.legend("start", s)
+			pn.legend(orDefault(scene.StartLabel, "start"), s)
 		}
 	}
 	for i, g := range scene.Goals {
 		s := pn.addMarker(g.X, g.Y, starGlyph{}, color.Black, 1.8)
 		if i == 0 {
-			pn.legend("goal", s)
+			pn.legend(orDefault(scene.GoalLabel, "goal"), s)
 		}
 	}
 	pn.finish()
@@ -163,4 +166,12 @@ func (starGlyph) DrawGlyph(c *draw.Canvas, sty draw.GlyphStyle, pt vg.Point) {
 	p.Close()
 	c.SetColor(sty.Color)
 	c.Fill(p)
+}
+
+// orDefault returns s, or def when s is empty.
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
 }
