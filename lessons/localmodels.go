@@ -78,7 +78,7 @@ func ArmTask() Task {
 // 5 N·m torque limit) in T steps of 0.02 s. Lesson 01's iLQR clips its
 // actions to the limit; the local-model loop's linear-Gaussian controllers
 // cannot be clipped without hiding the applied torque from the fitted model,
-// so here the limit is a steep penalty in the cost (TorqueLimit, weight
+// so here the limit is a steep penalty in the cost (cost.LimitPenalty, weight
 // PendulumLimitWeight): zero inside ±5 N·m, so a run that respects the
 // limit has exactly lesson 01's cost. MaxAbsAction reports how far a
 // controller's noise-free rollout goes.
@@ -88,7 +88,10 @@ func PendulumTask() Task {
 		panic(err) // constant settings: cannot fail
 	}
 	pend := p.System.(*system.Pendulum)
-	c := &TorqueLimit{Cost: p.Cost, Limit: pend.MaxTorque, Weight: PendulumLimitWeight}
+	c, err := cost.NewLimitPenalty(p.Cost, []float64{-pend.MaxTorque}, []float64{pend.MaxTorque}, PendulumLimitWeight)
+	if err != nil {
+		panic(err)
+	}
 	return Task{Name: "pendulum", System: p.System, Cost: c, X0: p.X0, Goal: p.Cost.Goal(), T: p.T, Iterations: 15}
 }
 
@@ -98,38 +101,6 @@ const pendulumTaskT = 150
 // PendulumLimitWeight is w in the pendulum task's torque-limit penalty
 // ½ w (|τ| − 5 N·m)₊² per step.
 const PendulumLimitWeight = 100.0
-
-// TorqueLimit is a cost plus a penalty ½ Weight (|u_j| − Limit)₊² per action
-// component and step: zero within the actuator limit, quadratic outside it,
-// so that its expansion stays a quadratic the LQR step can use. Stage and
-// StageDerivs keep no scratch beyond Cost's.
-type TorqueLimit struct {
-	cost.Cost
-	Limit, Weight float64
-}
-
-// Stage returns the wrapped cost plus the penalty.
-func (c *TorqueLimit) Stage(t int, x, u []float64) float64 {
-	v := c.Cost.Stage(t, x, u)
-	for _, a := range u {
-		if e := math.Abs(a) - c.Limit; e > 0 {
-			v += 0.5 * c.Weight * e * e
-		}
-	}
-	return v
-}
-
-// StageDerivs adds the penalty's gradient and (diagonal) Hessian.
-func (c *TorqueLimit) StageDerivs(d *cost.Derivs, t int, x, u []float64) {
-	c.Cost.StageDerivs(d, t, x, u)
-	m := len(d.Lu)
-	for j, a := range u[:m] {
-		if e := math.Abs(a) - c.Limit; e > 0 {
-			d.Lu[j] += c.Weight * e * math.Copysign(1, a)
-			d.Luu[j*m+j] += c.Weight
-		}
-	}
-}
 
 // MaxAbsAction returns the largest |u| of ctrl's noise-free rollout on the
 // task (u = K x + k): the torque the learned controller asks for.

@@ -298,7 +298,7 @@ list, with the step-size adaptation switched off so that $\epsilon$ is what ever
 
 The pendulum has lesson 01's 5 N·m torque limit. Lesson 01's iLQR clips its actions; a linear-Gaussian controller cannot be clipped
 without hiding the applied torque from the fitted model, so here the limit is a steep penalty $\tfrac12\,w\,(|\tau| - \tau_{\max})_+^2$ in the
-cost (`lessons.TorqueLimit`, $w = 100$): zero inside the limit, so a run that respects it has exactly lesson 01's cost. Each run prints the largest torque its final
+cost (`cost.LimitPenalty`, $w = 100$): zero inside the limit, so a run that respects it has exactly lesson 01's cost. Each run prints the largest torque its final
 controller asks for, its first update's $\eta$, KL and bound, and the controller's variance $\Sigma$ (mean over steps; the first
 controller has $\Sigma = 1$).
 """)
