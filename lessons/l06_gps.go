@@ -219,24 +219,11 @@ type ALOutcome struct {
 
 // Run runs it.
 func (s ALScenario) Run() (Outcome, error) {
-	it, seed := s.Iterations, s.Seed
-	task := imitation.ArmReach()
-	if it == 0 {
-		it = 8
-		if Quick() {
-			it = 3
-			task.Train = [][]float64{task.Train[0], task.Train[4], task.Train[8]}
-		}
-	}
-	if seed == 0 {
-		seed = 1
-	}
-	cfg := GPSConfig("arm", seed)
-	cfg.Iterations = it
-	g, err := gps.New(task, cfg)
+	task, g, err := armGPS(s.Iterations, 8, s.Seed)
 	if err != nil {
 		return nil, err
 	}
+	it := g.Config().Iterations
 	o := &ALOutcome{Mismatch: make([][]float64, len(task.Train)), Rho: make([][]float64, len(task.Train)), Dt: task.System.Dt()}
 	show := map[int]bool{1: true, (it + 1) / 2: true, it: true}
 	for k := 1; k <= it; k++ {
@@ -351,21 +338,7 @@ type MDGPSOutcome struct {
 
 // Run runs it.
 func (s MDGPSScenario) Run() (Outcome, error) {
-	it, seed := s.Iterations, s.Seed
-	task := imitation.ArmReach()
-	if it == 0 {
-		it = 10
-		if Quick() {
-			it = 3
-			task.Train = [][]float64{task.Train[0], task.Train[4], task.Train[8]}
-		}
-	}
-	if seed == 0 {
-		seed = 1
-	}
-	cfg := GPSConfig("arm", seed)
-	cfg.Iterations = it
-	g, err := gps.New(task, cfg)
+	task, g, err := armGPS(s.Iterations, 10, s.Seed)
 	if err != nil {
 		return nil, err
 	}
@@ -489,4 +462,25 @@ func DAggerVsGPSTable(runs []GPSRun) (string, error) {
 		fmt.Fprintf(&b, "%-26s %-7s | %14.0f %16.0f %7.0f | %7.0f%% %9.1f\n", r.task, r.method, r.queries/r.k, r.execs/r.k, r.resets/r.k, 100*r.succ/r.k, r.mc/r.k)
 	}
 	return b.String(), imErr
+}
+
+// armGPS sets up a live GPS run on the arm for the lesson's scenarios:
+// iterations (def when 0; 3 on three conditions in quick mode) and seed
+// (1 when 0), with GPSConfig("arm", seed).
+func armGPS(iterations, def int, seed uint64) (*imitation.Task, *gps.GPS, error) {
+	task := imitation.ArmReach()
+	if iterations == 0 {
+		iterations = def
+		if Quick() {
+			iterations = 3
+			task.Train = [][]float64{task.Train[0], task.Train[4], task.Train[8]}
+		}
+	}
+	if seed == 0 {
+		seed = 1
+	}
+	cfg := GPSConfig("arm", seed)
+	cfg.Iterations = iterations
+	g, err := gps.New(task, cfg)
+	return task, g, err
 }

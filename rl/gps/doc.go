@@ -76,7 +76,7 @@
 // Actions are not clipped (the systems do not clip, linear-Gaussian
 // controllers are unbounded); LimitWeight adds a smooth penalty outside
 // the system's ActionLimits to the cost the controllers minimise
-// (LimitPenalty). Everything random takes Config.Seed; the same seed gives
+// (cost.LimitPenalty). Everything random takes Config.Seed; the same seed gives
 // the same numbers. Bad input (no training conditions, mismatched sizes,
 // ρ ≤ 0, a non-finite λ, ε ≤ 0, iterations < 1, NaN settings) is an error
 // naming the value.

@@ -67,7 +67,7 @@ type Config struct {
 	Ridge float64
 	// LimitWeight, when > 0, adds the smooth penalty ½ w (|u_j| − limit)₊²
 	// outside the system's ActionLimits to the cost the local controllers
-	// minimise (LimitPenalty; default 0: none). Reported costs are the
+	// minimise (cost.LimitPenalty; default 0: none). Reported costs are the
 	// task's own.
 	LimitWeight float64
 	// Observer is what the global policy sees (default: FullState).
@@ -288,7 +288,7 @@ func New(task *imitation.Task, cfg Config) (*GPS, error) {
 	g := &GPS{task: task, cfg: cfg, pol: pol, n: n, m: m, cost: task.Cost, stepMult: 1}
 	if cfg.LimitWeight > 0 {
 		lo, hi := task.System.ActionLimits()
-		if g.cost, err = NewLimitPenalty(task.Cost, lo, hi, cfg.LimitWeight); err != nil {
+		if g.cost, err = cost.NewLimitPenalty(task.Cost, lo, hi, cfg.LimitWeight); err != nil {
 			return nil, err
 		}
 	}

@@ -188,28 +188,6 @@ func TestNearestFollowsNearestController(t *testing.T) {
 	}
 }
 
-// The limit penalty is zero inside the box and its derivatives match
-// finite differences outside (central differences, h = 1e-6: error
-// O(h²) on a piecewise quadratic, 1e-5 is loose).
-func TestLimitPenalty(t *testing.T) {
-	task := imitation.ArmReach()
-	lo, hi := task.System.ActionLimits()
-	c, err := NewLimitPenalty(task.Cost, lo, hi, 100)
-	if err != nil {
-		t.Fatal(err)
-	}
-	x := []float64{0.1, 0.5, 0, 0}
-	in := []float64{1, -2}
-	if c.Stage(0, x, in) != task.Cost.Stage(0, x, in) {
-		t.Error("penalty inside the limits")
-	}
-	u := []float64{6.5, -7}
-	want := task.Cost.Stage(0, x, u) + 50*(1.5*1.5+2*2)
-	if got := c.Stage(0, x, u); math.Abs(got-want) > 1e-9 {
-		t.Errorf("Stage %v, want %v", got, want)
-	}
-}
-
 // Bad input is an error naming the bad value.
 func TestBadInput(t *testing.T) {
 	nan := math.NaN()
@@ -278,9 +256,6 @@ func TestBadInput(t *testing.T) {
 	}
 	if _, err := NewNearest([][]float64{{0, nan}}, []*lqr.Controller{c}); err == nil {
 		t.Error("NewNearest with a NaN start: no error")
-	}
-	if _, err := NewLimitPenalty(imitation.ArmReach().Cost, []float64{1, 1}, []float64{0, 2}, 1); err == nil {
-		t.Error("NewLimitPenalty with lo ≥ hi: no error")
 	}
 	g, _ := New(smallArm(), Config{Seed: 1})
 	if _, err := g.Run(Method(7), 0); err == nil {
