@@ -434,27 +434,23 @@ func DAggerVsGPSTable(runs []GPSRun) (string, error) {
 		rows = append(rows, r)
 		return r
 	}
-	im, _, imErr := ImitationSeedRuns()
-	for _, r := range im {
-		if r.Method != "DAgger" {
-			continue
-		}
-		w := find(r.Task, r.Method)
-		w.queries += float64(r.ExpertQueries)
-		w.execs += float64(r.PolicyExecutions)
-		w.resets += float64(r.Resets)
-		w.succ += r.SuccessRate
-		w.mc += r.MeanCost
+	add := func(task, method string, queries, execs, resets int, succ, mc float64) {
+		w := find(task, method)
+		w.queries += float64(queries)
+		w.execs += float64(execs)
+		w.resets += float64(resets)
+		w.succ += succ
+		w.mc += mc
 		w.k++
 	}
+	im, _, imErr := ImitationSeedRuns()
+	for _, r := range im {
+		if r.Method == "DAgger" {
+			add(r.Task, r.Method, r.ExpertQueries, r.PolicyExecutions, r.Resets, r.SuccessRate, r.MeanCost)
+		}
+	}
 	for _, r := range runs {
-		w := find(r.Task, r.Method)
-		w.queries += float64(r.ExpertQueries)
-		w.execs += float64(r.PolicyExecutions)
-		w.resets += float64(r.Rollouts)
-		w.succ += r.SuccessRate
-		w.mc += r.MeanCost
-		w.k++
+		add(r.Task, r.Method, r.ExpertQueries, r.PolicyExecutions, r.Rollouts, r.SuccessRate, r.MeanCost)
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "%-26s %-7s | %14s %16s %7s | %8s %9s\n", "task", "method", "expert queries", "policy execution", "resets", "success", "mean cost")
