@@ -9,8 +9,16 @@ JUPYTER_PY=${JUPYTER_PY:-/usr/bin/python3}
 GOBIN_DIR=${GOBIN:-$(go env GOPATH)/bin}
 export PATH="$GOBIN_DIR:$PATH"
 
-# Where `gonb --install` writes the kernelspec (same rule as GoNB's, Linux).
-JUPYTER_DATA=${JUPYTER_DATA_DIR:-$HOME/.local/share/jupyter}
+# Where the kernelspec goes: Jupyter's own user data folder, as jupyter_core
+# computes it (JUPYTER_DATA_DIR, else $XDG_DATA_HOME/jupyter, else
+# ~/.local/share/jupyter). GoNB's --install knows only JUPYTER_DATA_DIR and
+# ~/.local/share/jupyter, so JUPYTER_DATA_DIR is exported for it: the
+# kernelspec lands where Jupyter looks, also when XDG_DATA_HOME is set.
+# Before Debian's Jupyter is installed, jupyter_core's rule is applied by hand.
+if ! JUPYTER_DATA=$("$JUPYTER_PY" -c 'from jupyter_core.paths import jupyter_data_dir; print(jupyter_data_dir())' 2>/dev/null); then
+  JUPYTER_DATA=${JUPYTER_DATA_DIR:-${XDG_DATA_HOME:-$HOME/.local/share}/jupyter}
+fi
+export JUPYTER_DATA_DIR=$JUPYTER_DATA
 KERNEL_DIR="$JUPYTER_DATA/kernels/gonb"
 
 # Debian packages the kernel needs (install-apt.sh installs them).
@@ -24,4 +32,15 @@ install_stamp() {
     echo "root=$ROOT gobin=$GOBIN_DIR"
     cat "$ROOT/go.mod" "$ROOT/go.sum" "$ROOT/kernel/install-go.sh" "$ROOT/kernel/kernelspec.sh"
   } | sha256sum | cut -d' ' -f1
+}
+
+# Which gonb kernelspec Jupyter itself would start, and the checkout it is
+# wired to: "DIR ROOT" (empty when Jupyter finds none, or is not installed).
+resolved_gonb() {
+  "$JUPYTER_PY" - 2>/dev/null <<'PY' || true
+from jupyter_client.kernelspec import KernelSpecManager
+spec = KernelSpecManager().get_kernel_spec("gonb")
+work = [a.split("=", 1)[1] for a in spec.argv if a.startswith("-go_work=")]
+print(spec.resource_dir, work[0] if work else "")
+PY
 }

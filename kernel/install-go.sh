@@ -10,7 +10,9 @@
 #
 # Idempotent: a stamp (hash of go.mod, go.sum, the Go version and these
 # scripts) is kept next to the kernelspec; when it matches and the binaries
-# are there the script exits at once. FORCE=1 redoes everything.
+# are there, and the gonb kernelspec Jupyter resolves is this one and wired
+# to this checkout (another checkout may have re-registered it since), the
+# script exits at once. FORCE=1 redoes everything.
 #   kernel/install-go.sh --check   exit 0 if already installed, 1 if not
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -22,7 +24,8 @@ log() { printf '[install-go] %s\n' "$*"; }
 stamp_file="$KERNEL_DIR/rlcontrol.stamp"
 installed() {
   [[ -x "$GOBIN_DIR/gonb" && -x "$GOBIN_DIR/goimports" && -f "$KERNEL_DIR/kernel.json" && -f "$stamp_file" ]] &&
-    [[ "$(cat "$stamp_file")" == "$(install_stamp)" ]]
+    [[ "$(cat "$stamp_file")" == "$(install_stamp)" ]] &&
+    [[ "$(resolved_gonb)" == "$KERNEL_DIR $ROOT" ]]
 }
 
 if [[ "${1:-}" == --check ]]; then

@@ -45,3 +45,11 @@ with open(path, "w") as f:
 PY
 grep -q -- "-go_work=$TARGET\"" "$KERNEL_DIR/kernel.json" \
   || { echo "kernelspec: $KERNEL_DIR/kernel.json lacks -go_work=$TARGET" >&2; exit 1; }
+# Jupyter must start this kernelspec, not another "gonb" earlier on its path
+# (JUPYTER_PATH) that would run some other checkout's code.
+got=$(resolved_gonb)
+[[ $got == "$KERNEL_DIR $TARGET" ]] || {
+  echo "kernelspec: wrote $KERNEL_DIR (-> $TARGET), but Jupyter resolves the gonb kernel to '${got:-nothing}';" >&2
+  echo "kernelspec: remove the other gonb kernelspec or unset JUPYTER_PATH" >&2
+  exit 1
+}

@@ -19,7 +19,7 @@ cd "$ROOT"
 
 tmp=$(mktemp -d /tmp/rlcontrol-selftest.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
-runner=(kernel/run-notebooks --quick --out "$tmp/out")
+runner=(kernel/run-notebooks --quick --any-root --out "$tmp/out")
 td=kernel/testdata
 failures=0
 report() { printf 'selftest: %-22s %s\n' "$1" "$2"; }
