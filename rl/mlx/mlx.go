@@ -71,3 +71,29 @@ func Segment(theta *graph.Node, from, n int) *graph.Node {
 	}
 	return graph.Gather(theta, graph.Const(theta.Graph(), idx))
 }
+
+// AdamStep builds one Adam update of a parameter vector θ with gradient g:
+//
+//	m ← β₁m + (1−β₁)g,  v ← β₂v + (1−β₂)g²,
+//	θ ← θ − α (m/(1−β₁ᵗ)) / (√(v/(1−β₂ᵗ)) + ε),
+//
+// where h holds [α, β₁, β₂, ε, 1/(1−β₁ᵗ), 1/(1−β₂ᵗ)] (AdamHyper computes
+// it), so one compiled graph serves every step t and learning rate. It
+// returns the new θ, m and v. Like GoMLX's own operations it panics while
+// the graph is built if the shapes differ.
+func AdamStep(theta, mom, vel, g, h *graph.Node) (newTheta, newMom, newVel *graph.Node) {
+	hp := func(i int) *graph.Node { return graph.Squeeze(graph.Slice(h, graph.AxisElem(i)), 0) }
+	lr, b1, b2, eps, c1, c2 := hp(0), hp(1), hp(2), hp(3), hp(4), hp(5)
+	one := graph.ScalarOne(g.Graph(), g.DType())
+	mom = graph.Add(graph.Mul(b1, mom), graph.Mul(graph.Sub(one, b1), g))
+	vel = graph.Add(graph.Mul(b2, vel), graph.Mul(graph.Sub(one, b2), graph.Mul(g, g)))
+	step := graph.Div(graph.Mul(mom, c1), graph.Add(graph.Sqrt(graph.Mul(vel, c2)), eps))
+	return graph.Sub(theta, graph.Mul(lr, step)), mom, vel
+}
+
+// AdamHyper fills h (length 6) with the input of AdamStep for step t ≥ 1.
+func AdamHyper(h []float64, lr, beta1, beta2, eps float64, t int) {
+	h[0], h[1], h[2], h[3] = lr, beta1, beta2, eps
+	h[4] = 1 / (1 - math.Pow(beta1, float64(t)))
+	h[5] = 1 / (1 - math.Pow(beta2, float64(t)))
+}

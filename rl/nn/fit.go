@@ -102,18 +102,11 @@ func (m *MLP) trainExec() *graph.Exec {
 		out := m.cfg.Out
 		m.execs.train = graph.MustNewExec(mlx.Backend(), func(in []*graph.Node) []*graph.Node {
 			theta, mom, vel, x, y, w, h := in[0], in[1], in[2], in[3], in[4], in[5], in[6]
-			hp := func(i int) *graph.Node { return graph.Squeeze(graph.Slice(h, graph.AxisElem(i)), 0) }
-			lr, b1, b2, eps, c1, c2 := hp(0), hp(1), hp(2), hp(3), hp(4), hp(5)
 			d := graph.Sub(m.net(theta, x), y)
 			perRow := graph.ReduceSum(graph.Mul(d, d), 1)
 			loss := graph.Div(graph.ReduceAllSum(graph.Mul(perRow, w)),
 				graph.MulScalar(graph.ReduceAllSum(w), float64(out)))
-			g := graph.Gradient(loss, theta)[0]
-			one := graph.ScalarOne(g.Graph(), g.DType())
-			mom = graph.Add(graph.Mul(b1, mom), graph.Mul(graph.Sub(one, b1), g))
-			vel = graph.Add(graph.Mul(b2, vel), graph.Mul(graph.Sub(one, b2), graph.Mul(g, g)))
-			step := graph.Div(graph.Mul(mom, c1), graph.Add(graph.Sqrt(graph.Mul(vel, c2)), eps))
-			theta = graph.Sub(theta, graph.Mul(lr, step))
+			theta, mom, vel = mlx.AdamStep(theta, mom, vel, graph.Gradient(loss, theta)[0], h)
 			return []*graph.Node{theta, mom, vel, loss}
 		}).SetMaxCache(-1)
 	}
@@ -241,9 +234,7 @@ func (m *MLP) Fit(X, Y [][]float64, cfg FitConfig) ([]float64, error) {
 				wb[b] = w
 			}
 			t++
-			hyper[0], hyper[1], hyper[2], hyper[3] = lr, cfg.Beta1, cfg.Beta2, cfg.Epsilon
-			hyper[4] = 1 / (1 - math.Pow(cfg.Beta1, float64(t)))
-			hyper[5] = 1 / (1 - math.Pow(cfg.Beta2, float64(t)))
+			mlx.AdamHyper(hyper, lr, cfg.Beta1, cfg.Beta2, cfg.Epsilon, t)
 			outs, err := exec.Call(thetaT, momT, velT,
 				tensors.FromFlatDataAndDimensions(xb, B, in),
 				tensors.FromFlatDataAndDimensions(yb, B, out),
