@@ -74,6 +74,7 @@ var (
 	_ System   = (*Arm2Link)(nil)
 	_ System   = (*PointMass)(nil)
 	_ System   = (*DoubleIntegrator)(nil)
+	_ System   = (*Planar)(nil)
 	_ Renderer = (*Pendulum)(nil)
 	_ Renderer = (*PointMass)(nil)
 )
