@@ -7,7 +7,6 @@ import (
 	"gonum.org/v1/gonum/mat"
 
 	"github.com/rlcontrol/rlcontrol/rl/e2c"
-	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
 // examplePointMass stands in for a trained model: a cart on a line whose
@@ -90,7 +89,7 @@ func ExampleEvaluate() {
 		Observe:   func(_, x []float64) ([]float64, error) { return x, nil },
 		GoalImage: []float64{1, 0},
 		T:         100,
-		Success:   func(tr system.Trajectory) bool { return math.Abs(tr.Final()[0]-1) < 0.01 },
+		Success:   func(x [][]float64) (bool, error) { return math.Abs(x[len(x)-1][0]-1) < 0.01, nil },
 	}
 	starts := [][]float64{{0, 0}, {-1, 0}, {2, 0.5}, {1, -1}}
 	ev, err := e2c.Evaluate(m, sc, starts, e2c.PlanConfig{Horizon: 30})

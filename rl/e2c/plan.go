@@ -683,12 +683,12 @@ type Scenario struct {
 	GoalImage []float64
 	// T is the number of steps of an episode (≥ 1).
 	T int
-	// Success judges an executed trajectory of true states (nil: none
-	// counts as a success).
-	Success func(tr system.Trajectory) bool
-	// Cost is the task's cost of an executed trajectory in true states
-	// (nil: Evaluation reports the latent cost instead).
-	Cost func(tr system.Trajectory) (float64, error)
+	// Success judges the true states x_0 … x_T of an episode (nil: none
+	// counts as a success). Task.Success fits.
+	Success func(states [][]float64) (bool, error)
+	// Cost is the task's cost of an episode's true states and actions
+	// (nil: Evaluation reports the latent cost instead). Task.Cost fits.
+	Cost func(states, actions [][]float64) (float64, error)
 }
 
 // Evaluation is the outcome of Evaluate.
@@ -709,8 +709,8 @@ type Evaluation struct {
 // time (the model must then be safe for concurrent use; the results do not
 // depend on Workers), and reports the success rate and mean cost. It
 // returns an error for an empty starts, a nil Scenario.Sys or Observe, an
-// invalid cfg, and the first failing episode's error (by start index) or
-// task cost.
+// invalid cfg, and the first failing episode's error (by start index),
+// task cost or success test.
 func Evaluate(m LatentModel, sc Scenario, starts [][]float64, cfg PlanConfig) (*Evaluation, error) {
 	const fn = "e2c: Evaluate"
 	if _, _, err := checkModel(fn, m); err != nil {
@@ -741,13 +741,15 @@ func Evaluate(m LatentModel, sc Scenario, starts [][]float64, cfg PlanConfig) (*
 				ev.Episodes[i] = ep
 				ev.Costs[i] = ep.LatentCost
 				if sc.Cost != nil {
-					if ev.Costs[i], err = sc.Cost(ep.Trajectory); err != nil {
+					if ev.Costs[i], err = sc.Cost(ep.X, ep.U); err != nil {
 						errs[i] = fmt.Errorf("%s: start %d: task cost: %w", fn, i, err)
 						continue
 					}
 				}
 				if sc.Success != nil {
-					ev.Successes[i] = sc.Success(ep.Trajectory)
+					if ev.Successes[i], err = sc.Success(ep.X); err != nil {
+						errs[i] = fmt.Errorf("%s: start %d: success: %w", fn, i, err)
+					}
 				}
 			}
 		}()

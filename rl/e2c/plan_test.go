@@ -14,6 +14,9 @@ import (
 	"github.com/rlcontrol/rlcontrol/rl/system"
 )
 
+// The trained model is what the planner plans with.
+var _ e2c.LatentModel = (*e2c.Model)(nil)
+
 // planFake is a synthetic LatentModel. Its "images" are the latent state
 // followed by one constant pixel, and its encoder reads the state straight
 // out of them, so the planner's latent is the true state. Its transition is
@@ -384,7 +387,7 @@ func TestEvaluate(t *testing.T) {
 	goalImg, _ := planImage(nil, g)
 	sc := e2c.Scenario{
 		Sys: planPlant(t, f, 1), Observe: planImage, GoalImage: goalImg, T: 60,
-		Success: func(tr system.Trajectory) bool { return dist(tr.Final(), g) < 1e-2 },
+		Success: func(x [][]float64) (bool, error) { return dist(x[len(x)-1], g) < 1e-2, nil },
 	}
 	starts := [][]float64{{-1, 1, 0.5}, {1, 1, 1}, {0, 0, 0}, {-0.5, -1, 0.8}, {1.5, 0, -1}}
 	one, err := e2c.Evaluate(f, sc, starts, e2c.PlanConfig{Workers: 1})
@@ -409,7 +412,7 @@ func TestEvaluate(t *testing.T) {
 			t.Errorf("start %d: cost %v, want the latent cost %v when Scenario.Cost is nil", i, one.Costs[i], one.Episodes[i].LatentCost)
 		}
 	}
-	sc.Cost = func(tr system.Trajectory) (float64, error) { return dist(tr.Final(), g), nil }
+	sc.Cost = func(x, _ [][]float64) (float64, error) { return dist(x[len(x)-1], g), nil }
 	ev, err := e2c.Evaluate(f, sc, starts[:2], e2c.PlanConfig{})
 	if err != nil {
 		t.Fatal(err)
@@ -444,6 +447,7 @@ func TestPlanInvalidInput(t *testing.T) {
 	goalImg, _ := planImage(nil, g)
 	plant := planPlant(t, f, 1)
 	var nilFake *planFake
+	failSuccess := func([][]float64) (bool, error) { return false, errors.New("judge absent") }
 	errOf := func(_ any, err error) error { return err }
 	plan := func(m e2c.LatentModel, z0, g []float64, c e2c.PlanConfig) func() error {
 		return func() error { return errOf(e2c.Plan(m, z0, g, c)) }
@@ -472,6 +476,10 @@ func TestPlanInvalidInput(t *testing.T) {
 		badtest.Err("nil", "LatentSystem", func() error { var s *e2c.LatentSystem; return s.Step(nil, nil, nil) }, "nil LatentSystem"),
 		badtest.Err("nil", "zero LatentSystem", func() error { return (&e2c.LatentSystem{}).Jacobians(nil, nil, nil, nil) }, "not made by NewLatentSystem"),
 		badtest.Err("nil", "Evaluate starts", func() error { return errOf(e2c.Evaluate(f, e2c.Scenario{}, nil, c)) }, "no starts"),
+		badtest.Err("nan", "Evaluate success", func() error {
+			sc := e2c.Scenario{Sys: plant, Observe: planImage, GoalImage: goalImg, T: 3, Success: failSuccess}
+			return errOf(e2c.Evaluate(f, sc, [][]float64{z0}, c))
+		}, "start 0", "judge absent"),
 		badtest.Err("nil", "Evaluate system", func() error { return errOf(e2c.Evaluate(f, e2c.Scenario{}, [][]float64{z0}, c)) }, "start 0", "nil system"),
 
 		badtest.Err("ragged", "latent dim 0", plan(zeroDim, z0, g, c), "LatentDim() = 0"),
