@@ -498,6 +498,9 @@ type Episode struct {
 	// Iterations[t] is the number of iLQR iterations of the plan made at
 	// step t (0 where none was made).
 	Iterations []int
+	// PlanCosts[t] is the latent cost J of the plan made at step t (0 where
+	// none was made).
+	PlanCosts []float64
 	// LatentCost is the planner's cost of what was executed:
 	// Σ_t [½ Q ‖z_t − z_goal‖² + ½ R ‖u_t‖²] + ½ QFinal ‖z_T − z_goal‖².
 	LatentCost float64
@@ -609,6 +612,7 @@ func ClosedLoop(m LatentModel, sys system.System, observe ObserveFunc, x0 []floa
 		Planned:    make([][][]float64, T),
 		PlannedU:   make([][][]float64, T),
 		Iterations: make([]int, T),
+		PlanCosts:  make([]float64, T),
 	}
 	copy(ep.X[0], x0)
 	plan := zeroPlan(ls, cfg.Horizon)
@@ -650,6 +654,7 @@ func ClosedLoop(m LatentModel, sys system.System, observe ObserveFunc, x0 []floa
 			planU, planT = res.U, t
 			ep.Planned[t], ep.PlannedU[t] = res.X, res.U
 			ep.Iterations[t] = len(res.History)
+			ep.PlanCosts[t] = res.Cost
 		}
 		u := planU[t-planT]
 		copy(ep.U[t], u)
@@ -776,4 +781,27 @@ func Evaluate(m LatentModel, sc Scenario, starts [][]float64, cfg PlanConfig) (*
 		return nil, fmt.Errorf("%s: the mean cost overflows (%v)", fn, ev.MeanCost)
 	}
 	return ev, nil
+}
+
+// RunTask is ClosedLoop on task: from x0 for task.T steps, seeing
+// task.Observe's images, towards task.GoalImage. It returns an error for a
+// nil or invalid task and ClosedLoop's errors.
+func RunTask(m LatentModel, task *Task, x0 []float64, cfg PlanConfig) (*Episode, error) {
+	sc, err := task.Scenario()
+	if err != nil {
+		return nil, fmt.Errorf("e2c: RunTask: %w", err)
+	}
+	return ClosedLoop(m, sc.Sys, sc.Observe, x0, sc.GoalImage, sc.T, cfg)
+}
+
+// EvaluateTask is Evaluate on task.Scenario() from the starts (e.g.
+// task.Starts(20, seed)): the success rate by task.Success and the mean
+// of task.Cost. It returns an error for a nil or invalid task and
+// Evaluate's errors.
+func EvaluateTask(m LatentModel, task *Task, starts [][]float64, cfg PlanConfig) (*Evaluation, error) {
+	sc, err := task.Scenario()
+	if err != nil {
+		return nil, fmt.Errorf("e2c: EvaluateTask: %w", err)
+	}
+	return Evaluate(m, sc, starts, cfg)
 }

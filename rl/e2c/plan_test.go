@@ -8,6 +8,7 @@ import (
 
 	"gonum.org/v1/gonum/mat"
 
+	"github.com/rlcontrol/rlcontrol/rl/cost"
 	"github.com/rlcontrol/rlcontrol/rl/e2c"
 	"github.com/rlcontrol/rlcontrol/rl/ilqr"
 	"github.com/rlcontrol/rlcontrol/rl/internal/badtest"
@@ -331,6 +332,14 @@ func TestClosedLoopReproducesPlan(t *testing.T) {
 	if !slices.Equal(ep.GoalLatent, g) {
 		t.Errorf("goal latent %v, want %v", ep.GoalLatent, g)
 	}
+	// The same sums in the same order: the costs agree to the bit.
+	cst, err := once.Cost(g, f.m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if J, err := cost.Total(cst, ep.Latents, ep.U); err != nil || J != ep.LatentCost || J != plan.Cost || ep.PlanCosts[0] != plan.Cost {
+		t.Errorf("latent cost %v, cost.Total %v (err %v), plan's cost %v, first plan's %v", ep.LatentCost, J, err, plan.Cost, ep.PlanCosts[0])
+	}
 
 	mpc, err := e2c.ClosedLoop(f, plant, planImage, x0, goalImg, H, base)
 	if err != nil {
@@ -480,6 +489,9 @@ func TestPlanInvalidInput(t *testing.T) {
 			sc := e2c.Scenario{Sys: plant, Observe: planImage, GoalImage: goalImg, T: 3, Success: failSuccess}
 			return errOf(e2c.Evaluate(f, sc, [][]float64{z0}, c))
 		}, "start 0", "judge absent"),
+		badtest.Err("nil", "RunTask task", func() error { return errOf(e2c.RunTask(f, nil, z0, c)) }, "nil *Task"),
+		badtest.Err("nil", "EvaluateTask task", func() error { return errOf(e2c.EvaluateTask(f, nil, [][]float64{z0}, c)) }, "nil *Task"),
+		badtest.Err("ragged", "RunTask x0", func() error { return errOf(e2c.RunTask(planarCentroid{e2c.PlanarTask()}, e2c.PlanarTask(), z0, c)) }, "x0", "want 2"),
 		badtest.Err("nil", "Evaluate system", func() error { return errOf(e2c.Evaluate(f, e2c.Scenario{}, [][]float64{z0}, c)) }, "start 0", "nil system"),
 
 		badtest.Err("ragged", "latent dim 0", plan(zeroDim, z0, g, c), "LatentDim() = 0"),
@@ -500,6 +512,8 @@ func TestPlanInvalidInput(t *testing.T) {
 		badtest.Err("nan", "Linearize fails", plan(failing, z0, g, c), "Linearize failed"),
 		badtest.Err("nan", "Linearize NaN", plan(nanA, z0, g, c), "A[1,2]", "NaN"),
 		badtest.Err("nan", "observe fails", loop(f, plant, failObs, z0, goalImg, 5, c), "step 0", "camera off"),
+		badtest.Err("ragged", "Cost zGoal", func() error { return errOf(e2c.PlanConfig{}.Cost(nil, 2)) }, "zGoal has 0"),
+		badtest.Err("nan", "Cost zGoal", func() error { return errOf(e2c.PlanConfig{}.Cost([]float64{nan}, 1)) }, "zGoal", "NaN"),
 		badtest.Err("nan", "Step u", func() error { return plant.Step(make([]float64, 3), z0, []float64{nan, 0}) }, "u", "NaN"),
 
 		badtest.Err("config", "Horizon", cfgErr(e2c.PlanConfig{Horizon: -1}), "Horizon = -1"),
@@ -518,4 +532,79 @@ func TestPlanInvalidInput(t *testing.T) {
 		badtest.Err("config", "Plan cfg", plan(f, z0, g, e2c.PlanConfig{R: -1}), "R = -1"),
 		badtest.Err("config", "ClosedLoop cfg", loop(f, plant, planImage, z0, goalImg, 5, e2c.PlanConfig{Horizon: -4}), "Horizon = -4"),
 	})
+}
+
+// planarCentroid is a hand-made model of the planar task: its "encoder"
+// reads the agent's position in m off the rendered image, as the centroid
+// of the pixels brighter than the gray obstacles (weights v − 0.5 where the
+// value v > 0.5), and its transition is the planar system's free motion,
+// A = I, B = Δt·I, o = 0. It does not know the obstacles.
+type planarCentroid struct{ task *e2c.Task }
+
+func (planarCentroid) LatentDim() int { return 2 }
+func (planarCentroid) ActionDim() int { return 2 }
+
+func (p planarCentroid) Encode(images [][]float64) ([][]float64, error) {
+	W, H := p.task.Width, p.task.Height
+	world := p.task.Sys.(*system.Planar).World
+	out := make([][]float64, len(images))
+	for n, img := range images {
+		if len(img) != W*H {
+			return nil, errors.New("planarCentroid: wrong image size")
+		}
+		var sw, sx, sy float64
+		for i := 0; i < H; i++ {
+			for j := 0; j < W; j++ {
+				w := img[i*W+j] - 0.5
+				if w <= 0 {
+					continue
+				}
+				sw += w
+				sx += w * (world.XMin + (float64(j)+0.5)*(world.XMax-world.XMin)/float64(W))
+				sy += w * (world.YMax - (float64(i)+0.5)*(world.YMax-world.YMin)/float64(H))
+			}
+		}
+		if sw == 0 {
+			return nil, errors.New("planarCentroid: no agent in the image")
+		}
+		out[n] = []float64{sx / sw, sy / sw}
+	}
+	return out, nil
+}
+
+func (p planarCentroid) Linearize([]float64) (A, B *mat.Dense, o []float64, err error) {
+	dt := p.task.Sys.Dt()
+	return mat.NewDense(2, 2, []float64{1, 0, 0, 1}), mat.NewDense(2, 2, []float64{dt, 0, 0, dt}), []float64{0, 0}, nil
+}
+
+// TestRunPlanarTask: on the real planar task, rendered images and all, a
+// model that reads the position off the image and knows the free motion
+// reaches the goal from starts with a free straight path to it (the task's
+// Success: within Tol = 0.2 m at the end), through RunTask and
+// EvaluateTask. The centroid's error is a fraction of a 0.1 m pixel, so the
+// planner's goal is within Tol of the true one.
+func TestRunPlanarTask(t *testing.T) {
+	task := e2c.PlanarTask()
+	m := planarCentroid{task}
+	starts := [][]float64{{1.4, 0.3}, {0.4, 0.4}, {0.5, 1.4}}
+	ep, err := e2c.RunTask(m, task, starts[0], e2c.PlanConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := task.Distance(ep.Final())
+	if err != nil || d > task.Tol {
+		t.Errorf("RunTask from %v ends %.3g m from the goal (err %v), want ≤ Tol = %v", starts[0], d, err, task.Tol)
+	}
+	ev, err := e2c.EvaluateTask(m, task, starts, e2c.PlanConfig{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ev.SuccessRate != 1 {
+		t.Errorf("success rate %v, want 1 (successes %v)", ev.SuccessRate, ev.Successes)
+	}
+	want, err := task.Cost(ev.Episodes[1].X, ev.Episodes[1].U)
+	if err != nil || ev.Costs[1] != want {
+		t.Errorf("cost of episode 1 %v, want Task.Cost %v (err %v)", ev.Costs[1], want, err)
+	}
+	t.Logf("final distances: RunTask %.3g m; mean task cost %.4g", d, ev.MeanCost)
 }
