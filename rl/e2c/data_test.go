@@ -410,6 +410,45 @@ func TestSplit(t *testing.T) {
 	}
 }
 
+// BenchmarkPlanarData renders 10 000 planar transitions (the brief's
+// budget: under 2 s).
+func BenchmarkPlanarData(b *testing.B) {
+	sys := system.NewPlanar()
+	for b.Loop() {
+		if _, err := PlanarData(sys, 10000, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkPendulumData renders 10 000 pendulum transitions (three frames
+// each, 737 MB of float64 pixels).
+func BenchmarkPendulumData(b *testing.B) {
+	p := PendulumTask().Sys.(*system.Pendulum)
+	for b.Loop() {
+		if _, err := PendulumData(p, 10000, 1); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkSaveLoadPlanar saves and loads 10 000 planar transitions.
+func BenchmarkSaveLoadPlanar(b *testing.B) {
+	d, err := PlanarData(system.NewPlanar(), 10000, 1)
+	if err != nil {
+		b.Fatal(err)
+	}
+	path := filepath.Join(b.TempDir(), "planar")
+	for b.Loop() {
+		if err := d.Save(path); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := LoadDataset(path); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
 // Render a planar dataset and look at its first transition: 40×40 images
 // of 0.1 m pixels, actions within ±0.2 m/s.
 func ExamplePlanarData() {

@@ -90,6 +90,9 @@ func (d *Dataset) marshal() ([]byte, error) {
 	if len(d.State) > 0 {
 		h.State = len(d.State[0])
 	}
+	if h.Action > 1024 || h.State > 1024 {
+		return nil, fmt.Errorf("actions of length %d and states of length %d, the format allows up to 1024", h.Action, h.State)
+	}
 	js, err := json.Marshal(h)
 	if err != nil {
 		return nil, err
