@@ -1,6 +1,7 @@
 package system
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -256,4 +257,26 @@ func TestPlanarBadInput(t *testing.T) {
 		badtest.Err("nil", "Render nil", func() error { return nilP.Render(make([]float64, 16), 4, 4, two) }, "nil *Planar"),
 	}
 	badtest.Run(t, cases)
+}
+
+// Move the planar agent right at full speed towards an obstacle: the
+// third move would overlap it, so it is blocked and the agent stays put.
+func ExamplePlanar() {
+	p := NewPlanar()
+	o := p.Obstacles[1] // (−0.3, −0.2), radius 0.3 m
+	x := []float64{o.X - o.R - p.AgentRadius - 0.5, o.Y}
+	u := []float64{p.MaxSpeed, 0}
+	for k := 1; k <= 4; k++ {
+		blocked, _ := p.Blocked(x, u)
+		if err := p.Step(x, x, u); err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("step %d: x = (%.2f, %.2f) m, blocked %v\n", k, x[0], x[1], blocked)
+	}
+	// Output:
+	// step 1: x = (-1.00, -0.20) m, blocked false
+	// step 2: x = (-0.80, -0.20) m, blocked false
+	// step 3: x = (-0.80, -0.20) m, blocked true
+	// step 4: x = (-0.80, -0.20) m, blocked true
 }
