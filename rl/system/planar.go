@@ -33,7 +33,7 @@ import (
 //
 // Defaults (NewPlanar): World [−2, 2]², so a 40×40 image has 0.1 m pixels;
 // Δt = 1 s and MaxSpeed = 0.2 m/s, at most 2 pixels per step along each
-// axis; AgentRadius 0.1 m; six obstacles of radius 0.25–0.3 m spread over
+// axis; AgentRadius 0.1 m; six obstacles of radius 0.2–0.3 m spread over
 // the field (PlanarObstacles) with free corridors between them.
 //
 // Like the other systems, Step does not clip u to the box (ActionLimits
