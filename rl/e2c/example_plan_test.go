@@ -35,20 +35,18 @@ func (p examplePointMass) Linearize([]float64) (A, B *mat.Dense, o []float64, er
 	return A, B, []float64{0, 0}, nil
 }
 
-// Plan in the latent space from rest at 0 to rest at 1 m, with the default
-// cost (Q = 1, R = 0.01, QFinal = 10) and a 60-step (6 s) horizon.
+// Plan in the latent space from rest at 0 to rest at 1 m with the default
+// cost (Q = 1, R = 0.1, QFinal = 1000) and horizon (40 steps, 4 s here).
 func ExamplePlan() {
 	m := examplePointMass{dt: 0.1}
-	res, err := e2c.Plan(m, []float64{0, 0}, []float64{1, 0}, e2c.PlanConfig{Horizon: 60})
+	res, err := e2c.Plan(m, []float64{0, 0}, []float64{1, 0}, e2c.PlanConfig{})
 	if err != nil {
 		panic(err)
 	}
-	// Q weighs the velocity as much as the position, so the plan does not
-	// rush; the finite QFinal leaves the end a few millimetres short.
 	z := res.X[len(res.X)-1]
-	fmt.Printf("converged: %v, plan ends at %.3f m, %.3f m/s\n", res.Converged, z[0], z[1])
+	fmt.Printf("converged: %v, %d actions, plan ends at %.3f m, %.3f m/s\n", res.Converged, len(res.U), z[0], z[1])
 	// Output:
-	// converged: true, plan ends at 0.997 m, 0.000 m/s
+	// converged: true, 40 actions, plan ends at 0.999 m, 0.000 m/s
 }
 
 // Drive the cart to the goal image by re-planning from each new image
