@@ -39,6 +39,7 @@ func Benchmarks() []Bench {
 		{"trpo_update_batch4000_fisher_subsample5", func(b *testing.B) { benchTRPOUpdate(b, 5) }},
 		{"gps_iteration_arm", benchGPSIteration},
 		{"dagger_round_arm", benchDAggerRound},
+		{"e2c_train_step_planar", benchE2CTrainStep},
 	}
 }
 

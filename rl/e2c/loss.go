@@ -131,9 +131,30 @@ func lossesFrom(outs []*tensors.Tensor, k int) Losses {
 
 // Terms returns the loss terms on the transitions (x, u, xNext), with the
 // reparameterisation noise ε drawn with seed (the same seed gives the same
-// numbers), at the model's current θ. It returns an error naming a bad
-// image or action.
+// numbers), at the model's current θ. It returns TermsWithNoise's errors.
 func (m *Model) Terms(x, u, xNext [][]float64, seed uint64) (Losses, error) {
+	if err := m.check("Terms"); err != nil {
+		return Losses{}, err
+	}
+	return m.TermsWithNoise(x, u, xNext, Noise(len(x), m.cfg.Latent, seed))
+}
+
+// Noise returns n standard normal vectors of length k drawn with seed: the
+// ε of Terms(…, seed).
+func Noise(n, k int, seed uint64) [][]float64 {
+	rng := rand.New(rand.NewPCG(seed, 0x2c1b3c6d))
+	eps := make([][]float64, max(n, 0))
+	for i := range eps {
+		eps[i] = normalNoise(rng, max(k, 0))
+	}
+	return eps
+}
+
+// TermsWithNoise returns the loss terms on the transitions (x, u, xNext)
+// with the given noise, z_t = μ_t + σ_t ⊙ eps[i] (AE ignores it), so that
+// a lesson can recompute each term by hand and compare. It returns an
+// error naming a bad image, action or noise row, or unequal counts.
+func (m *Model) TermsWithNoise(x, u, xNext, eps [][]float64) (Losses, error) {
 	if err := m.check("Terms"); err != nil {
 		return Losses{}, err
 	}
@@ -147,15 +168,17 @@ func (m *Model) Terms(x, u, xNext [][]float64, seed uint64) (Losses, error) {
 	if err := checkRows("Terms", "u", u, nu); err != nil {
 		return Losses{}, err
 	}
-	if len(x) != len(u) || len(x) != len(xNext) {
-		return Losses{}, fmt.Errorf("e2c: Terms: %d images, %d actions and %d next images, want equal numbers", len(x), len(u), len(xNext))
+	if err := checkRows("Terms", "eps", eps, nz); err != nil {
+		return Losses{}, err
+	}
+	if len(x) != len(u) || len(x) != len(xNext) || len(x) != len(eps) {
+		return Losses{}, fmt.Errorf("e2c: Terms: %d images, %d actions, %d next images and %d noise rows, want equal numbers", len(x), len(u), len(xNext), len(eps))
 	}
 	e := m.exec("terms", func(in []*graph.Node) []*graph.Node {
 		return m.lossTerms(in[0], in[1], in[2], in[3], in[4])
 	})
 	b := len(x)
-	outs, err := e.Call(m.thetaTensor(), tensorRows(x, P, b), tensorRows(u, nu, b), tensorRows(xNext, P, b),
-		tensors.FromFlatDataAndDimensions(normalNoise(rand.New(rand.NewPCG(seed, 0x2c1b3c6d)), b*nz), b, nz))
+	outs, err := e.Call(m.thetaTensor(), tensorRows(x, P, b), tensorRows(u, nu, b), tensorRows(xNext, P, b), tensorRows(eps, nz, b))
 	if err != nil {
 		return Losses{}, fmt.Errorf("e2c: Terms: %w", err)
 	}

@@ -1,0 +1,272 @@
+package lessons
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"math"
+	"time"
+
+	"github.com/rlcontrol/rlcontrol/rl/e2c"
+	"github.com/rlcontrol/rlcontrol/rl/system"
+)
+
+// E2CSetup is everything one of lesson 07's Embed to Control runs depends
+// on: the task, the data, the networks, the training and the planner. A
+// stored result made with another E2CSetup is refused.
+type E2CSetup struct {
+	// System is "planar" or "pendulum".
+	System string
+	// AgentRadius overrides the planar agent's radius in m (0: the
+	// system's default).
+	AgentRadius float64 `json:",omitempty"`
+	// Samples is the number of training transitions, drawn with DataSeed.
+	Samples  int
+	DataSeed uint64
+	// Latent, Encoder, Decoder, Transition and Lambda configure the model
+	// (e2c.Config).
+	Latent                       int
+	Encoder, Decoder, Transition []int
+	Lambda                       float64
+	// Steps, BatchSize, LearningRate and TrainSeed configure Adam.
+	Steps, BatchSize int
+	LearningRate     float64
+	TrainSeed        uint64
+	// Horizon, Q and R configure the latent planner (e2c.PlanConfig).
+	Horizon int
+	Q, R    float64
+	// Starts random starts drawn with StartSeed are the evaluation.
+	Starts    int
+	StartSeed uint64
+}
+
+// E2CPlanar is the planar set-up of lesson 07 (quick: a short run for
+// tests and RLCONTROL_QUICK=1).
+func E2CPlanar(quick bool) E2CSetup {
+	s := E2CSetup{System: "planar", AgentRadius: 0.2, Samples: 5000, DataSeed: 1,
+		Latent: 2, Encoder: []int{150, 150}, Decoder: []int{200, 200}, Transition: []int{100, 100}, Lambda: 1,
+		Steps: 2000, BatchSize: 128, LearningRate: 5e-4, TrainSeed: 1,
+		Horizon: 20, Q: 1, R: 0.01, Starts: 24, StartSeed: 7}
+	if quick {
+		s.Samples, s.Steps, s.Starts = 1000, 100, 6
+		s.Encoder, s.Decoder, s.Transition = []int{32}, []int{32}, []int{16}
+	}
+	return s
+}
+
+// Task returns the closed-loop task of the set-up.
+func (s E2CSetup) Task() (*e2c.Task, error) {
+	switch s.System {
+	case "planar":
+		t := e2c.PlanarTask()
+		if s.AgentRadius > 0 {
+			p, ok := t.Sys.(*system.Planar)
+			if !ok {
+				return nil, fmt.Errorf("lessons: E2CSetup: the planar task's system is a %T", t.Sys)
+			}
+			p.AgentRadius = s.AgentRadius
+		}
+		return t, t.Validate()
+	case "pendulum":
+		return e2c.PendulumTask(), nil
+	}
+	return nil, fmt.Errorf("lessons: E2CSetup.System = %q, want \"planar\" or \"pendulum\"", s.System)
+}
+
+// Data returns the training transitions.
+func (s E2CSetup) Data() (*e2c.Dataset, error) {
+	t, err := s.Task()
+	if err != nil {
+		return nil, err
+	}
+	return t.Data(s.Samples, s.DataSeed)
+}
+
+// Config returns the model configuration for kind.
+func (s E2CSetup) Config(kind e2c.Kind) (e2c.Config, error) {
+	t, err := s.Task()
+	if err != nil {
+		return e2c.Config{}, err
+	}
+	return e2c.Config{Width: t.Width, Height: t.Height, Frames: t.Frames, Latent: s.Latent,
+		Action: t.Sys.ActionDim(), EncoderHidden: s.Encoder, DecoderHidden: s.Decoder,
+		TransitionHidden: s.Transition, Kind: kind, Lambda: s.Lambda, Seed: s.TrainSeed}.WithDefaults()
+}
+
+// TrainConfig returns the training configuration, with progress lines to
+// w (nil: none).
+func (s E2CSetup) TrainConfig(w io.Writer) e2c.TrainConfig {
+	return e2c.TrainConfig{Steps: s.Steps, BatchSize: s.BatchSize, LearningRate: s.LearningRate, Progress: w}
+}
+
+// PlanConfig returns the planner's configuration.
+func (s E2CSetup) PlanConfig() e2c.PlanConfig {
+	return e2c.PlanConfig{Horizon: s.Horizon, Q: s.Q, R: s.R}
+}
+
+// Train trains a model of the given kind on d from scratch, with progress
+// lines to w (nil: none).
+func (s E2CSetup) Train(kind e2c.Kind, d *e2c.Dataset, w io.Writer) (*e2c.Trainer, error) {
+	cfg, err := s.Config(kind)
+	if err != nil {
+		return nil, err
+	}
+	m, err := e2c.New(cfg)
+	if err != nil {
+		return nil, err
+	}
+	tr, err := e2c.NewTrainer(m, s.TrainSeed)
+	if err != nil {
+		return nil, err
+	}
+	return tr, tr.Train(d, s.TrainConfig(w))
+}
+
+// Evaluate runs the closed-loop latent planner from the set-up's starts.
+func (s E2CSetup) Evaluate(m e2c.LatentModel) (*e2c.Evaluation, error) {
+	t, err := s.Task()
+	if err != nil {
+		return nil, err
+	}
+	starts, err := t.Starts(s.Starts, s.StartSeed)
+	if err != nil {
+		return nil, err
+	}
+	return e2c.EvaluateTask(m, t, starts, s.PlanConfig())
+}
+
+// E2CRun is one trained model's record in a stored result.
+type E2CRun struct {
+	// Kind is "E2C", "VAE" or "AE".
+	Kind string
+	// Seconds is the training time; StepsPerSecond the Adam steps per
+	// second.
+	Seconds, StepsPerSecond float64
+	// Curve holds the loss terms averaged over each block of CurveEvery
+	// steps.
+	Curve      []e2c.Losses
+	CurveEvery int
+	// SuccessRate and MeanCost are the closed-loop results from the
+	// set-up's starts; Successes says which starts succeeded.
+	SuccessRate, MeanCost float64
+	Successes             []bool
+	// Latent and State are encodings of held-out images and their true
+	// states, for plots of the latent space.
+	Latent, State [][]float64
+	// Model is the trained model's checkpoint (only where a lesson loads
+	// the model itself).
+	Model []byte `json:",omitempty"`
+}
+
+// e2cRun trains and evaluates one kind of model on s.
+func e2cRun(s E2CSetup, kind e2c.Kind, d *e2c.Dataset, keepModel bool, w io.Writer) (E2CRun, error) {
+	start := time.Now()
+	tr, err := s.Train(kind, d, w)
+	if err != nil {
+		return E2CRun{}, err
+	}
+	run := E2CRun{Kind: kind.String(), Seconds: time.Since(start).Seconds()}
+	run.StepsPerSecond = float64(s.Steps) / run.Seconds
+	run.CurveEvery = max(1, s.Steps/100)
+	run.Curve = lossCurve(tr.History, run.CurveEvery)
+	ev, err := s.Evaluate(tr.Model)
+	if err != nil {
+		return E2CRun{}, err
+	}
+	run.SuccessRate, run.MeanCost, run.Successes = ev.SuccessRate, ev.MeanCost, ev.Successes
+	held, err := s.heldOut(300)
+	if err != nil {
+		return E2CRun{}, err
+	}
+	if run.Latent, err = tr.Model.Encode(held.X); err != nil {
+		return E2CRun{}, err
+	}
+	run.State = held.State
+	if keepModel {
+		var buf bytes.Buffer
+		if _, err := tr.Model.WriteTo(&buf); err != nil {
+			return E2CRun{}, err
+		}
+		run.Model = buf.Bytes()
+	}
+	return run, nil
+}
+
+// heldOut returns n transitions never trained on (another seed).
+func (s E2CSetup) heldOut(n int) (*e2c.Dataset, error) {
+	t, err := s.Task()
+	if err != nil {
+		return nil, err
+	}
+	return t.Data(n, s.DataSeed+1000)
+}
+
+// lossCurve averages the history over blocks of every steps.
+func lossCurve(h []e2c.Losses, every int) []e2c.Losses {
+	var out []e2c.Losses
+	for i := 0; i < len(h); i += every {
+		var acc e2c.Losses
+		n := 0
+		for _, l := range h[i:min(i+every, len(h))] {
+			acc.Total += l.Total
+			acc.Rec += l.Rec
+			acc.Pred += l.Pred
+			acc.KLPrior += l.KLPrior
+			acc.Trans += l.Trans
+			n++
+		}
+		f := 1 / float64(n)
+		out = append(out, e2c.Losses{Total: f * acc.Total, Rec: f * acc.Rec, Pred: f * acc.Pred, KLPrior: f * acc.KLPrior, Trans: f * acc.Trans})
+	}
+	return out
+}
+
+// E2CPlanarRuns is the stored planar result: E2C, then the VAE and AE
+// baselines, trained and evaluated with E2CPlanar(false) (E2C's run keeps
+// its model, which the lesson loads).
+var e2cPlanarRuns = registerStored(Stored[[]E2CRun]{
+	Name:  "07-e2c-planar",
+	Setup: E2CPlanar(false),
+	Compute: func(quick bool) ([]E2CRun, error) {
+		s := E2CPlanar(quick)
+		d, err := s.Data()
+		if err != nil {
+			return nil, err
+		}
+		var runs []E2CRun
+		for _, k := range []e2c.Kind{e2c.E2C, e2c.VAE, e2c.AE} {
+			r, err := e2cRun(s, k, d, k == e2c.E2C, progressTo())
+			if err != nil {
+				return nil, fmt.Errorf("%v: %w", k, err)
+			}
+			runs = append(runs, r)
+		}
+		return runs, nil
+	},
+})
+
+// E2CPlanarRuns returns the stored planar runs (E2C, VAE, AE) and where
+// they came from.
+func E2CPlanarRuns() ([]E2CRun, Source, error) { return e2cPlanarRuns.Get() }
+
+// E2CPlanarModel returns the stored run's trained E2C model.
+func E2CPlanarModel() (*e2c.Model, Source, error) {
+	runs, src, err := E2CPlanarRuns()
+	if err != nil {
+		return nil, src, err
+	}
+	for _, r := range runs {
+		if r.Model != nil {
+			m, err := e2c.ReadModel(bytes.NewReader(r.Model))
+			return m, src, err
+		}
+	}
+	return nil, src, fmt.Errorf("lessons: the stored planar runs hold no model")
+}
+
+// progressTo is where stored runs print their training progress.
+func progressTo() io.Writer { return progressWriter }
+
+var progressWriter io.Writer = io.Discard
+
+var _ = math.Inf
