@@ -4,7 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"math"
+	"os"
 	"time"
 
 	"github.com/rlcontrol/rlcontrol/rl/e2c"
@@ -264,9 +264,42 @@ func E2CPlanarModel() (*e2c.Model, Source, error) {
 	return nil, src, fmt.Errorf("lessons: the stored planar runs hold no model")
 }
 
-// progressTo is where stored runs print their training progress.
-func progressTo() io.Writer { return progressWriter }
+// progressTo is where stored runs print their training progress: the
+// terminal of `make results`, or the notebook when a lesson recomputes.
+func progressTo() io.Writer { return os.Stdout }
 
-var progressWriter io.Writer = io.Discard
+// E2CPendulum is the pendulum set-up of lesson 07: swing-up from two
+// stacked 48×48 frames (quick: a short run for tests).
+func E2CPendulum(quick bool) E2CSetup {
+	s := E2CSetup{System: "pendulum", Samples: 5000, DataSeed: 2,
+		Latent: 3, Encoder: []int{150, 150}, Decoder: []int{200, 200}, Transition: []int{100, 100}, Lambda: 1,
+		Steps: 2000, BatchSize: 32, LearningRate: 1e-3, TrainSeed: 1,
+		Horizon: 40, Q: 1, R: 0.1, Starts: 20, StartSeed: 8}
+	if quick {
+		s.Samples, s.Steps, s.Starts = 500, 50, 2
+		s.Encoder, s.Decoder, s.Transition = []int{32}, []int{32}, []int{16}
+	}
+	return s
+}
 
-var _ = math.Inf
+// e2cPendulumRuns is the stored pendulum result: E2C trained and evaluated
+// with E2CPendulum(false).
+var e2cPendulumRuns = registerStored(Stored[[]E2CRun]{
+	Name:  "07-e2c-pendulum",
+	Setup: E2CPendulum(false),
+	Compute: func(quick bool) ([]E2CRun, error) {
+		s := E2CPendulum(quick)
+		d, err := s.Data()
+		if err != nil {
+			return nil, err
+		}
+		r, err := e2cRun(s, e2c.E2C, d, false, progressTo())
+		if err != nil {
+			return nil, err
+		}
+		return []E2CRun{r}, nil
+	},
+})
+
+// E2CPendulumRuns returns the stored pendulum run and where it came from.
+func E2CPendulumRuns() ([]E2CRun, Source, error) { return e2cPendulumRuns.Get() }
