@@ -43,7 +43,7 @@ type E2CSetup struct {
 // E2CPlanar is the planar set-up of lesson 07 (quick: a short run for
 // tests and RLCONTROL_QUICK=1).
 func E2CPlanar(quick bool) E2CSetup {
-	s := E2CSetup{System: "planar", AgentRadius: 0.2, Samples: 5000, DataSeed: 1,
+	s := E2CSetup{System: "planar", Samples: 5000, DataSeed: 1,
 		Latent: 2, Encoder: []int{150, 150}, Decoder: []int{200, 200}, Transition: []int{100, 100}, Lambda: 1,
 		Steps: 2000, BatchSize: 128, LearningRate: 5e-4, TrainSeed: 1,
 		Horizon: 20, Q: 1, R: 0.01, Starts: 24, StartSeed: 7}

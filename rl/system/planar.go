@@ -56,6 +56,14 @@ type Planar struct {
 	// (XMin < XMax, YMin < YMax, wider and taller than the agent; default
 	// [−2, 2] × [−2, 2]).
 	World Rect
+	// Slide makes a blocked agent slide instead of stopping (default
+	// false): the part of the move into what blocks it (the nearest
+	// obstacle the path enters, or the wall) is removed, and the rest, the
+	// move along the obstacle's tangent or along the wall, is made if it
+	// is free; otherwise the agent stays. A frictionless contact: pushed
+	// at an angle against an obstacle the agent goes round it, pushed
+	// straight at its centre it stays.
+	Slide bool
 }
 
 // PlanarObstacles returns Planar's default obstacles, in m: six discs of
@@ -185,18 +193,12 @@ func (p *Planar) blocked(x0, y0, x1, y1 float64) bool {
 		return true
 	}
 	dx, dy := x1-x0, y1-y0
-	len2 := dx*dx + dy*dy
 	for _, o := range p.Obstacles {
 		reach := o.R + p.AgentRadius
 		if math.Hypot(x0-o.X, y0-o.Y) < reach {
 			continue // already overlapping: leaving is allowed
 		}
-		// Closest point of the segment to the centre.
-		t := 0.0
-		if len2 > 0 {
-			t = math.Min(1, math.Max(0, ((o.X-x0)*dx+(o.Y-y0)*dy)/len2))
-		}
-		if math.Hypot(x0+t*dx-o.X, y0+t*dy-o.Y) < reach {
+		if p.enters(o, x0, y0, dx, dy) {
 			return true
 		}
 	}
@@ -214,11 +216,60 @@ func (p *Planar) Step(next, x, u []float64) error {
 	}
 	x1, y1 := x[0]+p.TimeStep*u[0], x[1]+p.TimeStep*u[1]
 	if p.blocked(x[0], x[1], x1, y1) {
-		next[0], next[1] = x[0], x[1]
-		return nil
+		x1, y1 = x[0], x[1]
+		if p.Slide {
+			x1, y1 = p.slide(x[0], x[1], p.TimeStep*u[0], p.TimeStep*u[1])
+		}
 	}
 	next[0], next[1] = x1, y1
 	return nil
+}
+
+// slide returns where a blocked move by (dx, dy) from (x0, y0) ends when
+// the agent slides (see Planar.Slide): the move less its component into
+// the wall or into the nearest obstacle the path enters, if that is free,
+// else (x0, y0).
+func (p *Planar) slide(x0, y0, dx, dy float64) (float64, float64) {
+	if !p.inWorld(x0+dx, y0+dy) {
+		// Along the wall: drop the component that leaves World.
+		if !p.inWorld(x0+dx, y0) {
+			dx = 0
+		}
+		if !p.inWorld(x0, y0+dy) {
+			dy = 0
+		}
+	} else {
+		near, best := -1, math.Inf(1)
+		for i, o := range p.Obstacles {
+			d := math.Hypot(x0-o.X, y0-o.Y)
+			if d >= o.R+p.AgentRadius && d < best && p.enters(o, x0, y0, dx, dy) {
+				near, best = i, d
+			}
+		}
+		if near < 0 || best == 0 {
+			return x0, y0
+		}
+		o := p.Obstacles[near]
+		nx, ny := (x0-o.X)/best, (y0-o.Y)/best
+		if dn := dx*nx + dy*ny; dn < 0 {
+			dx, dy = dx-dn*nx, dy-dn*ny
+		}
+	}
+	if (dx == 0 && dy == 0) || p.blocked(x0, y0, x0+dx, y0+dy) {
+		return x0, y0
+	}
+	return x0 + dx, y0 + dy
+}
+
+// enters reports whether the straight path from (x0, y0) by (dx, dy)
+// brings the agent into obstacle o.
+func (p *Planar) enters(o Circle, x0, y0, dx, dy float64) bool {
+	len2 := dx*dx + dy*dy
+	t := 0.0
+	if len2 > 0 {
+		t = math.Min(1, math.Max(0, ((o.X-x0)*dx+(o.Y-y0)*dy)/len2))
+	}
+	return math.Hypot(x0+t*dx-o.X, y0+t*dy-o.Y) < o.R+p.AgentRadius
 }
 
 // Jacobians writes the derivatives of the free motion, A = I (2×2) and
@@ -235,9 +286,9 @@ func (p *Planar) Jacobians(A, B, x, u []float64) error {
 	return nil
 }
 
-// Blocked reports whether the move from x with action u is blocked, i.e.
-// whether Step leaves the agent where it is although TimeStep·u ≠ 0 would
-// move it.
+// Blocked reports whether the straight move from x with action u is
+// blocked: Step then leaves the agent where it is (or, with Slide, moves it
+// along what blocks it) instead of to x + TimeStep·u.
 func (p *Planar) Blocked(x, u []float64) (bool, error) {
 	if err := p.checkDynamics(); err != nil {
 		return false, err

@@ -280,3 +280,50 @@ func ExamplePlanar() {
 	// step 3: x = (-0.80, -0.20) m, blocked true
 	// step 4: x = (-0.80, -0.20) m, blocked true
 }
+
+// TestPlanarSlide checks the sliding contact: pushed at an angle into an
+// obstacle the agent moves by the tangential part of the push (computed
+// here from the contact normal), pushed at the centre it stays, and pushed
+// at a wall it moves along the wall.
+func TestPlanarSlide(t *testing.T) {
+	p := NewPlanar()
+	p.Obstacles = []Circle{{X: 0, Y: 0, R: 0.3}}
+	p.Slide = true
+	reach := 0.3 + p.AgentRadius
+	// Touching the obstacle from the left, pushed right and up.
+	x := []float64{-reach - 1e-9, 0}
+	u := []float64{0.2, 0.1}
+	next := make([]float64, 2)
+	if err := p.Step(next, x, u); err != nil {
+		t.Fatal(err)
+	}
+	// Normal (−1, 0): the push's x part goes into the obstacle and is
+	// dropped; the y part, 0.1 m, is made. Exact arithmetic up to 1e-12.
+	if math.Abs(next[0]-x[0]) > 1e-12 || math.Abs(next[1]-0.1) > 1e-12 {
+		t.Errorf("slide: next = %v, want [%v 0.1]", next, x[0])
+	}
+	// Straight at the centre: the tangential part is zero, it stays.
+	if err := p.Step(next, x, []float64{0.2, 0}); err != nil {
+		t.Fatal(err)
+	}
+	if next[0] != x[0] || next[1] != x[1] {
+		t.Errorf("head-on: next = %v, want %v", next, x)
+	}
+	// Without Slide the angled push is blocked.
+	p.Slide = false
+	if err := p.Step(next, x, u); err != nil {
+		t.Fatal(err)
+	}
+	if next[0] != x[0] || next[1] != x[1] {
+		t.Errorf("no slide: next = %v, want %v", next, x)
+	}
+	// At the right wall, pushed right and down: moves down only.
+	p.Slide = true
+	w := []float64{2 - p.AgentRadius - 0.05, 0.5}
+	if err := p.Step(next, w, []float64{0.2, -0.2}); err != nil {
+		t.Fatal(err)
+	}
+	if next[0] != w[0] || math.Abs(next[1]-0.3) > 1e-12 {
+		t.Errorf("wall: next = %v, want [%v 0.3]", next, w[0])
+	}
+}
