@@ -28,13 +28,16 @@ type E2CSetup struct {
 	Latent                       int
 	Encoder, Decoder, Transition []int
 	Lambda                       float64
-	// Steps, BatchSize, LearningRate and TrainSeed configure Adam.
-	Steps, BatchSize int
-	LearningRate     float64
-	TrainSeed        uint64
-	// Horizon, Q and R configure the latent planner (e2c.PlanConfig).
-	Horizon int
-	Q, R    float64
+	// Steps, BatchSize, LearningRate (decaying geometrically to
+	// FinalLearningRate) and TrainSeed configure Adam.
+	Steps, BatchSize                int
+	LearningRate, FinalLearningRate float64
+	TrainSeed                       uint64
+	// Horizon, Q, R and Correction configure the latent planner
+	// (e2c.PlanConfig).
+	Horizon    int
+	Q, R       float64
+	Correction float64
 	// Starts random starts drawn with StartSeed are the evaluation.
 	Starts    int
 	StartSeed uint64
@@ -44,9 +47,9 @@ type E2CSetup struct {
 // tests and RLCONTROL_QUICK=1).
 func E2CPlanar(quick bool) E2CSetup {
 	s := E2CSetup{System: "planar", Samples: 5000, DataSeed: 1,
-		Latent: 2, Encoder: []int{150, 150}, Decoder: []int{200, 200}, Transition: []int{100, 100}, Lambda: 1,
-		Steps: 2000, BatchSize: 128, LearningRate: 5e-4, TrainSeed: 1,
-		Horizon: 20, Q: 1, R: 0.01, Starts: 24, StartSeed: 7}
+		Latent: 8, Encoder: []int{150, 150}, Decoder: []int{200, 200}, Transition: []int{100, 100}, Lambda: 200,
+		Steps: 6000, BatchSize: 32, LearningRate: 1e-3, FinalLearningRate: 1e-4, TrainSeed: 1,
+		Horizon: 20, Q: 1, R: 0.1, Correction: 0.3, Starts: 24, StartSeed: 7}
 	if quick {
 		s.Samples, s.Steps, s.Starts = 1000, 100, 6
 		s.Encoder, s.Decoder, s.Transition = []int{32}, []int{32}, []int{16}
@@ -96,12 +99,13 @@ func (s E2CSetup) Config(kind e2c.Kind) (e2c.Config, error) {
 // TrainConfig returns the training configuration, with progress lines to
 // w (nil: none).
 func (s E2CSetup) TrainConfig(w io.Writer) e2c.TrainConfig {
-	return e2c.TrainConfig{Steps: s.Steps, BatchSize: s.BatchSize, LearningRate: s.LearningRate, Progress: w}
+	return e2c.TrainConfig{Steps: s.Steps, BatchSize: s.BatchSize, LearningRate: s.LearningRate,
+		FinalLearningRate: s.FinalLearningRate, Progress: w}
 }
 
 // PlanConfig returns the planner's configuration.
 func (s E2CSetup) PlanConfig() e2c.PlanConfig {
-	return e2c.PlanConfig{Horizon: s.Horizon, Q: s.Q, R: s.R}
+	return e2c.PlanConfig{Horizon: s.Horizon, Q: s.Q, R: s.R, Correction: s.Correction}
 }
 
 // Train trains a model of the given kind on d from scratch, with progress
@@ -272,9 +276,9 @@ func progressTo() io.Writer { return os.Stdout }
 // stacked 48×48 frames (quick: a short run for tests).
 func E2CPendulum(quick bool) E2CSetup {
 	s := E2CSetup{System: "pendulum", Samples: 5000, DataSeed: 2,
-		Latent: 3, Encoder: []int{150, 150}, Decoder: []int{200, 200}, Transition: []int{100, 100}, Lambda: 1,
-		Steps: 2000, BatchSize: 32, LearningRate: 1e-3, TrainSeed: 1,
-		Horizon: 40, Q: 1, R: 0.1, Starts: 20, StartSeed: 8}
+		Latent: 3, Encoder: []int{150, 150}, Decoder: []int{200, 200}, Transition: []int{100, 100}, Lambda: 200,
+		Steps: 2000, BatchSize: 32, LearningRate: 1e-3, FinalLearningRate: 1e-4, TrainSeed: 1,
+		Horizon: 40, Q: 1, R: 0.1, Correction: 0.3, Starts: 20, StartSeed: 8}
 	if quick {
 		s.Samples, s.Steps, s.Starts = 500, 50, 2
 		s.Encoder, s.Decoder, s.Transition = []int{32}, []int{32}, []int{16}

@@ -75,6 +75,8 @@ type LatentSystem struct {
 	k, m   int
 	lo, hi []float64
 	dt     float64
+	// offset is added to o(z) (ClosedLoop's correction; nil: none).
+	offset []float64
 }
 
 // NewLatentSystem wraps m with the action box [lo, hi] (both nil: no
@@ -228,6 +230,9 @@ func (s *LatentSystem) Step(next, z, u []float64) error {
 	out := make([]float64, s.k)
 	for i := range out {
 		v := o[i]
+		if s.offset != nil {
+			v += s.offset[i]
+		}
 		for j, zj := range z {
 			v += A.At(i, j) * zj
 		}
@@ -323,6 +328,17 @@ type PlanConfig struct {
 	// ActionLo and ActionHi bound the actions (both nil: Plan is
 	// unconstrained and ClosedLoop takes the real system's ActionLimits).
 	ActionLo, ActionHi []float64
+	// Correction, in [0, 1], is the gain of ClosedLoop's offset correction
+	// (default 0: none, as the paper plans). A learned model is biased: it
+	// may predict a drift, z' = A z + o ≠ z at u = 0, where the real system
+	// does not move, and MPC then settles where the predicted drift and the
+	// cost balance, short of the goal. With Correction g, after each step
+	// ClosedLoop compares the encoded latent with the one the model had
+	// predicted and adds g times the difference to an offset d that every
+	// later plan adds to o(z): the integral action of offset-free MPC,
+	// which removes a constant bias. 0.5 averages the noise of the encoder
+	// over a few steps.
+	Correction float64
 	// Workers is the number of episodes Evaluate runs at once (≥ 0; default
 	// runtime.GOMAXPROCS(0)). Set 1 for a model not safe for concurrent use.
 	Workers int
@@ -351,6 +367,8 @@ func (c PlanConfig) WithDefaults() (PlanConfig, error) {
 		return c, fmt.Errorf("%s.ReplanIterations = %d, want > 0", fn, c.ReplanIterations)
 	case c.ReplanEvery < 0:
 		return c, fmt.Errorf("%s.ReplanEvery = %d, want ≥ 1", fn, c.ReplanEvery)
+	case !(c.Correction >= 0 && c.Correction <= 1):
+		return c, fmt.Errorf("%s.Correction = %v, want a value in [0, 1]", fn, c.Correction)
 	case c.Workers < 0:
 		return c, fmt.Errorf("%s.Workers = %d, want ≥ 1 (0 for GOMAXPROCS)", fn, c.Workers)
 	case c.ILQR.MaxIter != 0:
@@ -633,6 +651,20 @@ func ClosedLoop(m LatentModel, sys system.System, observe ObserveFunc, x0 []floa
 			return nil, err
 		}
 		copy(ep.Latents[t], z)
+		if t > 0 && cfg.Correction > 0 {
+			// Offset correction: what the model predicted for this step,
+			// against what the encoder sees.
+			pred := make([]float64, k)
+			if err := ls.Step(pred, ep.Latents[t-1], ep.U[t-1]); err != nil {
+				return nil, fmt.Errorf("%s: step %d: %w", fn, t, err)
+			}
+			if ls.offset == nil {
+				ls.offset = make([]float64, k)
+			}
+			for i := range z {
+				ls.offset[i] += cfg.Correction * (z[i] - pred[i])
+			}
+		}
 		if t == T {
 			break
 		}

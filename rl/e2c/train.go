@@ -28,6 +28,10 @@ type TrainConfig struct {
 	BatchSize int
 	// LearningRate is Adam's step size (default 5e-4; > 0).
 	LearningRate float64
+	// FinalLearningRate, if > 0, makes the step size decay geometrically
+	// from LearningRate at the first step to FinalLearningRate at step
+	// Steps (default 0: constant), so that training settles at the end.
+	FinalLearningRate float64
 	// Beta1, Beta2 and Epsilon are Adam's constants (defaults 0.9, 0.999,
 	// 1e-8).
 	Beta1, Beta2, Epsilon float64
@@ -66,6 +70,8 @@ func (c TrainConfig) WithDefaults() (TrainConfig, error) {
 		return c, fmt.Errorf("%s.BatchSize = %d, want ≥ 1", fn, c.BatchSize)
 	case !config.Positive(c.LearningRate):
 		return c, fmt.Errorf("%s.LearningRate = %v, want a finite value > 0", fn, c.LearningRate)
+	case !config.NonNegative(c.FinalLearningRate):
+		return c, fmt.Errorf("%s.FinalLearningRate = %v, want a finite value ≥ 0", fn, c.FinalLearningRate)
 	case !(c.Beta1 > 0 && c.Beta1 < 1):
 		return c, fmt.Errorf("%s.Beta1 = %v, want a value in (0, 1)", fn, c.Beta1)
 	case !(c.Beta2 > 0 && c.Beta2 < 1):
@@ -236,7 +242,11 @@ func (t *Trainer) Train(d *Dataset, cfg TrainConfig) error {
 		for k := range eb {
 			eb[k] = t.rng.NormFloat64()
 		}
-		mlx.AdamHyper(hyper, cfg.LearningRate, cfg.Beta1, cfg.Beta2, cfg.Epsilon, t.step+1)
+		lr := cfg.LearningRate
+		if cfg.FinalLearningRate > 0 && cfg.Steps > 1 {
+			lr *= math.Pow(cfg.FinalLearningRate/cfg.LearningRate, float64(t.step)/float64(cfg.Steps-1))
+		}
+		mlx.AdamHyper(hyper, lr, cfg.Beta1, cfg.Beta2, cfg.Epsilon, t.step+1)
 		outs, err := exec.Call(thetaT, momT, velT,
 			tensors.FromFlatDataAndDimensions(xb, B, P), tensors.FromFlatDataAndDimensions(ub, B, nu),
 			tensors.FromFlatDataAndDimensions(xnb, B, P), tensors.FromFlatDataAndDimensions(eb, B, nz),
