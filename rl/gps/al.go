@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 	"sync"
 
 	"github.com/rlcontrol/rlcontrol/rl/constrained"
@@ -36,6 +37,10 @@ type TrajStats struct {
 	// FixedStep).
 	StepMult          float64
 	Predicted, Actual float64
+	// Dropped lists the conditions Config.DropFactor left out of this
+	// iteration (their update KL-bounded to their previous controller,
+	// out of the step-size rule's means and of the policy step).
+	Dropped []int
 }
 
 // MeanCost returns the mean of Cost over the conditions.
@@ -179,13 +184,22 @@ func (g *GPS) trajectoryStep(mirror bool) (*TrajStats, error) {
 			return nil, fmt.Errorf("gps: condition %d: %w", i, err)
 		}
 		st.Cost[i] = mean(costs)
+		c.SampleCost = st.Cost[i]
+	}
+	drop := g.dropped()
+	for i, d := range drop {
+		if d {
+			st.Dropped = append(st.Dropped, i)
+		}
+	}
+	for i, c := range g.conds {
 		q, err := lqr.Expand(g.cost, c.Samples)
 		if err != nil {
 			return nil, fmt.Errorf("gps: condition %d: cost expansion: %w", i, err)
 		}
 		prevs[i] = c.Controller
 		switch {
-		case st.ToPolicy:
+		case st.ToPolicy && !drop[i]:
 			if prevs[i], err = g.linearize(c, variances); err != nil {
 				return nil, fmt.Errorf("gps: condition %d: %w", i, err)
 			}
@@ -207,13 +221,17 @@ func (g *GPS) trajectoryStep(mirror bool) (*TrajStats, error) {
 	if mirror && !g.cfg.FixedStep && g.last != nil {
 		// MDGPS's step-size rule, on the means over the conditions.
 		var pred, act float64
+		kept := float64(k - len(st.Dropped))
 		for i, c := range g.conds {
+			if drop[i] {
+				continue
+			}
 			p, a, err := improvement(g.last[i], c.Dynamics, qs[i], prevs[i])
 			if err != nil {
 				return nil, fmt.Errorf("gps: condition %d: step size: %w", i, err)
 			}
-			pred += p / float64(k)
-			act += a / float64(k)
+			pred += p / kept
+			act += a / kept
 		}
 		mult, err := StepMultiplier(g.stepMult, pred, act, g.cfg.MinStepMult, g.cfg.MaxStepMult)
 		if err != nil {
@@ -298,10 +316,26 @@ func (g *GPS) policyStep(augmented bool) (*PolicyStats, error) {
 	var reps []int
 	weighted := false
 	T := g.task.T
-	for _, c := range g.conds {
+	var spread []float64
+	if g.cfg.Perturb > 0 {
+		spread = g.stateSpread()
+	}
+	drop := g.dropped()
+	for i, c := range g.conds {
+		if drop[i] {
+			continue
+		}
 		o, xs := g.observations(c)
+		ts := make([]int, len(o))
+		for b := range ts {
+			ts[b] = b % T
+		}
+		if g.cfg.Perturb > 0 {
+			po, px, pt := g.perturbed(c, i, spread)
+			o, xs, ts = append(o, po...), append(xs, px...), append(ts, pt...)
+		}
 		for b := range o {
-			t := b % T
+			t := ts[b]
 			u := make([]float64, g.m)
 			c.Controller.Mean(u, t, xs[b])
 			rep := 1
@@ -338,6 +372,28 @@ func (g *GPS) policyStep(augmented bool) (*PolicyStats, error) {
 	}
 	g.stepped = false
 	return &PolicyStats{Loss: loss, Rows: rows}, nil
+}
+
+// dropped reports, per condition, whether DropFactor leaves it out of the
+// policy's regression.
+func (g *GPS) dropped() []bool {
+	out := make([]bool, len(g.conds))
+	if g.cfg.DropFactor == 0 {
+		return out
+	}
+	cs := make([]float64, len(g.conds))
+	for i, c := range g.conds {
+		cs[i] = c.SampleCost
+	}
+	sort.Float64s(cs)
+	med := cs[len(cs)/2]
+	if len(cs)%2 == 0 {
+		med = (cs[len(cs)/2-1] + med) / 2
+	}
+	for i, c := range g.conds {
+		out[i] = c.SampleCost > g.cfg.DropFactor*med
+	}
+	return out
 }
 
 // DualStats reports one dual step.

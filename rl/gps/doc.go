@@ -67,6 +67,23 @@
 // fit of the policy to the controllers would take, the mean of the
 // controllers' Σ_t plus the regression's squared residual.
 //
+// # Two options for the policy step
+//
+// Noise injection (Perturb > 0): besides every sampled state x_t, the
+// regression gets Perturb copies x_t + δ, δ ~ N(0, diag(PerturbScale·s)²)
+// with s each state component's spread over the samples, labelled with
+// the local controller's mean K_t(x_t + δ) + k_t there. The policy then
+// learns the controllers' feedback around their trajectories, not only
+// their actions along them, which is what a policy needs when it drifts
+// off them from a start it never saw (the labels are free: no rollouts,
+// no expert, only the linear controllers).
+//
+// Dropping (DropFactor > 0): a condition whose samples cost more than
+// DropFactor times the median over the conditions (a controller stuck in
+// a poor local optimum, say round the wrong side of an obstacle) is left
+// out of the policy's regression and of the step-size rule's means, and
+// its controller update stays KL-bounded to its previous controller.
+//
 // # The non-parametric baseline
 //
 // Nearest runs the local controller whose training start is nearest to the

@@ -78,6 +78,27 @@ type Config struct {
 	// Fit configures each policy step's regression (defaults: 20 epochs,
 	// batch 256, learning rate 3e-3, its Seed set per iteration).
 	Fit nn.FitConfig
+	// DropFactor, when > 0, leaves out of each policy step's regression
+	// the conditions whose samples' mean task cost exceeds DropFactor times
+	// the median over the conditions: a local controller stuck in a poor
+	// local optimum (say, gone round the wrong side of an obstacle) is not
+	// imitated, and in MDGPS's coupled iterations it is pulled toward the
+	// policy learned from the others (default 0: every condition; ≥ 1 when
+	// set).
+	DropFactor float64
+	// Perturb, when > 0, adds to each policy step's regression Perturb
+	// copies of every sampled state x_t, each moved by δ ~ N(0,
+	// diag(PerturbScale·s)²) (s: each state component's standard deviation
+	// over all the conditions' samples) and labelled with the local
+	// controller's mean action there, K_t(x_t + δ) + k_t: noise injection,
+	// so that the policy learns the controllers' feedback around their
+	// trajectories, not only their actions on them (default 0: the sampled
+	// states only, as cbfinn/gps). The observation of a perturbed state
+	// moves its previous state by the same δ.
+	Perturb int
+	// PerturbScale is the perturbation's standard deviation as a fraction
+	// of the samples' spread (default 0.1 when Perturb > 0; > 0).
+	PerturbScale float64
 	// Rho0 is the first penalty weight ρ of the augmented Lagrangian
 	// (default 1; > 0).
 	Rho0 float64
@@ -142,6 +163,17 @@ func (c Config) WithDefaults() (Config, error) {
 	}
 	if !(c.LimitWeight >= 0) || math.IsInf(c.LimitWeight, 0) {
 		return c, fmt.Errorf("gps: Config.LimitWeight = %v, want a finite value ≥ 0", c.LimitWeight)
+	}
+	if c.DropFactor != 0 && !(c.DropFactor >= 1 && !math.IsInf(c.DropFactor, 0)) {
+		return c, fmt.Errorf("gps: Config.DropFactor = %v, want 0 (off) or a finite value ≥ 1", c.DropFactor)
+	}
+	if c.Perturb < 0 || c.Perturb > 100 {
+		return c, fmt.Errorf("gps: Config.Perturb = %d, want 0 … 100", c.Perturb)
+	}
+	if c.Perturb > 0 {
+		if c.PerturbScale, err = positive("PerturbScale", c.PerturbScale, 0.1); err != nil {
+			return c, err
+		}
 	}
 	if c.Observer == nil {
 		c.Observer = imitation.FullState{}
@@ -208,6 +240,8 @@ type Condition struct {
 	// the augmented Lagrangian on u_t = π_θ(x_t).
 	Lambda [][]float64
 	Rho    []float64
+	// SampleCost is the mean task cost of Samples.
+	SampleCost float64
 	// Mismatch is the last E‖π_θ(o) − μ_p(x)‖ over Samples (NaN before
 	// the first DualStep), the basis of ρ's update.
 	Mismatch float64
@@ -418,6 +452,59 @@ func (g *GPS) observations(c *Condition) (obs, xs [][]float64) {
 		}
 	}
 	return obs, xs
+}
+
+// stateSpread returns each state component's standard deviation over
+// every condition's sampled states x_t, t < T.
+func (g *GPS) stateSpread() []float64 {
+	sum, sq := make([]float64, g.n), make([]float64, g.n)
+	k := 0.0
+	for _, c := range g.conds {
+		for _, tr := range c.Samples {
+			for t := 0; t < g.task.T; t++ {
+				for j, v := range tr.X[t] {
+					sum[j] += v
+					sq[j] += v * v
+				}
+				k++
+			}
+		}
+	}
+	out := make([]float64, g.n)
+	for j := range out {
+		m := sum[j] / k
+		out[j] = math.Sqrt(math.Max(0, sq[j]/k-m*m))
+	}
+	return out
+}
+
+// perturbed returns Config.Perturb copies of condition c's (index i)
+// sampled states x_t, t < T, each moved by δ ~ N(0, diag(PerturbScale ·
+// spread)²), their observations (the previous state moved by the same δ)
+// and their time steps.
+func (g *GPS) perturbed(c *Condition, i int, spread []float64) (obs, xs [][]float64, ts []int) {
+	r := g.rng(i, 2)
+	od := g.pol.ObsDim()
+	for k := 0; k < g.cfg.Perturb; k++ {
+		for _, tr := range c.Samples {
+			for t := 0; t < g.task.T; t++ {
+				x, prev := make([]float64, g.n), make([]float64, g.n)
+				for j := range x {
+					d := g.cfg.PerturbScale * spread[j] * r.NormFloat64()
+					x[j] = tr.X[t][j] + d
+					p := tr.X[t][j]
+					if t > 0 {
+						p = tr.X[t-1][j]
+					}
+					prev[j] = p + d
+				}
+				o := make([]float64, od)
+				g.cfg.Observer.Observe(o, x, prev)
+				obs, xs, ts = append(obs, o), append(xs, x), append(ts, t)
+			}
+		}
+	}
+	return obs, xs, ts
 }
 
 // linearize returns π_θ linearised at the mean sampled state of each step

@@ -8,6 +8,7 @@ import (
 	"github.com/rlcontrol/rlcontrol/rl/constrained"
 	"github.com/rlcontrol/rlcontrol/rl/imitation"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
+	"github.com/rlcontrol/rlcontrol/rl/nn"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/mat"
 )
@@ -218,6 +219,10 @@ func TestBadInput(t *testing.T) {
 		{"warm-up", imitation.ArmReach(), Config{WarmUp: -1}, "WarmUp"},
 		{"min step", imitation.ArmReach(), Config{MinStepMult: 2}, "MinStepMult"},
 		{"max step NaN", imitation.ArmReach(), Config{MaxStepMult: nan}, "MaxStepMult"},
+		{"drop factor < 1", imitation.ArmReach(), Config{DropFactor: 0.5}, "DropFactor = 0.5"},
+		{"drop factor NaN", imitation.ArmReach(), Config{DropFactor: nan}, "DropFactor"},
+		{"perturb < 0", imitation.ArmReach(), Config{Perturb: -1}, "Perturb = -1"},
+		{"perturb scale", imitation.ArmReach(), Config{Perturb: 1, PerturbScale: -0.1}, "PerturbScale = -0.1"},
 	}
 	for _, tc := range cases {
 		_, err := New(tc.task, tc.cfg)
@@ -328,6 +333,102 @@ func TestMDGPSWarmUpAndStep(t *testing.T) {
 		}
 		if adapted := !math.IsNaN(st.Traj.Predicted); adapted != (st.Iter > 1) {
 			t.Errorf("iteration %d: predicted improvement %g", st.Iter, st.Traj.Predicted)
+		}
+	}
+}
+
+// Noise injection: Perturb copies of every sampled state, moved by δ with
+// per-component standard deviation PerturbScale times the samples' spread.
+// With 3 conditions × 5 samples × 100 steps × 4 copies = 6000 draws per
+// component, the sample standard deviation of δ/(PerturbScale·spread) is
+// within 5% of 1 (its standard error is 1/√(2·6000) ≈ 0.009; 5% is over
+// 5 of them). The observation (FullState) is the perturbed state, and the
+// policy step regresses on (1 + Perturb) times the sampled rows.
+func TestPerturbedStates(t *testing.T) {
+	g, err := New(smallArm(), Config{Iterations: 1, Samples: 5, Perturb: 4, PerturbScale: 0.2, Fit: nn.FitConfig{Epochs: 1}, Seed: 6})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.TrajectoryStep(); err != nil {
+		t.Fatal(err)
+	}
+	spread := g.stateSpread()
+	T := g.Task().T
+	var sum2 [4]float64
+	var k float64
+	for i, c := range g.Conditions() {
+		obs, xs, ts := g.perturbed(c, i, spread)
+		if len(obs) != 4*5*T {
+			t.Fatalf("condition %d: %d perturbed rows, want %d", i, len(obs), 4*5*T)
+		}
+		for b := range xs {
+			x := c.Samples[(b/T)%5].X[ts[b]]
+			for j := range x {
+				if obs[b][j] != xs[b][j] {
+					t.Fatalf("condition %d row %d: observation %v ≠ state %v", i, b, obs[b], xs[b])
+				}
+				if spread[j] > 0 {
+					d := (xs[b][j] - x[j]) / (0.2 * spread[j])
+					sum2[j] += d * d
+				}
+			}
+			k++
+		}
+	}
+	for j, s2 := range sum2 {
+		if spread[j] == 0 {
+			continue
+		}
+		if sd := math.Sqrt(s2 / k); math.Abs(sd-1) > 0.05 {
+			t.Errorf("component %d: δ/(scale·spread) has standard deviation %.3f, want 1 ± 0.05", j, sd)
+		}
+	}
+	ps, err := g.PolicyStep()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := 5 * 3 * 5 * T; ps.Rows != want {
+		t.Errorf("policy step on %d rows, want %d", ps.Rows, want)
+	}
+}
+
+// DropFactor leaves out the conditions whose sample cost exceeds the
+// factor times the median (odd and even counts), and none when off.
+func TestDropped(t *testing.T) {
+	g, err := New(smallArm(), Config{DropFactor: 2, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		costs []float64
+		want  []bool
+	}{
+		{[]float64{1, 2, 4.5}, []bool{false, false, true}}, // median 2: 4.5 > 4
+		{[]float64{1, 2, 4}, []bool{false, false, false}},  // 4 is not above 2·2
+		{[]float64{10, 1, 3}, []bool{true, false, false}},  // median 3
+	} {
+		for i, c := range g.Conditions() {
+			c.SampleCost = tc.costs[i]
+		}
+		got := g.dropped()
+		for i := range got {
+			if got[i] != tc.want[i] {
+				t.Errorf("costs %v: dropped %v, want %v", tc.costs, got, tc.want)
+				break
+			}
+		}
+	}
+	g.conds = append(g.conds, g.conds[0]) // four conditions: median (2+3)/2
+	for i, v := range []float64{1, 2, 3, 5.1} {
+		g.conds[i] = &Condition{SampleCost: v}
+	}
+	if got := g.dropped(); !got[3] || got[0] || got[1] || got[2] {
+		t.Errorf("even count: dropped %v, want only the last (5.1 > 2·2.5)", got)
+	}
+	g.cfg.DropFactor = 0
+	for _, d := range g.dropped() {
+		if d {
+			t.Error("DropFactor 0 dropped a condition")
 		}
 	}
 }
