@@ -283,13 +283,13 @@ func affine(tr *e2c.Transition, z, u []float64) []float64 {
 // E2CLive is the small set-up lesson 07 trains live in class: the planar
 // set-up's task and latent dimension with one hidden layer of 32 units in
 // each network, 1000 training transitions, 150 Adam steps of 32 at a
-// learning rate of 10⁻³ (quick: 300 transitions and 40 steps).
+// learning rate of 10⁻³ (quick: 500 transitions and 80 steps).
 func E2CLive(quick bool) E2CSetup {
 	s := E2CPlanar(false)
 	s.Samples, s.Steps, s.BatchSize, s.LearningRate = 1000, 150, 32, 1e-3
 	s.Encoder, s.Decoder, s.Transition = []int{32}, []int{32}, []int{32}
 	if quick {
-		s.Samples, s.Steps = 300, 40
+		s.Samples, s.Steps = 500, 80
 	}
 	return s
 }
@@ -774,8 +774,12 @@ func E2CPredictionActions(k int, speed float64) [][]float64 {
 	return u
 }
 
-// Run predicts from start (−1.5, −1.5) m, a free corner of the field with
-// room to move right and up, of the planar set-up.
+// E2CPredictionStart is the start of lesson 07's multi-step predictions,
+// (−0.5, 0.5) m: room to move right and then up without touching an
+// obstacle.
+func E2CPredictionStart() []float64 { return []float64{-0.5, 0.5} }
+
+// Run predicts from E2CPredictionStart with E2CPredictionActions.
 func (c E2CPredictionScenario) Run() (Outcome, error) {
 	if c.Steps == 0 {
 		c.Steps = 8
@@ -795,7 +799,7 @@ func (c E2CPredictionScenario) Run() (Outcome, error) {
 	if !ok {
 		return nil, fmt.Errorf("lessons: the planar task's system is a %T", t.Sys)
 	}
-	o := &E2CPredictionOutcome{Start: []float64{-1.5, -1.5}, U: E2CPredictionActions(c.Steps, sys.MaxSpeed), W: t.Width, H: t.Height, Source: src}
+	o := &E2CPredictionOutcome{Start: E2CPredictionStart(), U: E2CPredictionActions(c.Steps, sys.MaxSpeed), W: t.Width, H: t.Height, Source: src}
 	x := slices.Clone(o.Start)
 	o.States = [][]float64{slices.Clone(x)}
 	for _, u := range o.U {

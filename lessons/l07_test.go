@@ -281,3 +281,30 @@ func TestL07LinearR2(t *testing.T) {
 		t.Error("2 rows for 3 unknowns: no error")
 	}
 }
+
+// The prediction scenario's action sequence moves the agent freely: no
+// move is blocked by an obstacle or a wall, so every true step is the free
+// motion x + Δt·u (to 1e-12).
+func TestL07PredictionPathFree(t *testing.T) {
+	task, err := E2CPlanar(false).Task()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sys := task.Sys.(*system.Planar)
+	x := E2CPredictionStart()
+	for k, u := range E2CPredictionActions(8, sys.MaxSpeed) {
+		if blocked, err := sys.Blocked(x, u); err != nil || blocked {
+			t.Fatalf("step %d from %v with u = %v: blocked %v, %v", k, x, u, blocked, err)
+		}
+		next := make([]float64, 2)
+		if err := sys.Step(next, x, u); err != nil {
+			t.Fatal(err)
+		}
+		for j := range next {
+			if math.Abs(next[j]-(x[j]+sys.TimeStep*u[j])) > 1e-12 {
+				t.Fatalf("step %d: %v → %v, not the free motion", k, x, next)
+			}
+		}
+		x = next
+	}
+}
