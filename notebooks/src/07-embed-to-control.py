@@ -44,6 +44,7 @@ import (
 
 	"github.com/rlcontrol/rlcontrol/lessons"
 	"github.com/rlcontrol/rlcontrol/rl/e2c"
+	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/mat"
 )
 
@@ -64,7 +65,8 @@ md(r"""
 * a **decoder** maps a latent point to a Bernoulli image: one probability per pixel.
 
 The planar task (the paper's): an agent, a disc, moves with velocity $u$ among six obstacles on a field seen from above as
-a small image; the goal is a fixed position. The settings of the stored run:
+a small image; the goal is a fixed position. The paper's planar latent space has two dimensions; the stored run's has the
+number printed below. Its settings:
 """)
 
 code(r"""
@@ -78,6 +80,10 @@ fmt.Printf("images %d×%d, latent dimension %d, hidden layers: encoder %v, decod
 fmt.Printf("training: %d transitions, %d Adam steps of %d, learning rate %g; %d parameters\n",
 	s.Samples, s.Steps, s.BatchSize, s.LearningRate, m.NumParams())
 fmt.Printf("evaluation: %d random starts, planner horizon %d, Q = %g, R = %g\n", s.Starts, s.Horizon, s.Q, s.R)
+task := must(s.Task())
+sys := task.Sys.(*system.Planar)
+fmt.Printf("task: %d obstacles, agent radius %.1f m, goal (%.1f, %.1f) m, %d steps of at most %.1f m/s along each axis\n",
+	len(sys.Obstacles), sys.AgentRadius, task.Goal[0], task.Goal[1], task.T, sys.MaxSpeed)
 """)
 
 md(r"""
@@ -464,7 +470,7 @@ md(r"""
 
 From one start, apply an action sequence (four steps right at full speed, then four up) to the **true** system, rendering each
 frame, and to the **model**: encode the first image once, roll $\hat z_{k+1} = A(\hat z_k)\hat z_k + B(\hat z_k)u_k + o(\hat z_k)$
-forward without looking at any later image, and decode each $\hat z_k$. Errors compound over the steps. The printout
+forward without looking at any later image, and decode each $\hat z_k$: nothing corrects the prediction on the way. The printout
 locates the agent in each decoded image (the centroid of its bright pixels) and compares it with the true position.
 """)
 
