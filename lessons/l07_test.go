@@ -54,6 +54,35 @@ func TestL07ObjectiveByHand(t *testing.T) {
 	}
 }
 
+// The same with the shipped model on the lesson's batch (32 transitions,
+// seed 1), as the notebook computes it; same tolerances.
+func TestL07ObjectiveShippedModel(t *testing.T) {
+	m, _, err := E2CPlanarModel()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := E2CObjectiveBatch(32, m.LatentDim(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h, err := E2CObjectiveByHand(m, b.X, b.U, b.XNext, b.Eps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lib, err := m.TermsWithNoise(b.X, b.U, b.XNext, b.Eps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rel := math.Abs(h.Total-lib.Total) / math.Abs(lib.Total); !(rel < 1e-6) {
+		t.Errorf("total by hand %.10g (%v), library %.10g (%v)", h.Total, h.Losses, lib.Total, lib)
+	}
+	for i := range h.LogDetLU {
+		if d := math.Abs(h.LogDetLU[i] - h.LogDetLemma[i]); !(d < 1e-9) {
+			t.Errorf("transition %d: log det C by LU %.12g, by the lemma %.12g", i, h.LogDetLU[i], h.LogDetLemma[i])
+		}
+	}
+}
+
 // E2CObjectiveByHand and E2CObjectiveBatch refuse bad input with an error.
 func TestL07ObjectiveBadInput(t *testing.T) {
 	m, err := e2c.New(e2c.Config{Width: e2c.PlanarSize, Height: e2c.PlanarSize, Frames: 1, Latent: 2, Action: 2,
