@@ -10,6 +10,7 @@ import (
 	"github.com/rlcontrol/rlcontrol/rl/constrained"
 	"github.com/rlcontrol/rlcontrol/rl/gps"
 	"github.com/rlcontrol/rlcontrol/rl/imitation"
+	"github.com/rlcontrol/rlcontrol/rl/nn"
 )
 
 // Lesson 06: guided policy search on lesson 05's tasks. The in-class
@@ -49,10 +50,17 @@ var GPSTaskNames = []string{"arm", "point mass"}
 // went from 21/12/67% to 100/96/29% in the measurement that chose it), the
 // force limit as a penalty of weight 10 (at 100 the penalty, averaged over
 // the noisy first samples, acts as a large action cost and the
-// controllers stall near twice the expert's cost).
+// controllers stall near twice the expert's cost); and for the policy
+// step: two perturbed copies of every sampled state (spread 0.1 of the
+// samples', labelled by the local controller's feedback), conditions
+// costing over twice the median left out (a controller gone over a disc,
+// seed 2's condition 8), and a learning rate decaying to 3e-4 over each
+// fit (together 29% → 96% held-out success on seed 3, 100% on seeds 1
+// and 2; see lesson 06).
 func GPSConfig(task string, seed uint64) gps.Config {
 	if task == "point mass" {
-		return gps.Config{Iterations: 12, WarmUp: 10, Samples: 5, InitVar: 0.25, Epsilon: 0.2, Prior: true, LimitWeight: 10, Rho0: 0.1, Seed: seed}
+		return gps.Config{Iterations: 12, WarmUp: 10, Samples: 5, InitVar: 0.25, Epsilon: 0.2, Prior: true, LimitWeight: 10, Rho0: 0.1,
+			Perturb: 2, PerturbScale: 0.1, DropFactor: 2, Fit: nn.FitConfig{FinalLearningRate: 3e-4}, Seed: seed}
 	}
 	return gps.Config{Iterations: 12, Samples: 5, Epsilon: 0.5, FixedStep: true, Prior: true, LimitWeight: 100, Rho0: 0.1, Seed: seed}
 }
@@ -142,7 +150,7 @@ func newGPSSeedsSetup() gpsSeedsSetup {
 	s := gpsSeedsSetup{Tasks: GPSTaskNames, Methods: []string{gps.MDGPS.String(), gps.AugmentedLagrangian.String()}, Seeds: gpsSeeds}
 	for _, t := range GPSTaskNames {
 		c := GPSConfig(t, 0)
-		s.Configs = append(s.Configs, fmt.Sprintf("%s: it %d warm-up %d N %d var0 %g ε %g fixed %v prior %v w %g ρ0 %g", t, c.Iterations, c.WarmUp, c.Samples, c.InitVar, c.Epsilon, c.FixedStep, c.Prior, c.LimitWeight, c.Rho0))
+		s.Configs = append(s.Configs, fmt.Sprintf("%s: it %d warm-up %d N %d var0 %g ε %g fixed %v prior %v w %g ρ0 %g perturb %d×%g drop %g lr→%g", t, c.Iterations, c.WarmUp, c.Samples, c.InitVar, c.Epsilon, c.FixedStep, c.Prior, c.LimitWeight, c.Rho0, c.Perturb, c.PerturbScale, c.DropFactor, c.Fit.FinalLearningRate))
 	}
 	return s
 }
