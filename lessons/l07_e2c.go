@@ -225,33 +225,56 @@ func lossCurve(h []e2c.Losses, every int) []e2c.Losses {
 	return out
 }
 
-// E2CPlanarRuns is the stored planar result: E2C, then the VAE and AE
-// baselines, trained and evaluated with E2CPlanar(false) (E2C's run keeps
-// its model, which the lesson loads).
+// e2cPlanarRuns stores the planar E2C run (with its model, which the
+// lesson loads) and e2cBaselineRuns the VAE and AE baselines, all trained
+// and evaluated with E2CPlanar(false). Two files, so that each is written
+// as soon as it is made.
 var e2cPlanarRuns = registerStored(Stored[[]E2CRun]{
-	Name:  "07-e2c-planar",
-	Setup: E2CPlanar(false),
-	Compute: func(quick bool) ([]E2CRun, error) {
-		s := E2CPlanar(quick)
-		d, err := s.Data()
-		if err != nil {
-			return nil, err
-		}
-		var runs []E2CRun
-		for _, k := range []e2c.Kind{e2c.E2C, e2c.VAE, e2c.AE} {
-			r, err := e2cRun(s, k, d, k == e2c.E2C, progressTo())
-			if err != nil {
-				return nil, fmt.Errorf("%v: %w", k, err)
-			}
-			runs = append(runs, r)
-		}
-		return runs, nil
-	},
+	Name:    "07-e2c-planar",
+	Setup:   E2CPlanar(false),
+	Compute: func(quick bool) ([]E2CRun, error) { return e2cPlanarKinds(quick, e2c.E2C) },
 })
 
-// E2CPlanarRuns returns the stored planar runs (E2C, VAE, AE) and where
-// they came from.
-func E2CPlanarRuns() ([]E2CRun, Source, error) { return e2cPlanarRuns.Get() }
+var e2cBaselineRuns = registerStored(Stored[[]E2CRun]{
+	Name:    "07-e2c-baselines",
+	Setup:   E2CPlanar(false),
+	Compute: func(quick bool) ([]E2CRun, error) { return e2cPlanarKinds(quick, e2c.VAE, e2c.AE) },
+})
+
+// e2cPlanarKinds trains and evaluates the given kinds on the planar
+// set-up; E2C's run keeps its model.
+func e2cPlanarKinds(quick bool, kinds ...e2c.Kind) ([]E2CRun, error) {
+	s := E2CPlanar(quick)
+	d, err := s.Data()
+	if err != nil {
+		return nil, err
+	}
+	var runs []E2CRun
+	for _, k := range kinds {
+		r, err := e2cRun(s, k, d, k == e2c.E2C, progressTo())
+		if err != nil {
+			return nil, fmt.Errorf("%v: %w", k, err)
+		}
+		fmt.Fprintf(progressTo(), "%v: %.0f%% success from %d starts, mean cost %.2f, trained in %.0f s\n",
+			k, 100*r.SuccessRate, len(r.Successes), r.MeanCost, r.Seconds)
+		runs = append(runs, r)
+	}
+	return runs, nil
+}
+
+// E2CPlanarRuns returns the stored planar runs, E2C then the VAE and AE
+// baselines, and where they came from.
+func E2CPlanarRuns() ([]E2CRun, Source, error) {
+	runs, src, err := e2cPlanarRuns.Get()
+	if err != nil {
+		return nil, src, err
+	}
+	base, _, err := e2cBaselineRuns.Get()
+	if err != nil {
+		return nil, src, err
+	}
+	return append(runs, base...), src, nil
+}
 
 // E2CPlanarModel returns the stored run's trained E2C model.
 func E2CPlanarModel() (*e2c.Model, Source, error) {

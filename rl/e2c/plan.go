@@ -522,6 +522,13 @@ type Episode struct {
 	// PlanCosts[t] is the latent cost J of the plan made at step t (0 where
 	// none was made).
 	PlanCosts []float64
+	// PlanErrors lists the steps where iLQR found no plan, warm-started nor
+	// from zero actions (a learned model can be unstable enough that every
+	// rollout diverges), with the error. At such a step the episode goes
+	// on: the controller plays the action nearest zero in the box until a
+	// later replan succeeds. An episode with plan errors usually fails the
+	// task; it is not an error of ClosedLoop.
+	PlanErrors []string
 	// LatentCost is the planner's cost of what was executed:
 	// Σ_t [½ Q ‖z_t − z_goal‖² + ½ R ‖u_t‖²] + ½ QFinal ‖z_T − z_goal‖².
 	LatentCost float64
@@ -683,13 +690,19 @@ func ClosedLoop(m LatentModel, sys system.System, observe ObserveFunc, x0 []floa
 				solver = cold
 			}
 			res, err := solver.Solve(z, plan)
-			if err != nil {
-				return nil, fmt.Errorf("%s: step %d: %w", fn, t, err)
+			if err != nil && t > 0 {
+				// The warm start may diverge where zero actions do not.
+				res, err = cold.Solve(z, zeroPlan(ls, cfg.Horizon))
 			}
-			planU, planT = res.U, t
-			ep.Planned[t], ep.PlannedU[t] = res.X, res.U
-			ep.Iterations[t] = len(res.History)
-			ep.PlanCosts[t] = res.Cost
+			if err != nil {
+				ep.PlanErrors = append(ep.PlanErrors, fmt.Sprintf("step %d: %v", t, err))
+				planU, planT = zeroPlan(ls, cfg.Horizon), t
+			} else {
+				planU, planT = res.U, t
+				ep.Planned[t], ep.PlannedU[t] = res.X, res.U
+				ep.Iterations[t] = len(res.History)
+				ep.PlanCosts[t] = res.Cost
+			}
 		}
 		u := planU[t-planT]
 		copy(ep.U[t], u)
