@@ -710,3 +710,29 @@ func TestClosedLoopCorrection(t *testing.T) {
 		t.Errorf("with Correction 0.5 the loop ends %.3g from the goal, want < 1e-3", on)
 	}
 }
+
+// TestClosedLoopPlanErrors: with a model so unstable that every rollout
+// over the horizon overflows (A = I + v rᵀ with rᵀv = 1e4: growth 1e4 per
+// step), iLQR finds no plan; ClosedLoop records it and holds the zero
+// action instead of failing, so an evaluation counts the episode as a
+// failure of the model rather than stopping.
+func TestClosedLoopPlanErrors(t *testing.T) {
+	f := newPlanFake(0)
+	for i := range f.v {
+		f.v[i] = 1e4 / (f.r[0] + f.r[1] + f.r[2])
+	}
+	truth := newPlanFake(0)
+	goalImg, _ := planImage(nil, []float64{0.5, -0.3, 0.2})
+	ep, err := e2c.ClosedLoop(f, planPlant(t, truth, 1), planImage, []float64{-1, 1, 0.5}, goalImg, 5, e2c.PlanConfig{})
+	if err != nil {
+		t.Fatalf("ClosedLoop: %v, want an episode with plan errors", err)
+	}
+	if len(ep.PlanErrors) != 5 {
+		t.Fatalf("%d plan errors, want one per step (5): %v", len(ep.PlanErrors), ep.PlanErrors)
+	}
+	for s, u := range ep.U {
+		if u[0] != 0 || u[1] != 0 {
+			t.Errorf("step %d: action %v, want the zero action held", s, u)
+		}
+	}
+}
