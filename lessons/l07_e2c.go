@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/rlcontrol/rlcontrol/rl/e2c"
@@ -77,12 +78,31 @@ func (s E2CSetup) Task() (*e2c.Task, error) {
 }
 
 // Data returns the training transitions.
+//
+// The data are cached on disk (e2c.Cached), in $RLCONTROL_CACHE or the
+// user's cache folder under rlcontrol/e2c, named by the task, the number
+// of samples, the seed and the agent radius; where no cache folder can be
+// written they are generated each time (a second or two).
 func (s E2CSetup) Data() (*e2c.Dataset, error) {
 	t, err := s.Task()
 	if err != nil {
 		return nil, err
 	}
-	return t.Data(s.Samples, s.DataSeed)
+	gen := func() (*e2c.Dataset, error) { return t.Data(s.Samples, s.DataSeed) }
+	dir := os.Getenv("RLCONTROL_CACHE")
+	if dir == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return gen()
+		}
+		dir = filepath.Join(base, "rlcontrol")
+	}
+	name := fmt.Sprintf("%s-n%d-seed%d-r%g.e2cdata", s.System, s.Samples, s.DataSeed, s.AgentRadius)
+	d, err := e2c.Cached(filepath.Join(dir, "e2c"), name, gen)
+	if err != nil {
+		return gen() // e.g. a read-only cache folder; gen's own errors come back
+	}
+	return d, nil
 }
 
 // Config returns the model configuration for kind.
