@@ -50,7 +50,7 @@ func E2CPlanar(quick bool) E2CSetup {
 	s := E2CSetup{System: "planar", Samples: 5000, DataSeed: 1,
 		Latent: 8, Encoder: []int{150, 150}, Decoder: []int{200, 200}, Transition: []int{100, 100}, Lambda: 200,
 		Steps: 6000, BatchSize: 32, LearningRate: 1e-3, FinalLearningRate: 1e-4, TrainSeed: 1,
-		Horizon: 20, Q: 1, R: 0.1, Correction: 0.3, Starts: 24, StartSeed: 7}
+		Horizon: 10, Q: 1, R: 0.1, Correction: 0.5, Starts: 48, StartSeed: 11}
 	if quick {
 		s.Samples, s.Steps, s.Starts = 1000, 100, 6
 		s.Encoder, s.Decoder, s.Transition = []int{32}, []int{32}, []int{16}
