@@ -397,7 +397,7 @@ md(r"""
 
 Adam on minibatches of transitions, fresh $\varepsilon$ every step. First a **small** model from scratch, live: the same
 loss, one hidden layer per network, a few hundred steps at most, with the trainer's progress lines (step, the terms averaged
-since the last line, steps per second, time left). ⏱ about 10 s.
+since the last line, steps per second, time left). ⏱ about 12 s.
 """)
 
 code(r"""
