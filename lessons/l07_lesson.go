@@ -1003,8 +1003,8 @@ func (o *E2CEpisodeOutcome) Figures() ([]NamedFigure, error) {
 // of the set-up and sets it beside the stored runs' success rates.
 type E2CSuccessScenario struct {
 	// Starts is the number of the set-up's starts evaluated live (default
-	// 8, a third of the 24 of the stored evaluation, about 10 s on 2
-	// cores; quick 3).
+	// 16, a third of the 48 of the stored evaluation, about 10 s on 2
+	// cores; quick 4).
 	Starts int
 }
 
@@ -1027,9 +1027,9 @@ type E2CSuccessOutcome struct {
 func (c E2CSuccessScenario) Run() (Outcome, error) {
 	s := E2CPlanar(false)
 	if c.Starts == 0 {
-		c.Starts = min(8, s.Starts)
+		c.Starts = min(16, s.Starts)
 		if Quick() {
-			c.Starts = min(3, s.Starts)
+			c.Starts = min(4, s.Starts)
 		}
 	}
 	if c.Starts < 1 || c.Starts > s.Starts {

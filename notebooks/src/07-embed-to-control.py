@@ -521,7 +521,7 @@ md(r"""
 
 The set-up's random starts, all at least a metre from the goal; an episode succeeds when the agent ends within the tolerance
 of the goal. The stored run evaluated all of them for E2C and both baselines; here the shipped E2C model runs again, live,
-on the first of those starts (⏱ about 15 s), and must succeed on exactly the starts the stored run did (same model, same
+on the first third of those starts (⏱ about 12 s), and must succeed on exactly the starts the stored run did (same model, same
 starts, same planner). The paper reports E2C at 100% on this task and the baselines far lower; this project's bar is 90%.
 """)
 
@@ -547,11 +547,17 @@ lessons.ShowFigures(out.Figures())
 md(r"""
 ## 8. The pendulum from images
 
-The paper's second task: swing the pendulum up and balance it, seeing only two stacked frames. It is much harder than the
-planar task: the dynamics are nonlinear everywhere, the swing-up leaves the goal before reaching it, and balancing upright
-needs a precise latent velocity. The stored run trained one E2C model and evaluated the closed-loop planner from starts near
-hanging down; success means the last states of the episode all within the tolerance of upright. The numbers are what the run
-measured, whatever they are:
+The paper's second task: swing the pendulum up and balance it, seeing only two stacked frames. It is harder than the
+planar task: the dynamics are nonlinear everywhere, a swing-up must first move away from the goal to gain energy, and
+balancing upright needs a precise latent velocity. The stored run trained one E2C model and evaluated the closed-loop planner
+from starts near hanging down; success means the last states of the episode all within the tolerance of upright.
+
+**Honestly: this project's pendulum model does not swing up.** The paper reports E2C swinging the pendulum up from images;
+with the settings printed below, the stored run succeeded from none of its starts; its mean cost is printed beside that of
+the pendulum left hanging at zero torque from the same starts. The planner itself is not the obstacle: with the true
+pendulum dynamics in place of the learned model, the same planner settings swing up from each of the four starts of
+package `e2c`'s test `TestDefaultsSwingUpPendulum`. The learned latent dynamics are not accurate enough for it, and finding
+settings that make them so was left open.
 """)
 
 code(r"""
@@ -566,6 +572,19 @@ for _, r := range runs {
 	fmt.Printf("%s: trained in %.0f s (%.2f steps/s); success %.0f%% of %d starts, mean cost %.1f\n",
 		r.Kind, r.Seconds, r.StepsPerSecond, 100*r.SuccessRate, len(r.Successes), r.MeanCost)
 }
+// The same starts left hanging: zero torque for T steps.
+hang := 0.0
+starts := must(t.Starts(s.Starts, s.StartSeed))
+for _, x0 := range starts {
+	xs, us := [][]float64{x0}, [][]float64{}
+	for range t.T {
+		next := make([]float64, 2)
+		lessons.Check(t.Sys.Step(next, xs[len(xs)-1], []float64{0}))
+		xs, us = append(xs, next), append(us, []float64{0})
+	}
+	hang += must(t.Cost(xs, us)) / float64(len(starts))
+}
+fmt.Printf("zero torque from the same starts: mean cost %.1f\n", hang)
 """)
 
 exercise(
