@@ -375,7 +375,7 @@ func curveFigure(title string, kind e2c.Kind, curve []e2c.Losses, every int) (*p
 			plotting.Series{Name: "KL(q̂‖q), on top", Y: pick(func(l e2c.Losses) float64 { return l.Trans })})
 	default:
 		series = append(series,
-			plotting.Series{Name: "½‖ẑ′ − μ′‖², on top", Y: pick(func(l e2c.Losses) float64 { return l.Trans })})
+			plotting.Series{Name: "½‖ẑ′ − μ′‖²", Y: pick(func(l e2c.Losses) float64 { return l.Trans })})
 	}
 	// A log axis cannot show a term that is 0 (an untrained model's exact
 	// zero, say): such a series is left out rather than failing the figure.
@@ -441,7 +441,7 @@ func (o *E2CRunsOutcome) Figures() ([]NamedFigure, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []NamedFigure{{Name: "07-train-stored", Figure: f}}, nil
+	return []NamedFigure{{Name: "07-train-stored", Figure: f.LegendOutside()}}, nil
 }
 
 // ---------------------------------------------------- latent space
