@@ -183,7 +183,7 @@ lessons.ShowFigures(t.Figures())
 md(r"""
 ## 5. The run: behaviour cloning drifts, DAgger and PLATO recover
 
-The next cell runs the lesson's learners on the arm (⏱ about 55 s): the expert on the held-out starts; DAgger (full state),
+The next cell runs the lesson's learners on the arm (⏱ about 40 s): the expert on the held-out starts; DAgger (full state),
 whose round 0 trains on two expert demonstrations alone and **is** behaviour cloning; behaviour cloning with as many labels
 (and gradient steps) as DAgger has after each round; PLATO (two frames of positions); and DAgger and behaviour cloning again
 with the small learner — each evaluated on the held-out starts after every round. The first figure shows where the expert, the policy cloned from two demonstrations and DAgger's
