@@ -68,22 +68,12 @@ func (c TrainConfig) WithDefaults() (TrainConfig, error) {
 		return c, fmt.Errorf("%s.Steps = %d, want ≥ 1", fn, c.Steps)
 	case c.BatchSize < 1:
 		return c, fmt.Errorf("%s.BatchSize = %d, want ≥ 1", fn, c.BatchSize)
-	case !config.Positive(c.LearningRate):
-		return c, fmt.Errorf("%s.LearningRate = %v, want a finite value > 0", fn, c.LearningRate)
-	case !config.NonNegative(c.FinalLearningRate):
-		return c, fmt.Errorf("%s.FinalLearningRate = %v, want a finite value ≥ 0", fn, c.FinalLearningRate)
-	case !(c.Beta1 > 0 && c.Beta1 < 1):
-		return c, fmt.Errorf("%s.Beta1 = %v, want a value in (0, 1)", fn, c.Beta1)
-	case !(c.Beta2 > 0 && c.Beta2 < 1):
-		return c, fmt.Errorf("%s.Beta2 = %v, want a value in (0, 1)", fn, c.Beta2)
-	case !config.Positive(c.Epsilon):
-		return c, fmt.Errorf("%s.Epsilon = %v, want a finite value > 0", fn, c.Epsilon)
 	case c.ProgressEvery < 1:
 		return c, fmt.Errorf("%s.ProgressEvery = %d, want ≥ 1", fn, c.ProgressEvery)
 	case c.CheckpointEvery < 1:
 		return c, fmt.Errorf("%s.CheckpointEvery = %d, want ≥ 1", fn, c.CheckpointEvery)
 	}
-	return c, nil
+	return c, mlx.CheckAdam(fn, c.LearningRate, c.FinalLearningRate, c.Beta1, c.Beta2, c.Epsilon)
 }
 
 // Trainer trains a Model with Adam and keeps everything a resumed run
@@ -242,10 +232,7 @@ func (t *Trainer) Train(d *Dataset, cfg TrainConfig) error {
 		for k := range eb {
 			eb[k] = t.rng.NormFloat64()
 		}
-		lr := cfg.LearningRate
-		if cfg.FinalLearningRate > 0 && cfg.Steps > 1 {
-			lr *= math.Pow(cfg.FinalLearningRate/cfg.LearningRate, float64(t.step)/float64(cfg.Steps-1))
-		}
+		lr := mlx.DecayedRate(cfg.LearningRate, cfg.FinalLearningRate, t.step, cfg.Steps)
 		mlx.AdamHyper(hyper, lr, cfg.Beta1, cfg.Beta2, cfg.Epsilon, t.step+1)
 		outs, err := exec.Call(thetaT, momT, velT,
 			tensors.FromFlatDataAndDimensions(xb, B, P), tensors.FromFlatDataAndDimensions(ub, B, nu),

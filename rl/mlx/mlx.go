@@ -97,3 +97,33 @@ func AdamHyper(h []float64, lr, beta1, beta2, eps float64, t int) {
 	h[4] = 1 / (1 - math.Pow(beta1, float64(t)))
 	h[5] = 1 / (1 - math.Pow(beta2, float64(t)))
 }
+
+// CheckAdam returns an error naming the first invalid Adam setting of the
+// configuration fn (e.g. "nn: Fit: FitConfig"): the learning rate must be
+// finite and > 0, the final rate (0: no decay) finite and ≥ 0, β₁ and β₂
+// in (0, 1) and ε finite and > 0.
+func CheckAdam(fn string, lr, finalLR, beta1, beta2, eps float64) error {
+	switch {
+	case !(lr > 0) || math.IsInf(lr, 0):
+		return fmt.Errorf("%s.LearningRate = %v, want a finite value > 0", fn, lr)
+	case !(finalLR >= 0) || math.IsInf(finalLR, 0):
+		return fmt.Errorf("%s.FinalLearningRate = %v, want a finite value ≥ 0", fn, finalLR)
+	case !(beta1 > 0 && beta1 < 1):
+		return fmt.Errorf("%s.Beta1 = %v, want a value in (0, 1)", fn, beta1)
+	case !(beta2 > 0 && beta2 < 1):
+		return fmt.Errorf("%s.Beta2 = %v, want a value in (0, 1)", fn, beta2)
+	case !(eps > 0) || math.IsInf(eps, 0):
+		return fmt.Errorf("%s.Epsilon = %v, want a finite value > 0", fn, eps)
+	}
+	return nil
+}
+
+// DecayedRate is the step size at stage i of n (0 ≤ i < n) of a schedule
+// that decays geometrically from lr at the first stage to finalLR at the
+// last; finalLR = 0 (or n = 1) keeps lr.
+func DecayedRate(lr, finalLR float64, i, n int) float64 {
+	if finalLR > 0 && n > 1 {
+		return lr * math.Pow(finalLR/lr, float64(i)/float64(n-1))
+	}
+	return lr
+}

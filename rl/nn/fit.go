@@ -71,18 +71,8 @@ func (c FitConfig) WithDefaults() (FitConfig, error) {
 		return c, fmt.Errorf("%s.Epochs = %d, want 1 to %d", fn, c.Epochs, limits.MaxElements)
 	case c.BatchSize < 1:
 		return c, fmt.Errorf("%s.BatchSize = %d, want ≥ 1", fn, c.BatchSize)
-	case !config.Positive(c.LearningRate):
-		return c, fmt.Errorf("%s.LearningRate = %v, want a finite value > 0", fn, c.LearningRate)
-	case !config.NonNegative(c.FinalLearningRate):
-		return c, fmt.Errorf("%s.FinalLearningRate = %v, want a finite value ≥ 0", fn, c.FinalLearningRate)
-	case !(c.Beta1 > 0 && c.Beta1 < 1):
-		return c, fmt.Errorf("%s.Beta1 = %v, want a value in (0, 1)", fn, c.Beta1)
-	case !(c.Beta2 > 0 && c.Beta2 < 1):
-		return c, fmt.Errorf("%s.Beta2 = %v, want a value in (0, 1)", fn, c.Beta2)
-	case !config.Positive(c.Epsilon):
-		return c, fmt.Errorf("%s.Epsilon = %v, want a finite value > 0", fn, c.Epsilon)
 	}
-	return c, nil
+	return c, mlx.CheckAdam(fn, c.LearningRate, c.FinalLearningRate, c.Beta1, c.Beta2, c.Epsilon)
 }
 
 // trainExec takes (θ, Adam's m and v, a minibatch of normalised inputs
@@ -217,10 +207,7 @@ func (m *MLP) Fit(X, Y [][]float64, cfg FitConfig) ([]float64, error) {
 	t := 0
 	for epoch := 0; epoch < cfg.Epochs; epoch++ {
 		rng.Shuffle(N, func(i, j int) { perm[i], perm[j] = perm[j], perm[i] })
-		lr := cfg.LearningRate
-		if cfg.FinalLearningRate > 0 && cfg.Epochs > 1 {
-			lr *= math.Pow(cfg.FinalLearningRate/cfg.LearningRate, float64(epoch)/float64(cfg.Epochs-1))
-		}
+		lr := mlx.DecayedRate(cfg.LearningRate, cfg.FinalLearningRate, epoch, cfg.Epochs)
 		sum := 0.0
 		for s := 0; s < steps; s++ {
 			rows := perm[s*B : min((s+1)*B, N)]
