@@ -5,7 +5,8 @@
 # does not have it, so always call this one.
 JUPYTER_PY=${JUPYTER_PY:-/usr/bin/python3}
 
-# The Go tools pinned in go.mod (gonb, goimports) are installed here.
+# The Go tools pinned in go.mod (gonb, goimports) and kernel/gopls/go.mod
+# (gopls) are installed here.
 GOBIN_DIR=${GOBIN:-$(go env GOPATH)/bin}
 export PATH="$GOBIN_DIR:$PATH"
 
@@ -20,9 +21,12 @@ if ! JUPYTER_DATA=$("$JUPYTER_PY" -c 'from jupyter_core.paths import jupyter_dat
 fi
 export JUPYTER_DATA_DIR=$JUPYTER_DATA
 KERNEL_DIR="$JUPYTER_DATA/kernels/gonb"
+# GoNB's own log, written by every kernel (kernel/kernelspec.sh sets it).
+GONB_LOG="$KERNEL_DIR/gonb.log"
 
 # Debian packages the kernel needs (install-apt.sh installs them).
-APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel)
+APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel
+  python3-jupyter-kernel-test)
 
 # Stamp of the inputs of the Go half of the install: when it matches the one
 # stored next to the kernelspec, install-go.sh has nothing to do.
@@ -30,7 +34,8 @@ install_stamp() {
   {
     go version
     echo "root=$ROOT gobin=$GOBIN_DIR"
-    cat "$ROOT/go.mod" "$ROOT/go.sum" "$ROOT/kernel/install-go.sh" "$ROOT/kernel/kernelspec.sh"
+    cat "$ROOT/go.mod" "$ROOT/go.sum" "$ROOT/kernel/gopls/go.mod" "$ROOT/kernel/gopls/go.sum" \
+      "$ROOT/kernel/install-go.sh" "$ROOT/kernel/kernelspec.sh"
   } | sha256sum | cut -d' ' -f1
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # kernel/install.sh — everything the rlcontrol kernel needs on a fresh Debian
 # machine: Debian's Jupyter packages (kernel/install-apt.sh, as root), then
-# GoNB, goimports, all Go modules and the kernelspec (kernel/install-go.sh,
+# GoNB, goimports, gopls, all Go modules and the kernelspec (kernel/install-go.sh,
 # as any user). Afterwards notebooks run with no network (GOPROXY=off).
 #
 #   kernel/install.sh           install what is missing (quick when done)
@@ -11,7 +11,7 @@
 #   SKIP_APT=1   leave Debian packages alone (the Dockerfile installs them as
 #                root in an earlier step)
 #   FORCE=1      redo the Go half even if its stamp says it is up to date
-#   GOBIN        where gonb/goimports go (default: $(go env GOPATH)/bin)
+#   GOBIN        where gonb/goimports/gopls go (default: $(go env GOPATH)/bin)
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/kernel/env.sh"

@@ -12,9 +12,17 @@
 #     github.com/rlcontrol/rlcontrol/... with no set-up cell, compiled from
 #     the files on disk at each cell run: an edit to rl/ shows up on the next
 #     cell run.
-#   * "env": PATH gets the folders of gonb/goimports and of this `go` in
-#     front (Jupyter fills ${PATH} from its own environment), so the kernel
-#     finds goimports and go however Jupyter was started;
+#   * GoNB's log goes to $GONB_LOG (kernels/gonb/gonb.log, every kernel
+#     appends to it; kernel/lab.sh trims it), not to the terminal: GoNB
+#     v0.11.4 logs every kernel start, cell run and completion request there,
+#     test lines ("Info message", "Warning message", "Error message") included.
+#     Flags: -logtostderr=false -stderrthreshold=FATAL (only fatal errors on
+#     stderr) -extra_log=LOG -log_file=LOG (GoNB passes klog a nil file when
+#     -extra_log is empty, so -log_file alone would log nowhere).
+#   * "env": PATH gets the folders of gonb/goimports/gopls and of this `go`
+#     in front (Jupyter fills ${PATH} from its own environment), so the
+#     kernel finds goimports, gopls (GoNB looks both up on PATH) and go
+#     however Jupyter was started;
 #     GOPROXY=off and GOTOOLCHAIN=local, so the kernel never reaches
 #     the network: GoNB's automatic `go get` resolves imports only from the
 #     modules already in ROOT's go.mod (downloaded by install-go.sh). A cell
@@ -27,18 +35,31 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 TARGET=$(cd "${1:-$ROOT}" && pwd)
 
 command -v gonb >/dev/null || { echo "kernelspec: gonb not found in $GOBIN_DIR; run kernel/install-go.sh" >&2; exit 1; }
-# --force_deps: gopls (completion only) is not pinned in go.mod, so it is
-# optional; without it GoNB installs fine and only completion is missing.
-out=$(gonb --install --force_deps --go_work="$TARGET" 2>&1) || { echo "$out" >&2; exit 1; }
+# No --force_deps: GoNB refuses to install without goimports and gopls on
+# PATH (install-go.sh puts both in $GOBIN_DIR), so a missing gopls (no Tab
+# completion, no hover help) stops the install instead of going unnoticed.
+out=$(gonb --install --go_work="$TARGET" 2>&1) || { echo "$out" >&2; exit 1; }
 
-"$JUPYTER_PY" - "$KERNEL_DIR/kernel.json" "$GOBIN_DIR:$(go env GOROOT)/bin" <<'PY'
+"$JUPYTER_PY" - "$KERNEL_DIR/kernel.json" "$GOBIN_DIR:$(go env GOROOT)/bin" "$GONB_LOG" <<'PY'
 import json, sys
-path, bins = sys.argv[1], sys.argv[2]
+path, bins, log = sys.argv[1:4]
 with open(path) as f:
     spec = json.load(f)
 spec["display_name"] = "Go (gonb)"
 spec.setdefault("env", {}).update(
     {"PATH": bins + ":${PATH}", "GOPROXY": "off", "GOTOOLCHAIN": "local"})
+# GoNB's own log (klog) goes to one file instead of the terminal that runs
+# Jupyter; only fatal errors still reach stderr.
+flags = {"logtostderr": "false", "alsologtostderr": "false", "stderrthreshold": "FATAL",
+         "log_file": log, "extra_log": log}
+argv = spec["argv"]
+for name, value in flags.items():
+    arg = "-%s=%s" % (name, value)
+    at = [i for i, a in enumerate(argv) if a.startswith("-%s=" % name)]
+    if at:
+        argv[at[0]] = arg
+    else:
+        argv.append(arg)
 with open(path, "w") as f:
     json.dump(spec, f, indent=1)
     f.write("\n")
