@@ -2,7 +2,9 @@
 # kernel/install.sh — everything the rlcontrol kernel needs on a fresh Debian
 # machine: Debian's Jupyter packages (kernel/install-apt.sh, as root), then
 # GoNB, goimports, gopls, all Go modules and the kernelspec (kernel/install-go.sh,
-# as any user). Afterwards notebooks run with no network (GOPROXY=off).
+# as any user), then the lab's settings (kernel/lab-setup: the lesson
+# notebooks trusted, Go's tabs shown plainly). Afterwards notebooks run with
+# no network (GOPROXY=off).
 #
 #   kernel/install.sh           install what is missing (quick when done)
 #   kernel/install.sh --check   exit 0 if everything is installed, 1 if not
@@ -27,3 +29,4 @@ fi
 
 [[ "${SKIP_APT:-0}" == 1 ]] || "$ROOT/kernel/install-apt.sh"
 "$ROOT/kernel/install-go.sh"
+"$ROOT/kernel/lab-setup" "$ROOT/notebooks"
