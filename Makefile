@@ -20,11 +20,12 @@ RUNNER_FLAGS = --timeout=$(CELL_TIMEOUT) $(if $(filter-out 0,$(QUICK)),--quick)
 # kernel/install.sh downloaded every module the code and notebooks need.
 OFFLINE = GOPROXY=off GOTOOLCHAIN=local
 
-.PHONY: help lab test install fmt-check vet go-test selftest lab-test notebooks notebooks-quick notebooks-src notebooks-src-check sync bench figures results fuzz clean
+.PHONY: help lab test install fmt-check vet go-test selftest lab-test kernel-test notebooks notebooks-quick notebooks-src notebooks-src-check sync bench figures results fuzz clean
 
 help:
 	@echo "make lab        start Jupyter Notebook on notebooks/ (HOST=$${HOST:-127.0.0.1} PORT=$${PORT:-8888})"
 	@echo "make test       install, gofmt, go vet, go test, runner self-test, lab test, all notebooks (full, then quick)"
+	@echo "make kernel-test   the Jupyter kernel test suite against the gonb kernel (and once with gopls hidden: must fail)"
 	@echo "make install    kernel/install.sh: Debian Jupyter, GoNB, Go modules, kernelspec (idempotent)"
 	@echo "make notebooks  run notebooks/*.ipynb through GoNB (QUICK=1 for short runs, NB=... to pick)"
 	@echo "make notebooks-src  rebuild notebooks/*.ipynb from notebooks/src/*.py"
@@ -47,6 +48,7 @@ test:
 	$(MAKE) --no-print-directory go-test
 	$(MAKE) --no-print-directory selftest
 	$(MAKE) --no-print-directory lab-test
+	$(MAKE) --no-print-directory kernel-test
 	$(MAKE) --no-print-directory notebooks QUICK=
 	$(MAKE) --no-print-directory notebooks-quick
 	@echo "make test: all passed"
@@ -73,6 +75,11 @@ selftest:
 
 lab-test:
 	kernel/test-lab.sh
+
+# The Jupyter kernel test suite against the gonb kernel, and once with gopls
+# hidden, where it must fail (about 45 s).
+kernel-test:
+	kernel/kernel-test.sh
 
 notebooks:
 	kernel/run-notebooks $(RUNNER_FLAGS) $(NB)
