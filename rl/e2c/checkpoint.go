@@ -32,6 +32,7 @@ type ckptHeader struct {
 	TransitionHidden []int   `json:"transition_hidden"`
 	Kind             string  `json:"kind"`
 	Lambda           float64 `json:"lambda"`
+	Beta             float64 `json:"beta,omitempty"` // absent (0) in older checkpoints: 1
 	Seed             uint64  `json:"seed"`
 	NumParams        int     `json:"num_params"`
 	// Trainer state (Trainer is false in a model checkpoint).
@@ -70,7 +71,7 @@ func (m *Model) header() ckptHeader {
 	c := m.cfg
 	return ckptHeader{Version: 1, Width: c.Width, Height: c.Height, Frames: c.Frames, Latent: c.Latent, Action: c.Action,
 		EncoderHidden: c.EncoderHidden, DecoderHidden: c.DecoderHidden, TransitionHidden: c.TransitionHidden,
-		Kind: c.Kind.String(), Lambda: c.Lambda, Seed: c.Seed, NumParams: m.off[3]}
+		Kind: c.Kind.String(), Lambda: c.Lambda, Beta: c.Beta, Seed: c.Seed, NumParams: m.off[3]}
 }
 
 // WriteTo writes a checkpoint of the model (configuration and θ) to w; a
@@ -180,7 +181,7 @@ func decode(data []byte) (*Trainer, ckptHeader, error) {
 	}
 	cfg := Config{Width: h.Width, Height: h.Height, Frames: h.Frames, Latent: h.Latent, Action: h.Action,
 		EncoderHidden: h.EncoderHidden, DecoderHidden: h.DecoderHidden, TransitionHidden: h.TransitionHidden,
-		Kind: kind, Lambda: h.Lambda, Seed: h.Seed}
+		Kind: kind, Lambda: h.Lambda, Beta: h.Beta, Seed: h.Seed}
 	if h.EncoderHidden == nil || h.DecoderHidden == nil || h.TransitionHidden == nil {
 		return nil, h, fmt.Errorf("header: missing hidden layer sizes")
 	}

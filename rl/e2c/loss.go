@@ -79,6 +79,9 @@ func (m *Model) lossTerms(theta, x, u, xn, eps *graph.Node) []*graph.Node {
 		// ½ Σ (μ² + σ² − 1 − log σ²).
 		klPrior = graph.MulScalar(mean(graph.Sub(graph.Add(graph.Square(mu), graph.Exp(lv)), graph.AddScalar(lv, 1))), 0.5)
 	}
+	// The objective weighs the prior term by β; the term is reported
+	// unweighted.
+	weighedPrior := graph.MulScalar(klPrior, c.Beta)
 
 	var trans *graph.Node
 	if c.Kind == AE {
@@ -90,9 +93,9 @@ func (m *Model) lossTerms(theta, x, u, xn, eps *graph.Node) []*graph.Node {
 	var total *graph.Node
 	switch c.Kind {
 	case E2C:
-		total = graph.Add(graph.Add(rec, pred), graph.Add(klPrior, graph.MulScalar(trans, c.Lambda)))
+		total = graph.Add(graph.Add(rec, pred), graph.Add(weighedPrior, graph.MulScalar(trans, c.Lambda)))
 	case VAE:
-		total = graph.Add(graph.Add(rec, klPrior), trans)
+		total = graph.Add(graph.Add(rec, weighedPrior), trans)
 	default:
 		total = graph.Add(rec, trans)
 	}

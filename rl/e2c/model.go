@@ -80,6 +80,12 @@ type Config struct {
 	// Lambda is λ, the weight of KL(q̂ ‖ q) in the E2C loss (default 1;
 	// ≥ 0). The baselines ignore it.
 	Lambda float64
+	// Beta is β, the weight of KL(q(z|x) ‖ N(0, I)) in the E2C and VAE
+	// losses (default 1, the paper's bound; ≥ 0). Below 1 the prior pulls
+	// the latent codes less towards the unit ball, so that a flat state
+	// space stays flatter in the latent space instead of curling up into
+	// it. The AE ignores it.
+	Beta float64
 	// Seed seeds the initial weights.
 	Seed uint64
 }
@@ -99,6 +105,7 @@ func (c Config) WithDefaults() (Config, error) {
 		c.TransitionHidden = []int{100, 100}
 	}
 	config.Or(&c.Lambda, 1)
+	config.Or(&c.Beta, 1)
 	switch {
 	case c.Width < 1 || c.Height < 1 || c.Frames < 1:
 		return c, fmt.Errorf("%s: image size %d×%d×%d frames, want width, height and frames ≥ 1", fn, c.Width, c.Height, c.Frames)
@@ -112,6 +119,8 @@ func (c Config) WithDefaults() (Config, error) {
 		return c, fmt.Errorf("%s.Kind = %v, want E2C, VAE or AE", fn, c.Kind)
 	case !config.NonNegative(c.Lambda):
 		return c, fmt.Errorf("%s.Lambda = %v, want a finite value ≥ 0", fn, c.Lambda)
+	case !config.NonNegative(c.Beta):
+		return c, fmt.Errorf("%s.Beta = %v, want a finite value ≥ 0", fn, c.Beta)
 	}
 	for _, h := range []struct {
 		name  string

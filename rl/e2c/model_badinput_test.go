@@ -47,6 +47,7 @@ func TestModelBadInput(t *testing.T) {
 		{"image size", cfg(func(c *Config) { c.Width = 0 }), []string{"image size 0×8×1"}},
 		{"kind", cfg(func(c *Config) { c.Kind = 7 }), []string{"Kind = Kind(7)"}},
 		{"lambda", cfg(func(c *Config) { c.Lambda = nan }), []string{"Lambda = NaN"}},
+		{"beta", cfg(func(c *Config) { c.Beta = -1 }), []string{"Beta = -1"}},
 		{"hidden", cfg(func(c *Config) { c.DecoderHidden = []int{4, 0} }), []string{"DecoderHidden[1] = 0"}},
 		{"encode wrong image size", func() error { _, err := m.Encode([][]float64{img[:10]}); return err }(), []string{"images[0] has length 10, want 64"}},
 		{"encode NaN pixel", func() error { _, err := m.Encode([][]float64{withNaN}); return err }(), []string{"images[0][5] = NaN"}},

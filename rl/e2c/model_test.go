@@ -2,6 +2,8 @@ package e2c
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"math"
 	"math/rand/v2"
 	"os"
@@ -311,5 +313,85 @@ func TestCheckpointRoundTrip(t *testing.T) {
 	mismatched, _ := encode(h, straight.Params())
 	if _, err := ReadModel(bytes.NewReader(mismatched)); err == nil || !strings.Contains(err.Error(), "parameters") {
 		t.Errorf("mismatched checkpoint: err = %v, want one naming the parameter count", err)
+	}
+}
+
+// TestBetaWeighsPrior: the objective is rec + pred + β·KL + λ·trans for E2C
+// and rec + β·KL + trans for the VAE, with the terms reported unweighted;
+// a model saved and loaded keeps its β.
+func TestBetaWeighsPrior(t *testing.T) {
+	d := blobData(8, 8, 3)
+	for _, kind := range []Kind{E2C, VAE} {
+		cfg := smallConfig(kind)
+		cfg.Beta, cfg.Lambda = 0.3, 2
+		m, err := New(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		l, err := m.Terms(d.X, d.U, d.XNext, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := l.Rec + l.Pred + 0.3*l.KLPrior + 2*l.Trans
+		if kind == VAE {
+			want = l.Rec + 0.3*l.KLPrior + l.Trans
+		}
+		// One graph sums the same float64 terms in another order: 1e-12
+		// relative is far above that rounding and far below any term.
+		if math.Abs(l.Total-want) > 1e-12*math.Abs(want) || l.KLPrior <= 0 {
+			t.Errorf("%v: total %v, want %v from the terms %+v", kind, l.Total, want, l)
+		}
+		path := filepath.Join(t.TempDir(), "m.ckpt")
+		if err := m.Save(path); err != nil {
+			t.Fatal(err)
+		}
+		back, err := LoadModel(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if back.Config().Beta != 0.3 {
+			t.Errorf("%v: loaded β = %v, want 0.3", kind, back.Config().Beta)
+		}
+	}
+}
+
+// cancelAt is a progress writer that cancels a context at its n-th line.
+type cancelAt struct {
+	n      int
+	cancel context.CancelFunc
+}
+
+func (c *cancelAt) Write(p []byte) (int, error) {
+	if c.n--; c.n == 0 {
+		c.cancel()
+	}
+	return len(p), nil
+}
+
+// TestTrainContext: a cancelled context stops training between steps with
+// an error wrapping context.Canceled; training on from there ends where an
+// uninterrupted run does, bit for bit.
+func TestTrainContext(t *testing.T) {
+	d := blobData(60, 8, 4)
+	cfg := TrainConfig{Steps: 20, BatchSize: 16, LearningRate: 2e-3, FinalLearningRate: 5e-4}
+	straight, _ := New(smallConfig(E2C))
+	ts, _ := NewTrainer(straight, 2)
+	if err := ts.Train(d, cfg); err != nil {
+		t.Fatal(err)
+	}
+	m, _ := New(smallConfig(E2C))
+	tr, _ := NewTrainer(m, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	stop := cfg
+	stop.Context, stop.Progress, stop.ProgressEvery = ctx, &cancelAt{n: 7, cancel: cancel}, 1
+	err := tr.Train(d, stop)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "stopped after step 7 of 20") || tr.Step() != 7 {
+		t.Fatalf("cancelled training: error %v at step %d, want context.Canceled after step 7", err, tr.Step())
+	}
+	if err := tr.Train(d, cfg); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.Params(), straight.Params()) {
+		t.Error("training stopped by its context and resumed ends with different parameters")
 	}
 }

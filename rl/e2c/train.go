@@ -1,6 +1,7 @@
 package e2c
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -49,6 +50,10 @@ type TrainConfig struct {
 	// CheckpointEvery is the number of steps between checkpoints (default:
 	// ProgressEvery·5).
 	CheckpointEvery int
+	// Context, if not nil, stops the training between two steps once it
+	// is cancelled: Train returns an error wrapping its Err, and the
+	// trainer holds the steps made so far (Train resumes from there).
+	Context context.Context
 }
 
 // WithDefaults returns c with its zero fields set to their defaults, or an
@@ -223,6 +228,12 @@ func (t *Trainer) Train(d *Dataset, cfg TrainConfig) error {
 	var window Losses
 	nWindow := 0
 	for t.step < cfg.Steps {
+		if cfg.Context != nil && cfg.Context.Err() != nil {
+			if err := sync(); err != nil {
+				return err
+			}
+			return fmt.Errorf("e2c: Train: stopped after step %d of %d: %w", t.step, cfg.Steps, context.Cause(cfg.Context))
+		}
 		for b := 0; b < B; b++ {
 			i := t.next(d.Len())
 			copy(xb[b*P:], d.X[i])
