@@ -536,7 +536,8 @@ func PCA2(z [][]float64) ([][]float64, [2]float64, error) {
 // of the latents z, y ≈ W [z; 1], and returns R², 1 − Σ residual² / Σ (y −
 // ȳ)², summed over the state's components: the fraction of the states'
 // variance a linear read-out of z explains (1: the latent space holds the
-// position linearly). It returns an error for fewer rows than unknowns,
+// position linearly). Latent components that do not vary are ignored. It
+// returns an error for fewer rows than unknowns,
 // rows of unequal lengths or states without variance.
 func LinearR2(z, y [][]float64) (float64, error) {
 	n := len(z)
@@ -556,10 +557,16 @@ func LinearR2(z, y [][]float64) (float64, error) {
 		X.SetRow(i, append(slices.Clone(z[i]), 1))
 		Y.SetRow(i, y[i])
 	}
-	var W, fit mat.Dense
-	if err := W.Solve(X, Y); err != nil {
-		return 0, fmt.Errorf("lessons: LinearR2: %w", err)
+	// Least squares by the SVD, dropping directions with singular values
+	// below 1e-12 of the largest: a latent component a model left unused
+	// (constant over the data) makes X rank-deficient, and the fit then
+	// ignores it instead of failing.
+	var svd mat.SVD
+	if !svd.Factorize(X, mat.SVDThin) {
+		return 0, errors.New("lessons: LinearR2: the SVD of the latents failed")
 	}
+	var W, fit mat.Dense
+	svd.SolveTo(&W, Y, svd.Rank(1e-12))
 	fit.Mul(X, &W)
 	res, tot := 0.0, 0.0
 	for j := range d {
