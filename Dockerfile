@@ -22,7 +22,8 @@ ENV HOME=/home/student
 WORKDIR /home/student/rlcontrol
 
 # 3. The project, then the Go half of the install as that user: gonb and
-#    goimports from go.mod's pins, `go mod download all`, a warm build
+#    goimports from go.mod's pins, gopls from kernel/gopls/go.mod's (tab
+#    completion and hover help), `go mod download all`, a warm build
 #    cache, and the kernelspec with its go.work pointing at this checkout.
 COPY --chown=student:student . .
 RUN SKIP_APT=1 kernel/install.sh
