@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # kernel/install-apt.sh — the Debian half of the install: Jupyter (classic
-# Notebook, nbconvert, nbclient) from Debian's packages. Needs root (or sudo).
+# Notebook, nbconvert, nbclient) and chromium (for the browser test) from
+# Debian's packages. Needs root (or sudo).
 #
 #   kernel/install-apt.sh [EXTRA_PACKAGE...]
 #
@@ -13,6 +14,10 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 . "$ROOT/kernel/env.sh"
 
 log() { printf '[install-apt] %s\n' "$*"; }
+
+# Debian's chromium: `make browser-test` (cmd/browsertest) drives it
+# headless; chromedp starts this binary and downloads no browser.
+APT_PACKAGES+=(chromium)
 
 need=()
 for p in "${APT_PACKAGES[@]}" "$@"; do
