@@ -16,7 +16,8 @@ import (
 
 // Lesson 01's scenarios, in notebook order: PendulumRenders (section 1),
 // DoubleIntegratorLQR (3), LineSearch (4), SwingUp (5), Balance (6) and
-// SettingsSweep (7). Each zero value is the lesson as written.
+// SettingsSweep (7, beside the live controls of live01.go). Each zero value
+// is the lesson as written.
 
 // PendulumRenders draws the pendulum at a few angles: the renderer that
 // Embed to Control learns from later.
@@ -435,31 +436,25 @@ func (o *BalanceOutcome) Figures() ([]NamedFigure, error) {
 	return figs, nil
 }
 
-// SettingsSweep is section 7: the swing-up with one horizon T and control
-// weight r, and a sweep over both.
+// SettingsSweep is section 7's map: the swing-up solved for every pair of
+// horizon T and control weight r of a grid, shown as a heatmap of the final
+// angle error beside the live controls (SwingUpControls) that move both.
 type SettingsSweep struct {
-	// T and ControlWeight set the single run (defaults 300 and 0.01, the
-	// lesson's swing-up).
-	T             int
-	ControlWeight float64
 	// Ts and Rs are the swept horizons and weights (defaults 100, 150, 200,
 	// 300 and 0.001, 0.01, 0.1, 1).
 	Ts []int
 	Rs []float64
 }
 
-// SettingsOutcome holds the single run and the sweep's final angle errors
-// (rad), one row per horizon and one column per weight.
+// SettingsOutcome holds the sweep's final angle errors (rad), one row per
+// horizon and one column per weight.
 type SettingsOutcome struct {
-	Problem *Problem
-	R       float64 // the single run's control weight
-	Result  *ilqr.Result
-	Ts      []int
-	Rs      []float64
-	Errors  *mat.Dense
+	Ts     []int
+	Rs     []float64
+	Errors *mat.Dense
 }
 
-// Run solves the single problem and the sweep.
+// Run solves the sweep.
 func (s SettingsSweep) Run() (Outcome, error) {
 	if s.Ts == nil {
 		s.Ts = []int{100, 150, 200, 300}
@@ -467,31 +462,16 @@ func (s SettingsSweep) Run() (Outcome, error) {
 	if s.Rs == nil {
 		s.Rs = []float64{0.001, 0.01, 0.1, 1}
 	}
-	su := SwingUp{T: s.T, ControlWeight: s.ControlWeight}.withDefaults()
-	p, err := su.Problem()
+	errs, err := SweepSwingUp(s.Ts, s.Rs)
 	if err != nil {
 		return nil, err
 	}
-	o := &SettingsOutcome{Problem: p, R: su.ControlWeight, Ts: slices.Clone(s.Ts), Rs: slices.Clone(s.Rs)}
-	if o.Result, err = p.Solve(ilqr.Config{}); err != nil {
-		return nil, err
-	}
-	if o.Errors, err = SweepSwingUp(s.Ts, s.Rs); err != nil {
-		return nil, err
-	}
-	return o, nil
+	return &SettingsOutcome{Ts: slices.Clone(s.Ts), Rs: slices.Clone(s.Rs), Errors: errs}, nil
 }
 
-// FinalError is the single run's final angle error |θ_T − π| in rad.
-func (o *SettingsOutcome) FinalError() float64 { return AngleError(o.Result.X[o.Problem.T][0]) }
-
-// Figures returns the single run's states and the sweep's heatmap.
+// Figures returns the sweep's heatmap.
 func (o *SettingsOutcome) Figures() ([]NamedFigure, error) {
-	r := o.R
 	return collect(
-		step{"01-settings-states", func() (*plotting.Figure, error) {
-			return pendulumStates(fmt.Sprintf("Swing-up with T = %d, r = %g", o.Problem.T, r), o.Problem, Run{"iLQR", o.Result})
-		}},
 		step{"01-settings-heatmap", func() (*plotting.Figure, error) {
 			rows, cols := make([]string, len(o.Ts)), make([]string, len(o.Rs))
 			for i, T := range o.Ts {
@@ -577,5 +557,5 @@ func init() {
 	register("01", LineSearch{}, "01-linesearch")
 	register("01", SwingUp{}, "01-swingup-states", "01-swingup-regularisation", "01-swingup-phase", "01-swingup-filmstrip", "01-swingup-animation")
 	register("01", Balance{}, "01-cartpole-states", "01-cartpole-openloop-animation", "01-cartpole-mpc-animation")
-	register("01", SettingsSweep{}, "01-settings-states", "01-settings-heatmap")
+	register("01", SettingsSweep{}, "01-settings-heatmap")
 }

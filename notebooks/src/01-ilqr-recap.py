@@ -16,8 +16,10 @@ In this notebook you will
 3. derive the LQR backward pass, write it in a dozen lines, and check it against the library's `rl/lqr`;
 4. see why iLQR needs a line search and a regularisation schedule, and what its quadratic model gets wrong;
 5. swing the pendulum up, balance the cart-pole, and close the loop with MPC on a plant that differs from the model;
-6. change a setting (horizon, control cost) and watch what changes;
+6. move the horizon and the control cost on live sliders and watch what changes;
 7. export the figures for your slides.
+
+**Controls:** the horizon $T$ and the control cost $r$, on sliders in section 7.
 
 Two short exercises (a cross term in the backward pass; the line search's expected cost change) have check cells.
 
@@ -28,11 +30,14 @@ step matters for understanding, the cell writes it out and checks it against the
 computing cell runs a `lessons` scenario (a struct whose zero value is the lesson as written) and
 shows its figures, the same ones `make figures` exports. This lesson computes everything live in a
 few seconds, so quick mode (a cell `%env RLCONTROL_QUICK=1`, which shortens the longer lessons) changes nothing here.
+A cell with controls (section 7) keeps running while you move them, redrawing its figure in place; press **Done** to keep
+the last figure in the notebook and let the next cells run. In a headless run (the tests, `make figures`) the controls
+keep their defaults and the cell ends by itself.
 """)
 
 code(r"""
 import (
-	"flag"
+	"context"
 	"fmt"
 	"math"
 	"os"
@@ -40,6 +45,7 @@ import (
 	"slices"
 
 	"github.com/rlcontrol/rlcontrol/lessons"
+	"github.com/rlcontrol/rlcontrol/live"
 	"github.com/rlcontrol/rlcontrol/plotting"
 	"github.com/rlcontrol/rlcontrol/rl/cost"
 	"github.com/rlcontrol/rlcontrol/rl/system"
@@ -458,27 +464,18 @@ optimiser settles in a poor local minimum. Try `lessons.Balance{X0: []float64{0,
 """)
 
 md(r"""
-## 7. Your turn: change a setting
+## 7. Your turn: move the horizon and the control cost
 
-The next cell takes two flags on its `%%` line: the horizon `--T` (steps of 0.02 s) and the control-cost weight `--r`.
-Edit them and rerun the cell. Things to try: a short horizon, `--T=100`; expensive torque, `--r=1`; cheap torque,
-`--r=0.0001`. The table and heatmap below the plot sweep both settings at once (final angle error in radians; below 0.05
-counts as upright). In the sweep, two seconds (the first row) are not enough to pump in the energy with the torque limit,
-whatever $r$; with the costliest torque (the last column) iLQR settles for an incomplete swing even with the longest horizon.
+First a map. The table and heatmap below sweep both settings at once, the horizon $T$ (steps of $0.02$ s) and the
+control-cost weight $r$ (final angle error in radians; below 0.05 counts as upright). In the sweep, two seconds (the first
+row) are not enough to pump in the energy with the torque limit, whatever $r$; with the costliest torque (the last column)
+iLQR settles for an incomplete swing even with the longest horizon.
 """)
 
 code(r"""
-var (
-	flagT = flag.Int("T", 300, "swing-up horizon in steps of 0.02 s")
-	flagR = flag.Float64("r", 0.01, "control-cost weight r in ½ r τ²")
-)
-
-%% --T=300 --r=0.01
-out := must(lessons.SettingsSweep{T: *flagT, ControlWeight: *flagR}.Run()).(*lessons.SettingsOutcome)
-e := out.FinalError()
-fmt.Printf("T = %d, r = %g: %d iterations, cost %.3f, final angle error %.3f rad → upright: %v\n",
-	out.Problem.T, out.R, len(out.Result.History), out.Result.Cost, e, e < 0.05)
-fmt.Printf("\nfinal angle error (rad)\n   T \\ r")
+%%
+out := must(lessons.SettingsSweep{}.Run()).(*lessons.SettingsOutcome)
+fmt.Printf("final angle error (rad)\n   T \\ r")
 for _, r := range out.Rs {
 	fmt.Printf("%9g", r)
 }
@@ -493,6 +490,41 @@ for i, T := range out.Ts {
 n, m := out.Errors.Dims()
 lessons.Assert(slices.Min(mat.Row(nil, 0, out.Errors)) > 0.05 && out.Errors.At(n-1, m-1) > 0.05, "the first row and the last column's longest horizon miss upright")
 lessons.ShowFigures(out.Figures())
+""")
+
+md(r"""
+Now move them yourself. The sliders below set the horizon $T$ (from 1 to 8 s) and the control cost $r$ (a logarithmic slider
+from $10^{-4}$ to $1$, showing the value it stands for); every move solves the swing-up again — milliseconds for a short
+horizon, up to half a second for a long one with cheap torque — and redraws the states and the torque in place, on a time
+axis that always spans 8 s. Press **Done** to keep the last figure in the notebook; the cell then prints the settings and
+the run.
+
+Things to try: a short horizon (`T = 100`); expensive torque (`r = 1`); cheap torque (`r = 1e-4`); and the shortest horizon
+that still swings up with `r = 0.01` (the heatmap's rows bracket it). What to watch: how long the torque (bottom panel) sits
+at its ±5 N·m limits while it pumps energy, whether $\theta$ reaches the dashed upright line and stays there, and the line
+under the figure — iterations, cost and final angle error.
+
+The controls start at section 5's swing-up, $T = 300$ and $r = 0.01$: it ends upright, the same run as there, with the torque
+at a limit for part of the way.
+""")
+
+code(r"""
+%%
+v, _, err := live.Show("Swing-up: horizon T and control cost r", lessons.SwingUpControls(), lessons.SwingUpRender)
+check(err)
+out := must(lessons.SwingUpAt(context.Background(), v.Int("T"), v.Float("r"), nil)) // the run the figure shows (kept, not solved again)
+atLimit := 0
+for _, u := range out.Result.U {
+	if math.Abs(u[0]) > 5-1e-6 {
+		atLimit++
+	}
+}
+fmt.Printf("%s: torque at a limit for %d of %d steps\n", v, atLimit, out.T)
+if v.String() == "T=300 r=0.01" { // the defaults (a headless run keeps them)
+	su := must(lessons.SwingUp{}.Run()).(*lessons.SwingUpOutcome)
+	lessons.Assert(out.Result.Cost == su.Result.Cost, "the defaults are section 5's swing-up (cost %.3f)", su.Result.Cost)
+	lessons.Assert(out.Upright && atLimit > 0, "it ends upright, with the torque at a limit for part of the way")
+}
 """)
 
 md(r"""
