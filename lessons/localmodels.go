@@ -145,16 +145,26 @@ func (f Fit) Fitter(seed uint64) (trajopt.Fitter, error) {
 	case FitLeastSquares:
 		return trajopt.LeastSquares{Reg: 1e-6}, nil
 	case FitGMMPrior:
-		// 20 EM iterations per update: the prior is warm-started from the
-		// previous iteration's mixture, and a fully converged mixture changes
-		// the fitted dynamics little while costing 3× the time.
-		p, err := dynfit.NewGMMPrior(dynfit.GMMPriorConfig{Seed: seed, EM: dynfit.GMMConfig{MaxIter: 20}})
-		if err != nil {
-			return nil, err
-		}
-		return trajopt.WithPrior{Prior: p}, nil
+		return GMMPriorFitter(seed, 1)
 	}
 	return nil, fmt.Errorf("lessons: unknown fitter %d", int(f))
+}
+
+// GMMPriorFitter returns a fresh GMM-prior fitter (FitGMMPrior's) whose
+// prior counts as strength points (dynfit.GMMPriorConfig.Strength; 1 is
+// FitGMMPrior's, as guided policy search; > 0).
+func GMMPriorFitter(seed uint64, strength float64) (trajopt.Fitter, error) {
+	// 20 EM iterations per update: the prior is warm-started from the
+	// previous iteration's mixture, and a fully converged mixture changes
+	// the fitted dynamics little while costing 3× the time.
+	if !(strength > 0) || math.IsInf(strength, 0) { // 0 would silently mean dynfit's default
+		return nil, fmt.Errorf("lessons: GMM prior strength = %v, want a finite value > 0", strength)
+	}
+	p, err := dynfit.NewGMMPrior(dynfit.GMMPriorConfig{Seed: seed, Strength: strength, EM: dynfit.GMMConfig{MaxIter: 20}})
+	if err != nil {
+		return nil, fmt.Errorf("lessons: GMM prior with strength %v: %w", strength, err)
+	}
+	return trajopt.WithPrior{Prior: p}, nil
 }
 
 // RunTask runs the local-model loop on a task with the given fitter,
@@ -170,8 +180,14 @@ func RunTask(task Task, fit Fit, rollouts int, epsilon float64, seed uint64) (*t
 	if err != nil {
 		return nil, err
 	}
+	return runTaskWith(task, f, rollouts, epsilon, seed, nil)
+}
+
+// runTaskWith is RunTask with a given fitter, calling progress (if not
+// nil) after every iteration.
+func runTaskWith(task Task, f trajopt.Fitter, rollouts int, epsilon float64, seed uint64, progress func(trajopt.IterStats)) (*trajopt.Result, error) {
 	return trajopt.Run(task.System, task.Cost, task.X0, task.T, trajopt.Config{
-		Iterations: task.Iterations, Rollouts: rollouts, Epsilon: epsilon, Fitter: f, Seed: seed,
+		Iterations: task.Iterations, Rollouts: rollouts, Epsilon: epsilon, Fitter: f, Seed: seed, Progress: progress,
 	})
 }
 

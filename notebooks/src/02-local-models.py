@@ -22,19 +22,26 @@ This lesson compares four ways of fitting, on the same data:
 
 and then measures how much a prior saves inside the full loop of sample → fit → improve.
 
+**Controls:** rollouts per iteration $N$ and the GMM prior's strength, on sliders in section 5.
+
 Run the cells from the top. The comparison of fitters trains a small network, which quick mode shortens: to switch
 it on, run a cell with `%env RLCONTROL_QUICK=1` (and `%env RLCONTROL_QUICK=0` to switch back). The loop experiment of
-section 5 takes several seeds and is loaded from a stored full run (`%env RLCONTROL_RECOMPUTE=1` recomputes it).
+section 5 takes several seeds and is loaded from a stored full run (`%env RLCONTROL_RECOMPUTE=1` recomputes it); its
+controls rerun one seed live. A cell with controls keeps running while you move them, redrawing its figure in place; press
+**Done** to keep the last figure and let the next cells run. In a headless run the controls keep their defaults and the
+cell ends by itself.
 """)
 
 
 code(r"""
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 
 	"github.com/rlcontrol/rlcontrol/lessons"
+	"github.com/rlcontrol/rlcontrol/live"
 	"github.com/rlcontrol/rlcontrol/rl/dynfit"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/mat"
@@ -537,6 +544,40 @@ GPS's tasks; on this point mass the saving depends on the tolerance.
 """)
 
 md(r"""
+### Your turn: rollouts per iteration and the prior's strength
+
+The stored sweep averages five seeds; the controls below rerun its first seed live, with the rollouts per iteration
+$N$ ($2$ to $40$) and the strength of the GMM prior on sliders. The strength is how many points the prior counts as in the
+normal-inverse-Wishart posterior ($m$ and $n_0$ of section 3; `dynfit.GMMPriorConfig.Strength`, a logarithmic slider from
+$10^{-2}$ to $10^2$). Every move runs the loop twice at once, with the prior and with least squares from the same seed
+(10 iterations each, about a second on 2 cores; progress shows under the figure), and redraws: on the left the
+noise-free cost per iteration with the known-dynamics optimum, on the right the previous iteration's model's one-step error
+on the new samples — the model quality the prior buys. Press **Done** to keep the last figure.
+
+Things to try: fewer rollouts than least squares needs (`N = 2`), just enough (`N = 7`), and plenty (`N = 40`); then, at a
+small $N$, the prior's strength far down (`0.01`) and far up (`100`). What to watch: the gap between the two cost curves, and
+whether a weaker prior shows in the model error before it shows in the cost.
+
+The controls start at the sweep's first column, $N = 5$ with the default strength 1 (as GPS): the runs of the stored sweep's
+first seed, the prior within a fraction of a percent of the optimum and least squares far above it.
+""")
+
+code(r"""
+%%
+v, _, err := live.Show("Point mass: rollouts per iteration and prior strength", lessons.PriorLoopControls(), lessons.PriorLoopRender)
+check(err)
+out := must(lessons.PriorLoopAt(context.Background(), v.Int("N"), v.Float("strength"), nil)) // the runs the figure shows (kept)
+fmt.Printf("%s: GMM prior %.2f, least squares %.2f, optimum %.2f\n", v, out.PriorCost(), out.LeastSquaresCost(), out.Optimum)
+if v.String() == "N=5 strength=1" { // the defaults (a headless run keeps them)
+	sw := must(lessons.SamplesPerIterationScenario{}.Get())
+	p, l := sw.Prior[0].PerSeed[0], sw.LeastSquares[0].PerSeed[0]
+	fmt.Printf("stored sweep, N = %d, seed %d: GMM prior %.2f, least squares %.2f\n", sw.Ns[0], sw.Seeds[0], p, l)
+	lessons.Assert(math.Abs(out.PriorCost()-p) <= 1e-9*p && math.Abs(out.LeastSquaresCost()-l) <= 1e-9*l, "the defaults rerun the stored sweep's first seed")
+	lessons.Assert(out.PriorCost() < 1.01*out.Optimum && out.LeastSquaresCost() > 5*out.PriorCost(), "the prior within 1%% of the optimum, least squares over 5× its cost")
+}
+""")
+
+md(r"""
 ## Summary
 
 * Local, time-varying linear models are all iLQR needs; a stochastic controller provides the samples around the trajectory.
@@ -547,7 +588,7 @@ md(r"""
   from the wrong region is a bias, which plenty of fresh data overrules.
 * In the loop, the GMM prior reaches a near-optimal cost with far fewer rollouts per iteration than least squares.
 
-**More to try.** Change `FitBayesian`'s `Strength` and watch bias against variance; raise `GMMPriorConfig.Strength`; give the point
+**More to try.** Change `FitBayesian`'s `Strength` and watch bias against variance; give the point
 mass damping (`system.PointMass.Damping`) and see whether least squares still levels off.
 """)
 
