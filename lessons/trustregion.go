@@ -24,19 +24,29 @@ func EpsilonSweep(task Task, epsilons []float64, seed uint64) ([]EpsilonRun, err
 	}
 	var out []EpsilonRun
 	for _, eps := range epsilons {
-		f, err := FitGMMPrior.Fitter(seed)
+		res, err := epsilonRun(task, eps, seed, nil)
 		if err != nil {
 			return nil, err
-		}
-		res, err := trajopt.Run(task.System, task.Cost, task.X0, task.T, trajopt.Config{
-			Iterations: task.Iterations, Rollouts: 5, Epsilon: eps, FixedStep: true, Fitter: f, Seed: seed,
-		})
-		if err != nil {
-			return nil, fmt.Errorf("lessons: ε = %g: %w", eps, err)
 		}
 		out = append(out, EpsilonRun{Epsilon: eps, Result: res})
 	}
 	return out, nil
+}
+
+// epsilonRun is one run of EpsilonSweep, calling progress (if not nil)
+// after every iteration.
+func epsilonRun(task Task, eps float64, seed uint64, progress func(trajopt.IterStats)) (*trajopt.Result, error) {
+	f, err := FitGMMPrior.Fitter(seed)
+	if err != nil {
+		return nil, err
+	}
+	res, err := trajopt.Run(task.System, task.Cost, task.X0, task.T, trajopt.Config{
+		Iterations: task.Iterations, Rollouts: 5, Epsilon: eps, FixedStep: true, Fitter: f, Seed: seed, Progress: progress,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lessons: ε = %g: %w", eps, err)
+	}
+	return res, nil
 }
 
 // EpsilonFigure plots the noise-free cost after each iteration for every ε

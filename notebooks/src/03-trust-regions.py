@@ -16,20 +16,25 @@ $\Sigma = \tilde Q_{uu}^{-1}$; the identity that turns a KL between trajectory d
 constraint violation; what $\epsilon$ does (a setting to move); how guided policy search adapts the step; and the digression on
 dual gradient descent and the augmented Lagrangian. Three short exercises have check cells.
 
+**Controls:** the KL bound per step $\epsilon$, on a logarithmic slider in section 4.
+
 Every figure is a `lessons` scenario's, the same one `make figures` exports. The whole lesson runs live in well under a minute;
 a cell `%env RLCONTROL_QUICK=1` shortens the pendulum runs of sections 4 and 5 (their outputs and figures then say "quick mode").
+A cell with controls keeps running while you move them, redrawing its figure in place; press **Done** to keep the last
+figure and let the next cells run. In a headless run the controls keep their defaults and the cell ends by itself.
 """)
 
 code(r"""
 import (
 	"cmp"
-	"flag"
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"slices"
 
 	"github.com/rlcontrol/rlcontrol/lessons"
+	"github.com/rlcontrol/rlcontrol/live"
 	"github.com/rlcontrol/rlcontrol/rl/lqr"
 	"github.com/rlcontrol/rlcontrol/rl/trajopt"
 	"gonum.org/v1/gonum/mat"
@@ -292,9 +297,9 @@ md(r"""
 ## 4. Your turn: move $\epsilon$
 
 The next cell runs the whole loop — sample 5 rollouts, fit with the GMM prior, KL-constrained update — on the
-**pendulum swing-up**, once for every $\epsilon$ (nats per time step, so the bound on each update is $\epsilon T$ with $T = 150$) in the
-list, with the step-size adaptation switched off so that $\epsilon$ is what every update gets. Change `--eps` on the `%%` line
-(comma-separated) and rerun.
+**pendulum swing-up**, once for each of four values of $\epsilon$ (nats per time step, so the bound on each update is $\epsilon T$ with
+$T = 150$), with the step-size adaptation switched off so that $\epsilon$ is what every update gets. After it, a slider moves
+$\epsilon$ over five decades.
 
 The pendulum has lesson 01's 5 N·m torque limit. Lesson 01's iLQR clips its actions; a linear-Gaussian controller cannot be clipped
 without hiding the applied torque from the fitted model, so here the limit is a steep penalty $\tfrac12\,w\,(|\tau| - \tau_{\max})_+^2$ in the
@@ -304,11 +309,9 @@ controller has $\Sigma = 1$).
 """)
 
 code(r"""
-var flagEps = flag.String("eps", "0.02,0.5,2,50", "comma-separated KL bounds per time step")
-
-%% --eps=0.02,0.5,2,50
+%%
 fmt.Println(lessons.ModeLine())
-epsilons := must(lessons.ParseFloats("eps", *flagEps, 1e-4, 1e4))
+epsilons := []float64{0.02, 0.5, 2, 50}
 out := must(lessons.EpsilonScenario{Epsilons: epsilons}.Run()).(*lessons.EpsilonOutcome)
 for i, r := range out.Runs {
 	h := r.Result.History
@@ -337,6 +340,36 @@ md(r"""
   $\tilde Q_{uu} \approx Q_{uu}/\eta$: at $\eta = 10^{-8}$ the exploration noise collapses from 1 to about $9.3\cdot 10^{-7}$. And it cannot come
   back: $\tilde c$ contains $-\log\bar p$, so $\tilde Q_{uu} \succeq \bar\Sigma^{-1}$ and each new $\Sigma$ is at most the old one. With no exploration
   the fitted models see nothing new, and the later updates (now at the bound) only shave the cost to 290771.9.
+""")
+
+md(r"""
+**Now move $\epsilon$ yourself.** The slider spans $\epsilon$ from $0.002$ to $200$ nats per step on a logarithmic scale, four
+positions per decade, showing the value each stands for. Every move runs the loop above once more for that $\epsilon$ ($15$
+iterations, $8$ in quick mode; one to two seconds on 2 cores, with the iteration shown under the figure while it computes)
+and redraws in place: the cost per iteration on a fixed log axis, and the final controller's noise-free swing — the angle
+against upright and the torque against its limits. The line under the figure gives the first update's $\eta$ and KL against
+its bound, and says whether that bound was active. Press **Done** to keep the last figure.
+
+Things to try: walk $\epsilon$ down a decade at a time from the default, then up. What to watch: at which $\epsilon$ the first
+update's bound stops being active ($\eta$ drops to its floor), where the torque leaves the ±5 N·m band, and where the cost
+curve stops falling.
+
+The slider starts at $\epsilon = 2$, the sweep's run above that stays within the torque limit: the same run, its first bound
+active, its final controller within the limit.
+""")
+
+code(r"""
+%%
+v, _, err := live.Show("Pendulum swing-up: the KL bound ε", lessons.EpsilonControls(), lessons.EpsilonRender)
+check(err)
+run := must(lessons.EpsilonAt(context.Background(), v.Float("eps"), nil)) // the run the figure shows (kept, not run again)
+h := run.Result.History
+fmt.Printf("%s: cost %.1f → %.1f, max |τ| %.2f N·m, update 1: η %.3g, bound active: %v\n", v, h[0].MeanCost, h[len(h)-1].MeanCost, run.MaxTorque, h[0].Eta, run.BoundActive())
+if v.String() == "eps=2" { // the default (a headless run keeps it)
+	sweep := must(lessons.EpsilonScenario{Epsilons: []float64{2}}.Run()).(*lessons.EpsilonOutcome).Runs[0].Result.History
+	lessons.Assert(h[len(h)-1].MeanCost == sweep[len(sweep)-1].MeanCost, "the default is the sweep's ε = 2 run")
+	lessons.Assert(run.BoundActive() && run.MaxTorque < 5.5, "ε = 2: the first bound active, the torque within the limit (%.2f N·m)", run.MaxTorque)
+}
 """)
 
 md(r"""
