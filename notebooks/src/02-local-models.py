@@ -550,7 +550,7 @@ The stored sweep averages five seeds; the controls below rerun its first seed li
 $N$ ($2$ to $40$) and the strength of the GMM prior on sliders. The strength is how many points the prior counts as in the
 normal-inverse-Wishart posterior ($m$ and $n_0$ of section 3; `dynfit.GMMPriorConfig.Strength`, a logarithmic slider from
 $10^{-2}$ to $10^2$). Every move runs the loop twice at once, with the prior and with least squares from the same seed
-(10 iterations each, about a second on 2 cores; progress shows under the figure), and redraws: on the left the
+(10 iterations each, a second or two on 2 cores; progress shows under the figure), and redraws: on the left the
 noise-free cost per iteration with the known-dynamics optimum, on the right the previous iteration's model's one-step error
 on the new samples — the model quality the prior buys. Press **Done** to keep the last figure.
 
