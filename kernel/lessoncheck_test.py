@@ -82,6 +82,9 @@ class Figures(unittest.TestCase):
         cells = [code("", "", fig % "01-a"), code("", "", fig % "01-b")]
         self.assertEqual(L.check_figures(cells, ["01-a", "01-b"]), [])
         self.assertEqual(len(L.check_figures(cells, ["01-b", "01-a"])), 1)
+        live = '<div class="rlc-final" data-values="T=300 r=0.01"><svg></svg></div>'
+        cells.append(code("", "", live))
+        self.assertEqual(L.check_figures(cells, ["01-a", "01-b"]), [])
         cells.append(code("", "", "<svg></svg>"))
         self.assertIn("without an export name", L.check_figures(cells, ["01-a", "01-b"])[0])
 
