@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -336,6 +337,13 @@ func (t *tester) check(p *page, r *result, want expectation) {
 		r.fail(kindOpen, "reading the outputs: %v", err)
 		return
 	}
+	// Cells that fail with the same message (a panic in a package's
+	// initialisation fails every later cell) are reported together.
+	var (
+		errCells  []cellReport
+		errBodies []string
+		sameAs    [][]int
+	)
 	for _, c := range cells {
 		r.Figures += c.Figures
 		if c.Panel {
@@ -344,19 +352,38 @@ func (t *tester) check(p *page, r *result, want expectation) {
 		if c.Prompt == "" || c.Prompt == "*" {
 			r.fail(kindRun, "%s did not run (no execution count)", c)
 		}
+		// One failure per cell: its error outputs and its erroring stderr.
+		var bad []string
 		for _, e := range c.Errors {
-			r.fail(kindError, "%s shows an error: %s", c, clip(e, 600))
+			bad = append(bad, "error: "+e)
 		}
 		for _, s := range c.Stderr {
 			if stderrFailure.MatchString(s) {
-				r.fail(kindError, "%s reports on stderr: %s", c, clip(s, 600))
+				bad = append(bad, "stderr: "+s)
 			} else if strings.TrimSpace(s) != "" {
 				r.Notes = append(r.Notes, fmt.Sprintf("%s wrote to stderr: %s", c, clip(s, 200)))
+			}
+		}
+		if len(bad) > 0 {
+			body := clip(strings.Join(bad, " | "), 600)
+			if i := slices.Index(errBodies, body); i >= 0 {
+				sameAs[i] = append(sameAs[i], c.Index)
+			} else {
+				errCells = append(errCells, c)
+				errBodies = append(errBodies, body)
+				sameAs = append(sameAs, nil)
 			}
 		}
 		if c.Leftovers > 0 {
 			r.fail(kindLeftover, "%s still shows %d transient control output(s) (.rlc-live/.rlc-figure) after Done", c, c.Leftovers)
 		}
+	}
+	for i, c := range errCells {
+		msg := fmt.Sprintf("%s failed: %s", c, errBodies[i])
+		if n := len(sameAs[i]); n > 0 {
+			msg += fmt.Sprintf(" (and %d later cell(s) the same way: %s)", n, strings.Trim(fmt.Sprint(sameAs[i]), "[]"))
+		}
+		r.fail(kindError, "%s", msg)
 	}
 	if r.Figures != want.Figures {
 		var per []string

@@ -193,7 +193,12 @@ func runAll(ctx context.Context, o options) (int, error) {
 			fmt.Printf("    note: %s\n", n)
 		}
 		if !ok {
-			for _, f := range r.Failures {
+			const most = 8
+			for i, f := range r.Failures {
+				if i == most {
+					fmt.Printf("    … and %d more\n", len(r.Failures)-most)
+					break
+				}
 				fmt.Printf("    %s: %s\n", f.Kind, f.Msg)
 			}
 			if r.Screenshot != "" {
