@@ -20,11 +20,12 @@ RUNNER_FLAGS = --timeout=$(CELL_TIMEOUT) $(if $(filter-out 0,$(QUICK)),--quick)
 # kernel/install.sh downloaded every module the code and notebooks need.
 OFFLINE = GOPROXY=off GOTOOLCHAIN=local
 
-.PHONY: help lab test install fmt-check vet go-test selftest lab-test kernel-test notebooks notebooks-quick notebooks-src notebooks-src-check sync bench figures results fuzz clean
+.PHONY: help lab test install fmt-check vet go-test selftest lab-test kernel-test browser-test notebooks notebooks-quick notebooks-src notebooks-src-check sync bench figures results fuzz clean
 
 help:
 	@echo "make lab        start Jupyter Notebook on notebooks/ (HOST=$${HOST:-127.0.0.1} PORT=$${PORT:-8888})"
-	@echo "make test       install, gofmt, go vet, go test, runner self-test, lab test, all notebooks (full, then quick)"
+	@echo "make test       install, gofmt, go vet, go test, runner self-test, lab test, kernel test suite, browser test, all notebooks (full, then quick)"
+	@echo "make browser-test  every lesson in headless Chromium against the lab server (LESSONS=\"01 03\" to pick)"
 	@echo "make kernel-test   the Jupyter kernel test suite against the gonb kernel (and once with gopls hidden: must fail)"
 	@echo "make install    kernel/install.sh: Debian Jupyter, GoNB, Go modules, kernelspec (idempotent)"
 	@echo "make notebooks  run notebooks/*.ipynb through GoNB (QUICK=1 for short runs, NB=... to pick)"
@@ -49,6 +50,7 @@ test:
 	$(MAKE) --no-print-directory selftest
 	$(MAKE) --no-print-directory lab-test
 	$(MAKE) --no-print-directory kernel-test
+	$(MAKE) --no-print-directory browser-test
 	$(MAKE) --no-print-directory notebooks QUICK=
 	$(MAKE) --no-print-directory notebooks-quick
 	@echo "make test: all passed"
@@ -80,6 +82,18 @@ lab-test:
 # hidden, where it must fail (about 45 s).
 kernel-test:
 	kernel/kernel-test.sh
+
+# cmd/browsertest: the lab server (kernel/lab.sh, quick mode) driven by
+# Debian's chromium, headless. Self-checks first (a missing figure, a panic
+# and a compile error must be caught, an interrupt must stop a cell, a live
+# slider must redraw), then Run All on every lesson (or LESSONS="01 03";
+# LESSONS=none for only the self-checks): no error output, the exact figure
+# and live-panel counts of cmd/browsertest/expected.go, and a slider moved on
+# lesson 01. Screenshots of failures go to build/browsertest/. About a minute
+# of self-checks plus each lesson's quick run.
+LESSONS ?=
+browser-test:
+	$(OFFLINE) go run ./cmd/browsertest $(LESSONS)
 
 notebooks:
 	kernel/run-notebooks $(RUNNER_FLAGS) $(NB)
