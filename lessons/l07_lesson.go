@@ -183,7 +183,8 @@ func GaussKL(m0 []float64, c0 *mat.Dense, logDetC0 float64, m1, s1 []float64) fl
 // transition at z (TransitionAt) and ẑ_{t+1} = A z + B u + o, the
 // prediction from Decode(ẑ), the KL to the prior, and KL(q̂ ‖ q) with
 // q̂ = N(A μ + B u + o, C = A Σ Aᵀ), log det C by LU. Total weighs the
-// transition KL by the model's λ, as e2c.E2C does.
+// prior KL by the model's β and the transition KL by its λ, as e2c.E2C
+// does.
 func E2CObjectiveByHand(m *e2c.Model, x, u, xNext, eps [][]float64) (E2CHandTerms, error) {
 	var h E2CHandTerms
 	if m == nil {
@@ -262,7 +263,7 @@ func E2CObjectiveByHand(m *e2c.Model, x, u, xNext, eps [][]float64) (E2CHandTerm
 	for i := range pn {
 		h.Pred += BernoulliNLL(xNext[i], pn[i]) / float64(n)
 	}
-	h.Total = h.Rec + h.Pred + h.KLPrior + m.Config().Lambda*h.Trans
+	h.Total = h.Rec + h.Pred + m.Config().Beta*h.KLPrior + m.Config().Lambda*h.Trans
 	return h, nil
 }
 

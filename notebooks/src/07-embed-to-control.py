@@ -31,6 +31,9 @@ stored full runs made by `make results` (the next cells print where each result 
 ships inside the stored result and the lesson loads it. What runs live: the objective on a batch, a small model's training,
 the encodings, predictions, one episode and part of the evaluation. `%env RLCONTROL_QUICK=1` (commented out in the next
 cell) shortens the live parts.
+
+**Controls.** Section 4 has a panel with two controls: **λ**, the weight of the transition term, and the **latent
+dimension**; each move retrains the small live model and redraws its loss terms. Press *Done* to keep the last figure.
 """)
 
 code(r"""
@@ -43,6 +46,7 @@ import (
 	"slices"
 
 	"github.com/rlcontrol/rlcontrol/lessons"
+	"github.com/rlcontrol/rlcontrol/live"
 	"github.com/rlcontrol/rlcontrol/rl/e2c"
 	"github.com/rlcontrol/rlcontrol/rl/system"
 	"gonum.org/v1/gonum/mat"
@@ -75,8 +79,8 @@ s := lessons.E2CPlanar(false)
 m, src := must2(lessons.E2CPlanarModel())
 fmt.Println(src)
 c := m.Config()
-fmt.Printf("images %d×%d, latent dimension %d, hidden layers: encoder %v, decoder %v, transition %v (ReLU), λ = %g\n",
-	c.Width, c.Height, c.Latent, c.EncoderHidden, c.DecoderHidden, c.TransitionHidden, c.Lambda)
+fmt.Printf("images %d×%d, latent dimension %d, hidden layers: encoder %v, decoder %v, transition %v (ReLU), λ = %g, β = %g\n",
+	c.Width, c.Height, c.Latent, c.EncoderHidden, c.DecoderHidden, c.TransitionHidden, c.Lambda, c.Beta)
 fmt.Printf("training: %d transitions, %d Adam steps of %d, learning rate %g decaying to %g; %d parameters\n",
 	s.Samples, s.Steps, s.BatchSize, s.LearningRate, s.FinalLearningRate, m.NumParams())
 fmt.Printf("evaluation: %d random starts, planner horizon %d, Q = %g, R = %g\n", s.Starts, s.Horizon, s.Q, s.R)
@@ -117,10 +121,13 @@ md(r"""
 For one transition the E2C loss is
 
 $$L = \underbrace{-\log p(x_t \mid z_t)}_{\text{reconstruction}} \;\underbrace{-\log p(x_{t+1} \mid \hat z_{t+1})}_{\text{prediction}}
-\;+\; \underbrace{\mathrm{KL}\big(q(z_t \mid x_t)\,\|\,\mathcal N(0, I)\big)}_{\text{prior}}
+\;+\; \beta\,\underbrace{\mathrm{KL}\big(q(z_t \mid x_t)\,\|\,\mathcal N(0, I)\big)}_{\text{prior}}
 \;+\; \lambda\,\underbrace{\mathrm{KL}\big(\hat q(\hat z_{t+1} \mid z_t, u_t)\,\|\,q(z_{t+1} \mid x_{t+1})\big)}_{\text{transition}},$$
 
-with $z_t = \mu_t + \sigma_t \odot \varepsilon$ one reparameterised sample. We compute every term in plain Go on **one batch**
+with $z_t = \mu_t + \sigma_t \odot \varepsilon$ one reparameterised sample. The paper's bound has $\beta = 1$; this
+project's planar model uses $\beta = 0.1$ (printed in section 1): the prior then pulls the codes less hard into its unit
+ball, so the map of the square field can stay flat instead of curling up inside it, and distances between codes keep
+following distances on the field, which the planner relies on (section 5 measures how flat the map is). We compute every term in plain Go on **one batch**
 of held-out planar transitions with the shipped model, and at the end compare the sum with the library's
 `Model.TermsWithNoise`, which computes the same loss in one GoMLX graph (the one training differentiates).
 
@@ -356,7 +363,7 @@ fmt.Printf("KL(q̂(ẑ_{t+1} | z_t, u_t) ‖ q(z_{t+1} | x_{t+1})) = %.4f nats (
 md(r"""
 ### The sum, against the library
 
-With the model's $\lambda$ the four terms add up to the loss; the library computes the same in one graph, from the decoder's
+With the model's $\beta$ and $\lambda$ the four terms add up to the loss; the library computes the same in one graph, from the decoder's
 logits $\ell$ ($-\log p = \operatorname{softplus}(\ell) - x\ell$) where we took the log of $p = \operatorname{sigmoid}(\ell)$,
 which rounds a little where $p$ is close to 0 or 1. So we ask for agreement to a relative $10^{-6}$, far above that rounding
 and far below any mistake in a term.
@@ -375,19 +382,19 @@ for i := range z {
 	trans += kl / n
 }
 rec, pred := meanNLL(m, b.X, z), meanNLL(m, b.XNext, predict(m, z, b.U))
-lambda := m.Config().Lambda
-total := rec + pred + klp + lambda*trans
+beta, lambda := m.Config().Beta, m.Config().Lambda
+total := rec + pred + beta*klp + lambda*trans
 lib := must(m.TermsWithNoise(b.X, b.U, b.XNext, b.Eps))
-fmt.Printf("%-16s %14s %14s %10s\n", "term", "by hand", "library", "rel. diff")
+fmt.Printf("%-24s %14s %14s %10s\n", "term", "by hand", "library", "rel. diff")
 worst := 0.0
 for _, r := range []struct {
 	name      string
 	hand, lib float64
 }{{"reconstruction", rec, lib.Rec}, {"prediction", pred, lib.Pred}, {"KL prior", klp, lib.KLPrior},
-	{"KL transition", trans, lib.Trans}, {fmt.Sprintf("total (λ = %g)", lambda), total, lib.Total}} {
+	{"KL transition", trans, lib.Trans}, {fmt.Sprintf("total (β = %g, λ = %g)", beta, lambda), total, lib.Total}} {
 	d := math.Abs(r.hand-r.lib) / math.Abs(r.lib)
 	worst = math.Max(worst, d)
-	fmt.Printf("%-16s %14.6f %14.6f %10.1e\n", r.name, r.hand, r.lib, d)
+	fmt.Printf("%-24s %14.6f %14.6f %10.1e\n", r.name, r.hand, r.lib, d)
 }
 lessons.Assert(worst < 1e-6, "every term by hand equals the library's to a relative 1e-6 (worst %.1e)", worst)
 """)
@@ -418,6 +425,27 @@ for i, l := range out.History {
 		"the KL terms stay finite and non-negative (step %d: %v)", i, l)
 }
 lessons.ShowFigures(out.Figures())
+""")
+
+md(r"""
+### Your turn: λ and the latent size
+
+The panel retrains the same small model from scratch with your **λ** (the weight of KL$(\hat q\,\|\,q)$, the price of a
+predicted next code that disagrees with the encoded next image) and **latent dimension**, and redraws its loss terms
+(⏱ about 10 s per setting; the status line shows the trainer's progress). Compare the transition KL at λ = 0.02, 200 and
+2000: a small λ lets the prediction drift away from the encoder, a large one holds them together and the reconstruction
+pays for it. At the defaults the transition KL of the last ten steps stays below one nat; but no model this small and this
+short has learned yet to hold the agent's position: the $R^2$ of a linear read-out of its codes (section 5 explains it)
+stays below 0.3. The stored full run below trains the paper's networks far longer for that.
+""")
+
+code(r"""
+%%
+v, _ := must2(live.Show("Lesson 07: retrain the small model", lessons.E2CControls(), lessons.E2CLiveView))
+r := must(lessons.E2CLiveResultFor(v))
+if v.String() == "lambda=200 latent=8" {
+	lessons.Assert(r.Final.Trans < 1 && r.R2 < 0.3, "at the defaults the transition KL is below 1 nat and R² below 0.3")
+}
 """)
 
 md(r"""
@@ -452,8 +480,10 @@ row and $y$ in the bottom one. When the latent space has more than two dimension
 components. A latent space in which planning works should be a smooth map of the field: neighbouring positions at neighbouring
 points, colours changing gradually. The E2C encodings are computed now with the shipped model; the VAE's and AE's are stored.
 As a number: how much of the true position a **linear** read-out of $z$ explains ($R^2$ of a least-squares fit, 1 is perfect).
-E2C's latent space holds the position almost linearly; the VAE's and the AE's, shaped by reconstruction alone, do not: their
-points are organised by whatever makes images easy to redraw, and neighbouring positions can land far apart.
+E2C's latent space holds the position almost linearly, and it is flat: its first two principal components hold over 95% of
+the latent variance, so the 8-dimensional codes lie close to a plane. The VAE's and the AE's, shaped by reconstruction
+alone, do not hold the position: their points are organised by whatever makes images easy to redraw, and neighbouring
+positions can land far apart.
 """)
 
 code(r"""
@@ -465,6 +495,7 @@ for i, k := range out.Kinds {
 		k, out.R2[i], 100*(out.Explained[i][0]+out.Explained[i][1]))
 }
 lessons.Assert(out.R2[0] > 0.9 && out.R2[1] < 0.5 && out.R2[2] < 0.5, "E2C's R² is above 0.9, the baselines' below 0.5")
+lessons.Assert(out.Explained[0][0]+out.Explained[0][1] > 0.95, "E2C's first two principal components hold over 95%% of its latent variance")
 lessons.ShowFigures(out.Figures())
 """)
 
@@ -525,9 +556,9 @@ md(r"""
 The set-up's random starts, all at least a metre from the goal; an episode succeeds when the agent ends within the tolerance
 of the goal. The stored run evaluated all of them for E2C and both baselines; here the shipped E2C model runs again, live,
 on the first third of those starts (⏱ about 12 s), and must succeed on exactly the starts the stored run did (same model, same
-starts, same planner). The paper reports E2C at 100% on this task and the baselines far lower. Here E2C succeeds over
-three times as often as either baseline, but the stored run lands between 75% and 90%: **short of this project's 90% bar**,
-an open issue. Most failures end within a few tenths of a metre of the goal, or stuck in the cluttered lower left.
+starts, same planner). The paper reports E2C at 100% on this task and the baselines far lower. Here E2C succeeds from
+**at least 90%** of the starts, this project's bar, and over three times as often as either baseline; the baselines' latent
+maps are not organised by position (section 5), so descending the latent distance to the goal leads them astray.
 """)
 
 code(r"""
@@ -546,7 +577,7 @@ lessons.Assert(out.Runs[0].Kind == "E2C" && out.Runs[0].SuccessRate > 3*max(out.
 for _, r := range out.Runs {
 	if r.Kind == "E2C" {
 		fmt.Printf("E2C: %.0f%% of %d starts; the project's bar is 90%%\n", 100*r.SuccessRate, len(r.Successes))
-		lessons.Assert(r.SuccessRate >= 0.75 && r.SuccessRate < 0.9, "the stored E2C run lands between 75%% and 90%% (%.0f%%)", 100*r.SuccessRate)
+		lessons.Assert(r.SuccessRate >= 0.9, "the stored E2C run succeeds from at least 90%% of the starts (%.0f%%)", 100*r.SuccessRate)
 	}
 }
 lessons.ShowFigures(out.Figures())
