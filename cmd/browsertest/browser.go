@@ -10,8 +10,10 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
@@ -19,6 +21,9 @@ import (
 //
 //go:embed page.js
 var pageJS string
+
+// pageDebug is JavaScript run before every poll (-v: GoNB's comms debug log).
+var pageDebug = "0"
 
 // Kinds of failures, so that the self-check can tell a missing figure
 // from, say, a kernel that died.
@@ -137,6 +142,52 @@ type page struct {
 	parent context.Context // the run's context: ends on Ctrl-C
 	cancel context.CancelFunc
 	name   string
+
+	mu      sync.Mutex
+	console []string // the page's console messages and uncaught exceptions
+	opened  time.Time
+}
+
+// listen records the page's console messages and uncaught exceptions.
+func (p *page) listen(ev any) {
+	var line string
+	switch ev := ev.(type) {
+	case *runtime.EventConsoleAPICalled:
+		var args []string
+		for _, a := range ev.Args {
+			if len(a.Value) > 0 {
+				args = append(args, string(a.Value))
+			} else {
+				args = append(args, a.Description)
+			}
+		}
+		line = fmt.Sprintf("console.%s: %s", ev.Type, strings.Join(args, " "))
+	case *runtime.EventExceptionThrown:
+		d := ev.ExceptionDetails
+		line = "exception: " + d.Text
+		if d.Exception != nil {
+			line += " " + d.Exception.Description
+		}
+	default:
+		return
+	}
+	p.mu.Lock()
+	p.console = append(p.console, fmt.Sprintf("%7.2fs %s", time.Since(p.opened).Seconds(), line))
+	p.mu.Unlock()
+}
+
+// saveConsole writes the recorded console lines to outDir/NAME.console.log.
+func (p *page) saveConsole(outDir string) string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if len(p.console) == 0 {
+		return ""
+	}
+	path := filepath.Join(outDir, p.name+".console.log")
+	if os.WriteFile(path, []byte(strings.Join(p.console, "\n")+"\n"), 0o644) != nil {
+		return ""
+	}
+	return path
 }
 
 // eval runs JavaScript in the page and decodes its result.
@@ -152,11 +203,19 @@ func (t *tester) open(ctx context.Context, name string) (*page, error) {
 	// A deadline for the whole notebook; the tab closes with it.
 	deadline, cancelDeadline := context.WithTimeout(tab, t.timeout)
 	stop := context.AfterFunc(ctx, cancelDeadline) // Ctrl-C ends the tab too
-	p := &page{ctx: deadline, parent: ctx, name: name, cancel: func() {
+	p := &page{ctx: deadline, parent: ctx, name: name, opened: time.Now(), cancel: func() {
 		stop()
 		cancelDeadline()
 		cancelTab()
 	}}
+	if err := chromedp.Listen(p.ctx, p.listen); err != nil {
+		p.close()
+		return nil, fmt.Errorf("opening a tab for %s: %w", name, err)
+	}
+	if t.verbose {
+		// GoNB's comms log what they send and receive to the console.
+		pageDebug = "if (globalThis.gonb_comm) { globalThis.gonb_comm.debug = true; }"
+	}
 	if err := chromedp.Do(p.ctx, chromedp.Navigate(t.srv.url("/notebooks/"+name+".ipynb"))); err != nil {
 		p.close()
 		return nil, fmt.Errorf("opening %s: %w", name, err)
@@ -265,7 +324,7 @@ func (t *tester) runNotebook(ctx context.Context, name string, o runOptions) *re
 	settled := 0
 	var st pollState
 	for {
-		st, err = eval[pollState](p, fmt.Sprintf("__bt.poll(%v)", !sliderPending))
+		st, err = eval[pollState](p, fmt.Sprintf("%s; __bt.poll(%v)", pageDebug, !sliderPending))
 		if err != nil {
 			if p.ctx.Err() != nil {
 				r.fail(kindTimeout, "%s", t.timeoutMsg(p, st))
@@ -442,8 +501,9 @@ func (t *tester) checkSlider(p *page, r *result, name string) {
 		return s.Figure && s.State == "ready" && s.Values != before.Values && s.HTML != before.HTML && s.Shown != before.Shown, err
 	})
 	if err != nil {
-		r.fail(kindSlider, "%s moved from %s to %s, but the figure was not redrawn: data-values %q → %q, content changed %v, shown value %q → %q, state %q (%v)",
-			where, before.Value, moved.To, before.Values, after.Values, after.HTML != before.HTML, before.Shown, after.Shown, after.State, err)
+		out, _ := eval[string](p, fmt.Sprintf("Jupyter.notebook.get_cell(%d).element[0].querySelector('.output_area') ? Array.from(Jupyter.notebook.get_cell(%d).element[0].querySelectorAll('.output_subarea')).map(s => s.innerText).join(' | ') : ''", begin.Cell, begin.Cell))
+		r.fail(kindSlider, "%s moved from %s to %s, but the figure was not redrawn: data-values %q → %q, content changed %v, shown value %q → %q, state %q (%v); the cell's output now: %s",
+			where, before.Value, moved.To, before.Values, after.Values, after.HTML != before.HTML, before.Shown, after.Shown, after.State, err, clip(out, 400))
 		if !r.hasScreenshot() {
 			r.Screenshot = t.screenshot(p, p.name+".slider-fail.png")
 		}
@@ -516,8 +576,13 @@ func (r *result) hasScreenshot() bool { return r.Screenshot != "" }
 // finish saves a screenshot of a failed notebook (unless the failure is
 // expected) and shuts its kernel down.
 func (t *tester) finish(p *page, r *result, o runOptions) {
-	if len(r.Failures) > 0 && !o.WantFail && p != nil && !r.hasScreenshot() {
-		r.Screenshot = t.screenshot(p, r.Name+".fail.png")
+	if len(r.Failures) > 0 && !o.WantFail && p != nil {
+		if !r.hasScreenshot() {
+			r.Screenshot = t.screenshot(p, r.Name+".fail.png")
+		}
+		if path := p.saveConsole(t.outDir); path != "" {
+			r.Notes = append(r.Notes, "the page's console: "+path)
+		}
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()

@@ -17,9 +17,9 @@ type expectation struct {
 // needs its entry changed here too. Counted by running the test (quick
 // mode); a ShowFigures call shows several.
 var expected = map[string]expectation{
-	"01-ilqr-recap":           {Figures: 13},
-	"02-local-models":         {Figures: 3},
-	"03-trust-regions":        {Figures: 4},
+	"01-ilqr-recap":           {Figures: 13, Panels: 1},
+	"02-local-models":         {Figures: 4, Panels: 1},
+	"03-trust-regions":        {Figures: 5, Panels: 1},
 	"04-trpo":                 {Figures: 4},
 	"05-dagger-plato":         {Figures: 4},
 	"06-guided-policy-search": {Figures: 3},
