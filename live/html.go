@@ -23,7 +23,7 @@ func panelHTML(title string, controls []Control, v Values) string {
 	b.WriteString(`<table style="border-collapse:collapse">`)
 	for i, c := range controls {
 		name := html.EscapeString(c.Name)
-		fmt.Fprintf(&b, `<tr><td style="padding:3px 10px 3px 0;text-align:right">%s</td><td style="padding:3px 0">`, html.EscapeString(c.Label))
+		fmt.Fprintf(&b, `<tr><td style="padding:3px 10px 3px 0;text-align:right">%s</td><td style="padding:3px 0;white-space:nowrap">`, html.EscapeString(c.Label))
 		switch c.kind {
 		case sliderKind:
 			labels, _ := json.Marshal(c.labels) // strings: cannot fail
