@@ -20,10 +20,10 @@ var expected = map[string]expectation{
 	"01-ilqr-recap":           {Figures: 13, Panels: 1},
 	"02-local-models":         {Figures: 4, Panels: 1},
 	"03-trust-regions":        {Figures: 5, Panels: 1},
-	"04-trpo":                 {Figures: 4},
-	"05-dagger-plato":         {Figures: 4},
-	"06-guided-policy-search": {Figures: 3},
-	"07-embed-to-control":     {Figures: 7},
+	"04-trpo":                 {Figures: 5, Panels: 1},
+	"05-dagger-plato":         {Figures: 5, Panels: 1},
+	"06-guided-policy-search": {Figures: 4, Panels: 1},
+	"07-embed-to-control":     {Figures: 8, Panels: 1},
 }
 
 // selfFigures is the number of figures kernel/testdata/browser/figures.ipynb
