@@ -56,7 +56,7 @@ func (g *gonbFrontend) panel(html string) {
 }
 
 func (g *gonbFrontend) figure(html string) {
-	gonbui.UpdateHTML(g.figureOut, html)
+	gonbui.UpdateHTML(g.figureOut, strings.ReplaceAll(html, "{{ROOT}}", g.id))
 	gonbui.Sync()
 }
 
@@ -70,6 +70,11 @@ func (g *gonbFrontend) final(html string) {
 }
 
 func (g *gonbFrontend) note(msg string) { fmt.Fprintln(os.Stderr, msg) }
+
+// kick sends a value to the panel's address, which nobody in the page
+// listens to: GoNB checks its connection to the page before it forwards
+// any message, and re-installs it when it finds it dead.
+func (g *gonbFrontend) kick() { comms.Send(g.address, "kick") }
 
 func (g *gonbFrontend) stop() {
 	if g.listen != nil {

@@ -52,51 +52,58 @@ func panelHTML(title string, controls []Control, v Values) string {
 }
 
 // panelJS wires the controls: every move sends "set NAME POSITION", Done
-// sends "done" and disables the panel, and "ready" tells the program a
-// browser is there. It waits for GoNB to install gonb_comm (the program's
-// first subscription asks the kernel to), for up to 10 s.
+// sends "done" and disables the panel, and "ready", repeated every half
+// second for up to 30 s until the figure output carries data-ready="1",
+// tells the program a browser is there (GoNB installs gonb_comm when the
+// program first subscribes, and may re-install it).
 const panelJS = `(() => {
   const root = document.getElementById("{{ROOT}}");
   const addr = "{{ADDRESS}}";
   if (!root) { return; }
-  let tries = 0;
-  const start = () => {
+  // GoNB's gonb_comm may be replaced (re-installed) while the panel lives:
+  // always send through the current one.
+  const send = (msg) => {
     const comm = globalThis.gonb_comm;
-    if (!comm) {
-      if (tries++ < 100) { setTimeout(start, 100); } else { root.dataset.state = "offline"; }
-      return;
-    }
-    const send = (msg) => comm.send(addr, msg);
-    root.querySelectorAll("input.rlc-slider").forEach((s) => {
-      const shown = root.querySelector('span.rlc-value[data-name="' + s.dataset.name + '"]');
-      const labels = JSON.parse(s.dataset.labels);
-      let sent = s.value;
-      const update = () => {
-        if (shown && labels[s.value] !== undefined) { shown.textContent = labels[s.value]; }
-        s.setAttribute("value", s.value);
-        if (s.value !== sent) { sent = s.value; send("set " + s.dataset.name + " " + s.value); }
-      };
-      s.addEventListener("input", update);
-      s.addEventListener("change", update);
-    });
-    root.querySelectorAll("select.rlc-select").forEach((s) => {
-      s.addEventListener("change", () => send("set " + s.dataset.name + " " + s.value));
-    });
-    const done = root.querySelector("button.rlc-done");
-    done.addEventListener("click", () => {
-      root.querySelectorAll("input,select,button").forEach((e) => { e.disabled = true; });
-      root.dataset.state = "done";
-      send("done");
-    });
-    root.dataset.state = "ready";
-    send("ready");
+    if (!comm) { return false; }
+    try { comm.send(addr, msg); return true; } catch (e) { return false; }
   };
-  start();
+  const heard = () => document.querySelector('.rlc-figure[data-panel="{{ROOT}}"][data-ready="1"]') !== null;
+  root.querySelectorAll("input.rlc-slider").forEach((s) => {
+    const shown = root.querySelector('span.rlc-value[data-name="' + s.dataset.name + '"]');
+    const labels = JSON.parse(s.dataset.labels);
+    let sent = s.value;
+    const update = () => {
+      if (shown && labels[s.value] !== undefined) { shown.textContent = labels[s.value]; }
+      s.setAttribute("value", s.value);
+      if (s.value !== sent) { sent = s.value; send("set " + s.dataset.name + " " + s.value); }
+    };
+    s.addEventListener("input", update);
+    s.addEventListener("change", update);
+  });
+  root.querySelectorAll("select.rlc-select").forEach((s) => {
+    s.addEventListener("change", () => send("set " + s.dataset.name + " " + s.value));
+  });
+  const done = root.querySelector("button.rlc-done");
+  done.addEventListener("click", () => {
+    root.querySelectorAll("input,select,button").forEach((e) => { e.disabled = true; });
+    root.dataset.state = "done";
+    send("done");
+  });
+  // Say "ready" until the program's figure output says it was heard.
+  let tries = 0;
+  const hello = () => {
+    if (root.dataset.state === "done") { return; }
+    if (heard()) { root.dataset.state = "ready"; return; }
+    if (tries++ > 60) { root.dataset.state = "offline"; return; }
+    send("ready");
+    setTimeout(hello, 500);
+  };
+  hello();
 })();`
 
 // figureHTML is the live figure output: the figure on show (dimmed while a
 // newer one is computed), its values and result, and a status line.
-func figureHTML(v Values, has bool, state, svg, text, status string) string {
+func figureHTML(v Values, has, heard bool, state, svg, text, status string) string {
 	var b strings.Builder
 	vals := ""
 	if has {
@@ -106,7 +113,11 @@ func figureHTML(v Values, has bool, state, svg, text, status string) string {
 	if state == "computing" {
 		opacity = "0.45"
 	}
-	fmt.Fprintf(&b, `<div class="rlc-figure" data-values="%s" data-state="%s">`, html.EscapeString(vals), state)
+	ready := "0"
+	if heard {
+		ready = "1"
+	}
+	fmt.Fprintf(&b, `<div class="rlc-figure" data-panel="{{ROOT}}" data-ready="%s" data-values="%s" data-state="%s">`, ready, html.EscapeString(vals), state)
 	fmt.Fprintf(&b, `<div class="rlc-status" style="font:13px sans-serif;color:#a33;min-height:1.2em">%s</div>`, html.EscapeString(status))
 	if has {
 		fmt.Fprintf(&b, `<div style="opacity:%s">%s</div>`, opacity, inlineSVG(svg))

@@ -24,6 +24,7 @@ type fake struct {
 	figures []string
 	finals  []string
 	notes   []string
+	kicks   int
 }
 
 func newFake(live bool) *fake { return &fake{isLive: live, events: make(chan string, 100)} }
@@ -44,7 +45,7 @@ func (f *fake) add(to *[]string, s string) {
 // waitFigure waits until a figure output shows values (data-values="…").
 func (f *fake) waitFigure(t *testing.T, values string) {
 	t.Helper()
-	want := fmt.Sprintf(`data-values="%s" data-state="ready"`, values)
+	want := fmt.Sprintf(`data-ready="1" data-values="%s" data-state="ready"`, values)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 		f.mu.Lock()
 		n := len(f.figures)
@@ -329,6 +330,9 @@ func TestNoBrowser(t *testing.T) {
 	if len(fe.finals) != 1 || !strings.Contains(out.String(), "no browser answered") {
 		t.Errorf("finals %d, printed %q", len(fe.finals), out.String())
 	}
+	if fe.kicks < 2 {
+		t.Errorf("%d kicks while waiting for the browser, want several", fe.kicks)
+	}
 }
 
 // TestConnectionLost: a closed event stream ends the panel as Done would.
@@ -428,4 +432,10 @@ func TestHeadlessEnv(t *testing.T) {
 			t.Errorf("%s=%q: headless %v, want %v", HeadlessEnv, v, got, want)
 		}
 	}
+}
+
+func (f *fake) kick() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.kicks++
 }

@@ -119,6 +119,10 @@ type frontend interface {
 	final(html string)
 	// note tells the person something (a message, not an error).
 	note(msg string)
+	// kick nudges the connection to the browser while no message has come
+	// back (GoNB re-installs its side of the connection when it finds it
+	// dead).
+	kick()
 	// stop stops listening.
 	stop()
 }
@@ -252,8 +256,21 @@ func (r *runner) start(v Values) {
 func (r *runner) loop(events <-chan string) (Values, View, error) {
 	timeout := time.NewTimer(r.p.ReadyTimeout)
 	defer timeout.Stop()
+	// Until the browser answers, nudge the connection now and then: GoNB's
+	// script in the page gives up on a busy machine if the kernel does
+	// not acknowledge it within half a second, and the page's "ready" is
+	// then lost; the panel's script keeps saying "ready" until the figure
+	// output says it was heard (data-ready).
+	kick := time.NewTicker(max(r.p.ReadyTimeout/5, time.Millisecond))
+	defer kick.Stop()
 	for {
 		select {
+		case <-kick.C:
+			if r.ready {
+				kick.Stop()
+			} else {
+				r.fe.kick()
+			}
 		case msg, ok := <-events:
 			if !ok { // the connection went away: end as if Done
 				events = nil
@@ -263,6 +280,7 @@ func (r *runner) loop(events <-chan string) (Values, View, error) {
 			if !r.ready {
 				r.ready = true
 				timeout.Stop()
+				r.redraw("") // tells the page it was heard
 			}
 			ev, err := parseEvent(msg, r.p.Controls)
 			if err != nil {
@@ -350,7 +368,7 @@ func (r *runner) redraw(msg string) {
 	if msg == "" {
 		msg = r.status
 	}
-	r.fe.figure(figureHTML(r.shown, r.hasShown, state, r.shownSVG, r.shownView.Text, msg))
+	r.fe.figure(figureHTML(r.shown, r.hasShown, r.ready, state, r.shownSVG, r.shownView.Text, msg))
 }
 
 // headlessEnv reports whether HeadlessEnv asks for headless panels.
