@@ -27,6 +27,8 @@ $\eta(\pi) = \mathbb E[\sum_t \gamma^t c(s_t)]$: "improvement" means $\eta$ goes
 section 4 on we train on the Gym pendulum, which reports **rewards** $r = -c$, and we **maximise** the return (the sum of
 rewards): the same theory with the signs flipped, as in the TRPO paper.
 
+**Controls.** δ, the trust-region size, on a slider in section 6: it redraws one TRPO update as you move it.
+
 **Modes.** The long pendulum runs (minutes each) are stored full runs: the cells load them and say so, and
 `%env RLCONTROL_RECOMPUTE=1` recomputes them. `%env RLCONTROL_QUICK=1` (commented out in the next cell) shortens whatever is
 computed live.
@@ -36,12 +38,13 @@ code(r"""
 // %env RLCONTROL_QUICK=1
 
 import (
-	"flag"
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 
 	"github.com/rlcontrol/rlcontrol/lessons"
+	"github.com/rlcontrol/rlcontrol/live"
 	"github.com/rlcontrol/rlcontrol/rl/tabular"
 	"github.com/rlcontrol/rlcontrol/rl/trpo"
 	"gonum.org/v1/gonum/mat"
@@ -442,19 +445,16 @@ rewards of an episode; a policy that swings up and balances loses little per ste
 Our set-up (`lessons.PendulumTRPOConfig`, printed by the cell): Gaussian MLP policy (64×64 tanh, state-independent $\log\sigma$), a value
 baseline of the same size, GAE advantages, $\delta = 0.02$, conjugate gradient with damping, batches from several environment copies
 stepped together. (The pendulum's reward is dense and its useful horizon short: $\gamma = 0.9$ learns much faster in this budget than
-the generic 0.99.) A full run takes minutes, so with the lesson's $\delta$ the cell loads the stored run (seed 1 of the comparison in
-section 5); move `--delta` on the `%%` line and it trains that $\delta$ now, which takes about a minute on two cores
-(0.001: timid; 0.2: large steps that the line search must cut back — section 6).
+the generic 0.99.) A full run takes minutes, so the cell loads the stored run (seed 1 of the comparison in section 5); the
+end of section 6 puts $\delta$ on a slider, on one update.
 """)
 
 code(r"""
-var flagDelta = flag.Float64("delta", 0.02, "trust-region size δ (mean KL per update; try 0.001 or 0.2)")
-
-%% --delta=0.02
+%%
 cfg := must(lessons.PendulumTRPOConfig(1).WithDefaults()) // γ = 0.9 here; the generic choice is 0.99
 fmt.Printf("networks %v tanh; set-up: batches of %d steps from %d copies, γ = %g, GAE λ = %g, %d steps in all, δ = %g\n",
-	cfg.Hidden, cfg.StepsPerIter, cfg.Envs, cfg.Gamma, cfg.Lambda, cfg.TotalSteps, *flagDelta)
-out := must(lessons.TRPORunScenario{Delta: *flagDelta}.Run()).(*lessons.TRPORunOutcome)
+	cfg.Hidden, cfg.StepsPerIter, cfg.Envs, cfg.Gamma, cfg.Lambda, cfg.TotalSteps, cfg.MaxKL)
+out := must(lessons.TRPORunScenario{}.Run()).(*lessons.TRPORunOutcome)
 fmt.Println(out.Source)
 r := out.Run
 for i := 0; i < len(r.Steps); i += 10 {
@@ -562,8 +562,59 @@ backtracks in 19 of its 150 updates, once each. Here the line search changes lit
 
 ## 6. A large trust region: what the line search does
 
-The same two methods at $\delta = 0.2$, ten times larger (stored runs, three seeds). The figure shows each update's measured KL
-against $\delta$ (dashed line), the number of times TRPO's line search cut its step ($\Delta\theta \leftarrow 0.8\,\Delta\theta$) in each update, and the returns.
+### One update: move $\delta$ yourself
+
+Whole runs take minutes; one update does not. The control below takes **one** update of a fixed pendulum policy — the
+set-up of section 4 after 10 TRPO iterations at $\delta = 0.02$ (stored) — on one batch of 2000 steps, and redraws it as $\delta$ moves.
+The search direction $s = (F + 0.1I)^{-1}g$ does not depend on $\delta$, only the step's length $\sqrt{2\delta / s^\top F s}$ does.
+Left: the measured mean KL along the step against its quadratic model $\delta f^2$ ($f = 1$ is the full natural step, where the model
+says $\delta$); middle: the surrogate gain against its linear prediction; right: the policy's mean torque at rest before and after
+the step. The dashed vertical line is where TRPO's line search stops; natural PG always stops at $f = 1$.
+
+**Try** 0.2 (the $\delta$ of the runs below), then 2, then 0.002. **Watch** the measured KL leave its model as $\delta$ grows, the surrogate
+gain bend over, and TRPO's line move left as it backtracks. At the lesson's $\delta = 0.02$ (the default) the model is good: the
+full step reaches 0.94 $\delta$ and TRPO takes it whole. A move answers in a second or two. The cell then prints the same update at
+four values of $\delta$.
+""")
+
+code(r"""
+%%
+fmt.Printf("fixed policy: %d TRPO iterations at δ = %g (stored); one batch of %d steps\n", lessons.TRPOStepIters, lessons.TRPODeltaDefault, must(lessons.PendulumTRPOConfig(1).WithDefaults()).StepsPerIter)
+v, _, err := live.Show("TRPO: one update of the pendulum policy", []live.Control{lessons.TRPODeltaControl()}, lessons.TRPODeltaRender)
+check(err)
+fmt.Println("      δ | natural PG: KL     = ·δ   gain | TRPO: backtracks  KL       = ·δ   gain")
+var steps []*lessons.TRPOStep
+for _, d := range []float64{0.002, 0.02, 0.2, 2} {
+	st := must(lessons.TRPOStepAt(context.Background(), d, nil))
+	steps = append(steps, st)
+	fmt.Printf("%7g | %13.4g %6.2f %6.4f | %15d %8.4g %5.2f %6.4f\n", d, st.NaturalKL, st.NaturalKL/d, st.NaturalGain, st.Backtracks, st.TRPOKL, st.TRPOKL/d, st.TRPOGain)
+}
+if v.Float("delta") == lessons.TRPODeltaDefault {
+	st := steps[1]
+	lessons.Assert(st.NaturalKL <= st.Delta && st.Backtracks == 0, "at δ = 0.02 the full step stays within δ (%.2f δ) and TRPO takes it whole", st.NaturalKL/st.Delta)
+}
+for i, st := range steps {
+	lessons.Assert(st.Backtracks >= 0 && st.TRPOKL <= st.Delta, "TRPO's step stays within δ = %g", st.Delta)
+	if i >= 2 {
+		lessons.Assert(st.NaturalKL/st.Delta > steps[i-1].NaturalKL/steps[i-1].Delta && st.NaturalKL > st.Delta && st.Backtracks > 0,
+			"at δ = %g natural PG overshoots more than at δ = %g, and TRPO backtracks", st.Delta, steps[i-1].Delta)
+	}
+}
+big := steps[3]
+lessons.Assert(big.NaturalGain < big.TRPOGain, "at δ = 2 the full step gains less surrogate than TRPO's shorter one")
+""")
+
+md(r"""
+Along this one update the quadratic model is good up to $\delta = 0.02$. At $\delta = 0.2$ natural PG's step reaches 1.39 $\delta$ and TRPO
+backtracks once; at $\delta = 2$ it reaches 4.16 $\delta$, and its surrogate gain, 0.0524, is below the 0.1974 that TRPO gets after 3 backtracks:
+past the surrogate's peak the full step is not only outside the trust region but worse on its own objective. The stored runs below measure
+the same over whole runs.
+
+### Whole runs
+
+The same two methods at $\delta = 0.2$, ten times larger than the lesson's (stored runs, three seeds). The figure shows each
+update's measured KL against $\delta$ (dashed line), the number of times TRPO's line search cut its step
+($\Delta\theta \leftarrow 0.8\,\Delta\theta$) in each update, and the returns.
 """)
 
 code(r"""
