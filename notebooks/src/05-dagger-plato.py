@@ -24,6 +24,9 @@ The plan, as in the lecture:
    broken on purpose;
 7. three seeds on both tasks (a stored full run), exercises and references.
 
+**Controls.** DAgger's $\beta$ schedule and PLATO's $\lambda$, on sliders at the end of section 5: they rerun both methods with a
+small learner as you move them.
+
 **Modes.** `%env RLCONTROL_QUICK=1` (commented out in the next cell) runs shorter learners; the three-seed table is a stored
 full run (`%env RLCONTROL_RECOMPUTE=1` recomputes it).
 """)
@@ -32,10 +35,12 @@ code(r"""
 // %env RLCONTROL_QUICK=1
 
 import (
+	"context"
 	"fmt"
 	"math"
 
 	"github.com/rlcontrol/rlcontrol/lessons"
+	"github.com/rlcontrol/rlcontrol/live"
 	"github.com/rlcontrol/rlcontrol/rl/imitation"
 	"gonum.org/v1/gonum/mat"
 )
@@ -246,6 +251,41 @@ What the numbers say:
   expert's cost. The three-seed table in section 7 measures both on both tasks.
 * DAgger's price is in its counters: it **queries the expert at arbitrary states** (every visited state) and it **executes a
   partially trained policy** on the system, hundreds of steps of it.
+""")
+
+md(r"""
+### Move $\beta$ and $\lambda$ yourself
+
+With the small learner, where its training states come from matters. The controls rerun DAgger and PLATO with it, smaller than
+above: 4 rounds of two rollouts, 800 training steps. DAgger's schedule is $\beta_i = P^i$ (the slider sets $P$; the learner sees
+the full state); PLATO's teacher weighs the learner by $\lambda$ (the learner sees two frames of positions). A move reruns the method
+whose setting it changes — a few seconds on two idle cores, its rounds shown as they go; a setting tried once is kept.
+
+**Try** $P = 1$ — the expert's action at every step, so DAgger becomes behaviour cloning with the same labels — and $P = 0$, the
+learner's own action from round 1 on; then $\lambda = 10^{-4}$, where the teacher is nearly the plain MPC, and $\lambda = 1$ or $100$,
+where it follows the learner. **Watch** the last round's held-out cost against the expert's line, and in the line under the figure
+how many training steps executed the learner's own action (DAgger) and how far PLATO's teacher strayed from the MPC's $u^*$. Which
+settings make the small learner's training states look like the ones it will visit on its own? At the defaults ($P = 0.5$,
+$\lambda = 0.01$, the lesson's) both learners end far below round 0, behaviour cloning from two demonstrations; DAgger executed its
+learner in 427 of the 800 training steps, PLATO in none.
+""")
+
+code(r"""
+%%
+s := lessons.DefaultImitationSettings(false)
+fmt.Printf("live runs on the arm: %d rounds of %d rollouts (%d training steps), the %d-unit learner\n",
+	lessons.ImitationLiveRounds, s.Rollouts, lessons.ImitationLiveRounds*s.Rollouts*imitation.ArmReach().T, s.Small["arm"][0])
+v, _, err := live.Show("DAgger's β and PLATO's λ, with the small learner", lessons.ImitationControls(), lessons.ImitationLiveRender)
+check(err)
+d := must(lessons.DAggerLive(context.Background(), v.Float("P"), nil))
+p := must(lessons.PLATOLive(context.Background(), v.Float("lambda"), nil))
+fmt.Printf("held-out cost, round 0 → last: DAgger %.1f → %.1f, PLATO %.1f → %.1f; expert %.1f\n", d.Cost[0], d.Final(), p.Cost[0], p.Final(), must(lessons.ImitationLiveExpertCost()))
+fmt.Printf("learner's own actions executed in training: DAgger %d of %d steps, PLATO %d\n", d.Executions, d.Steps, p.Executions)
+lessons.Assert(p.Executions == 0, "PLATO never executed the learner's action")
+if v.Float("P") == lessons.DAggerPDefault && v.Float("lambda") == lessons.PLATOLambdaDefault {
+	lessons.Assert(d.Executions > 0 && d.Final() < d.Cost[0]/5 && p.Final() < p.Cost[0]/5,
+		"at the defaults DAgger executes its learner and both learners end far below round 0")
+}
 """)
 
 md(r"""
