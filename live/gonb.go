@@ -20,6 +20,10 @@ type gonbFrontend struct {
 	listen    *comms.AddressChan[string]
 	events    chan string
 	quit      chan struct{}
+	// panelShown and figureShown say which transient outputs exist, so
+	// that final erases only those (an erased one that never existed would
+	// leave an empty output in the notebook).
+	panelShown, figureShown bool
 }
 
 func newFrontend() frontend {
@@ -53,17 +57,23 @@ func (g *gonbFrontend) panel(html string) {
 	html = strings.ReplaceAll(html, "{{ADDRESS}}", g.address)
 	gonbui.UpdateHTML(g.panelOut, html)
 	gonbui.Sync()
+	g.panelShown = true
 }
 
 func (g *gonbFrontend) figure(html string) {
 	gonbui.UpdateHTML(g.figureOut, strings.ReplaceAll(html, "{{ROOT}}", g.id))
+	g.figureShown = true
 	gonbui.Sync()
 }
 
 func (g *gonbFrontend) final(html string) {
 	if gonbui.IsNotebook {
-		gonbui.UpdateHTML(g.panelOut, "")
-		gonbui.UpdateHTML(g.figureOut, "")
+		if g.panelShown {
+			gonbui.UpdateHTML(g.panelOut, "")
+		}
+		if g.figureShown {
+			gonbui.UpdateHTML(g.figureOut, "")
+		}
 		gonbui.DisplayHTML(html)
 		gonbui.Sync()
 	}
