@@ -24,9 +24,11 @@ KERNEL_DIR="$JUPYTER_DATA/kernels/gonb"
 # GoNB's own log, written by every kernel (kernel/kernelspec.sh sets it).
 GONB_LOG="$KERNEL_DIR/gonb.log"
 
-# Debian packages the kernel needs (install-apt.sh installs them).
+# Debian packages the kernel and its tests need (install-apt.sh installs
+# them; install.sh --check looks for each): chromium is the browser `make
+# browser-test` drives headless (chromedp starts it and downloads none).
 APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel
-  python3-jupyter-kernel-test)
+  python3-jupyter-kernel-test chromium)
 
 # Stamp of the inputs of the Go half of the install: when it matches the one
 # stored next to the kernelspec, install-go.sh has nothing to do.

@@ -15,10 +15,6 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 log() { printf '[install-apt] %s\n' "$*"; }
 
-# Debian's chromium: `make browser-test` (cmd/browsertest) drives it
-# headless; chromedp starts this binary and downloads no browser.
-APT_PACKAGES+=(chromium)
-
 need=()
 for p in "${APT_PACKAGES[@]}" "$@"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
