@@ -52,10 +52,12 @@ func panelHTML(title string, controls []Control, v Values) string {
 }
 
 // panelJS wires the controls: every move sends "set NAME POSITION", Done
-// sends "done" and disables the panel, and "ready", repeated every half
-// second for up to 30 s until the figure output carries data-ready="1",
-// tells the program a browser is there (GoNB installs gonb_comm when the
-// program first subscribes, and may re-install it).
+// sends "done" and disables the panel, and "ready", repeated until the
+// figure output carries data-ready="1" (for up to about 40 s), tells the
+// program a browser is there. GoNB installs gonb_comm when the program
+// first subscribes and may re-install it, losing messages: the script
+// re-sends the settings while the figure output's data-want differs from
+// them, and "done" until the cell ends.
 const panelJS = `(() => {
   const root = document.getElementById("{{ROOT}}");
   const addr = "{{ADDRESS}}";
@@ -67,7 +69,14 @@ const panelJS = `(() => {
     if (!comm) { return false; }
     try { comm.send(addr, msg); return true; } catch (e) { return false; }
   };
-  const heard = () => document.querySelector('.rlc-figure[data-panel="{{ROOT}}"][data-ready="1"]') !== null;
+  const figure = () => document.querySelector('.rlc-figure[data-panel="{{ROOT}}"]');
+  const heard = () => { const f = figure(); return f !== null && f.dataset.ready === "1"; };
+  // The settings the page shows, as the program writes them (data-want).
+  const wanted = () => Array.from(root.querySelectorAll("input.rlc-slider, select.rlc-select")).map((e) => {
+    const text = e.tagName === "SELECT" ? e.options[e.selectedIndex].text : JSON.parse(e.dataset.labels)[e.value];
+    return e.dataset.name + "=" + text;
+  }).join(" ");
+  const sendAll = () => root.querySelectorAll("input.rlc-slider, select.rlc-select").forEach((e) => send("set " + e.dataset.name + " " + e.value));
   root.querySelectorAll("input.rlc-slider").forEach((s) => {
     const shown = root.querySelector('span.rlc-value[data-name="' + s.dataset.name + '"]');
     const labels = JSON.parse(s.dataset.labels);
@@ -89,21 +98,31 @@ const panelJS = `(() => {
     root.dataset.state = "done";
     send("done");
   });
-  // Say "ready" until the program's figure output says it was heard.
+  // Say "ready" until the program's figure output says it was heard; then,
+  // as long as the panel lives, re-send what the program has not answered:
+  // the settings when data-want differs from the page's, "done" once
+  // pressed. A message can be lost when GoNB re-installs its connection.
   let tries = 0;
-  const hello = () => {
-    if (root.dataset.state === "done") { return; }
-    if (heard()) { root.dataset.state = "ready"; return; }
-    if (tries++ > 60) { root.dataset.state = "offline"; return; }
-    send("ready");
-    setTimeout(hello, 500);
+  const watch = () => {
+    if (!document.getElementById("{{ROOT}}")) { return; } // the cell ended
+    if (root.dataset.state === "done") {
+      send("done");
+    } else if (!heard()) {
+      if (tries++ > 60) { root.dataset.state = "offline"; return; }
+      send("ready");
+    } else {
+      root.dataset.state = "ready";
+      const f = figure();
+      if (f && f.dataset.want !== wanted()) { sendAll(); }
+    }
+    setTimeout(watch, 700);
   };
-  hello();
+  watch();
 })();`
 
 // figureHTML is the live figure output: the figure on show (dimmed while a
 // newer one is computed), its values and result, and a status line.
-func figureHTML(v Values, has, heard bool, state, svg, text, status string) string {
+func figureHTML(v Values, has, heard bool, want, state, svg, text, status string) string {
 	var b strings.Builder
 	vals := ""
 	if has {
@@ -117,7 +136,8 @@ func figureHTML(v Values, has, heard bool, state, svg, text, status string) stri
 	if heard {
 		ready = "1"
 	}
-	fmt.Fprintf(&b, `<div class="rlc-figure" data-panel="{{ROOT}}" data-ready="%s" data-values="%s" data-state="%s">`, ready, html.EscapeString(vals), state)
+	fmt.Fprintf(&b, `<div class="rlc-figure" data-panel="{{ROOT}}" data-ready="%s" data-want="%s" data-values="%s" data-state="%s">`,
+		ready, html.EscapeString(want), html.EscapeString(vals), state)
 	fmt.Fprintf(&b, `<div class="rlc-status" style="font:13px sans-serif;color:#a33;min-height:1.2em">%s</div>`, html.EscapeString(status))
 	if has {
 		fmt.Fprintf(&b, `<div style="opacity:%s">%s</div>`, opacity, inlineSVG(svg))

@@ -45,7 +45,7 @@ func (f *fake) add(to *[]string, s string) {
 // waitFigure waits until a figure output shows values (data-values="…").
 func (f *fake) waitFigure(t *testing.T, values string) {
 	t.Helper()
-	want := fmt.Sprintf(`data-ready="1" data-values="%s" data-state="ready"`, values)
+	want := fmt.Sprintf(`data-want="%s" data-values="%s" data-state="ready"`, values, values)
 	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
 		f.mu.Lock()
 		n := len(f.figures)
@@ -54,7 +54,7 @@ func (f *fake) waitFigure(t *testing.T, values string) {
 			last = f.figures[n-1]
 		}
 		f.mu.Unlock()
-		if strings.Contains(last, want) {
+		if strings.Contains(last, `data-ready="1"`) && strings.Contains(last, want) {
 			return
 		}
 	}
@@ -206,6 +206,7 @@ func TestLive(t *testing.T) {
 	fe.waitFigure(t, "T=30 r=0.1")
 	fe.events <- "set T 4"
 	fe.waitFigure(t, "T=50 r=0.1")
+	fe.events <- "set T 4" // a repeat (the page re-sends unanswered settings): no new render
 	fe.events <- "set r 0"
 	fe.waitFigure(t, "T=50 r=0.001")
 	fe.events <- "done"

@@ -293,7 +293,11 @@ func (r *runner) loop(events <-chan string) (Values, View, error) {
 			case "done":
 				r.done = true
 			case "set":
+				before := r.want
 				r.want = r.want.with(ev.ctl, ev.pos)
+				if r.want.equal(before) {
+					break // a repeat (the page re-sends what it has not seen answered)
+				}
 				r.status = ""
 				if r.running && !r.runningV.equal(r.want) {
 					r.cancel() // superseded: its result is dropped
@@ -302,6 +306,8 @@ func (r *runner) loop(events <-chan string) (Values, View, error) {
 				}
 				if r.running {
 					r.redraw("computing " + r.want.String() + " …")
+				} else {
+					r.redraw("") // data-want tells the page it was heard
 				}
 			}
 		case <-timeout.C:
@@ -368,7 +374,7 @@ func (r *runner) redraw(msg string) {
 	if msg == "" {
 		msg = r.status
 	}
-	r.fe.figure(figureHTML(r.shown, r.hasShown, r.ready, state, r.shownSVG, r.shownView.Text, msg))
+	r.fe.figure(figureHTML(r.shown, r.hasShown, r.ready, r.want.String(), state, r.shownSVG, r.shownView.Text, msg))
 }
 
 // headlessEnv reports whether HeadlessEnv asks for headless panels.
