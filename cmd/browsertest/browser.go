@@ -516,6 +516,28 @@ func (t *tester) checkSlider(p *page, r *result, name string) {
 	if path := t.controlShot(p); path != "" {
 		r.Notes = append(r.Notes, "screenshot of the control in use: "+path)
 	}
+	// A position outside the slider's range, sent the way a tampered page
+	// would: the program must ignore it with a message under the figure and
+	// keep the figure.
+	if ok, err := eval[bool](p, "__bt.slider.bad()"); err != nil || !ok {
+		r.fail(kindSlider, "%s: sending an out-of-range position: %v (sent: %v)", where, err, ok)
+		return
+	}
+	var status string
+	err = p.waitFor(time.Minute, func() (bool, error) {
+		var err error
+		status, err = eval[string](p, "__bt.slider.status()")
+		return strings.Contains(status, "ignored position \"9999\""), err
+	})
+	if err != nil {
+		r.fail(kindSlider, "%s: an out-of-range position (9999) got no 'ignored' message under the figure (status %q): %v", where, status, err)
+		return
+	}
+	if s, err := js("__bt.slider.state()"); err != nil || s.Values != after.Values {
+		r.fail(kindSlider, "%s: after the out-of-range position the figure shows %q, want it kept at %q (%v)", where, s.Values, after.Values, err)
+		return
+	}
+	r.Notes = append(r.Notes, "an out-of-range position (9999) was ignored with the message: "+status)
 	if ok, err := eval[bool](p, "__bt.slider.done()"); err != nil || !ok {
 		r.fail(kindSlider, "%s: pressing Done: %v (found: %v)", where, err, ok)
 		return

@@ -149,6 +149,21 @@
     s.dispatchEvent(new Event('change', {bubbles: true}));
     return {ok: true, to: s.value};
   };
+  // bad sends the program an out-of-range position for the slider, the
+  // way a tampered page would, through GoNB's gonb_comm and the panel's
+  // address (/rlcontrol/live/ID for the panel rlc-live-ID).
+  bt.slider.bad = () => {
+    const panel = bt.slider.cellEl.querySelector('.rlc-live');
+    const comm = globalThis.gonb_comm;
+    if (!panel || !comm) return false;
+    comm.send('/rlcontrol/live/' + panel.id.replace('rlc-live-', ''), 'set ' + (bt.slider.el.dataset.name || '') + ' 9999');
+    return true;
+  };
+  bt.slider.status = () => {
+    const fig = figureOf(bt.slider.cellEl);
+    const st = fig ? fig.querySelector('.rlc-status') : null;
+    return st ? st.textContent : '';
+  };
   bt.slider.done = () => {
     const b = bt.slider.cellEl.querySelector('.rlc-live .rlc-done');
     if (!b) return false;
