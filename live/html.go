@@ -27,7 +27,7 @@ func panelHTML(title string, controls []Control, v Values) string {
 		switch c.kind {
 		case sliderKind:
 			labels, _ := json.Marshal(c.labels) // strings: cannot fail
-			fmt.Fprintf(&b, `<input type="range" class="rlc-slider" data-name="%s" min="0" max="%d" step="1" value="%d" data-labels="%s" style="width:260px;vertical-align:middle"> `,
+			fmt.Fprintf(&b, `<input type="range" class="rlc-slider" data-name="%s" min="0" max="%d" step="1" value="%d" data-labels="%s" style="display:inline-block;width:260px;vertical-align:middle"> `,
 				name, c.Positions()-1, v.pos[i], html.EscapeString(string(labels)))
 			fmt.Fprintf(&b, `<span class="rlc-value" data-name="%s" style="display:inline-block;min-width:5em;font-family:monospace">%s</span>`,
 				name, html.EscapeString(c.label(v.pos[i])))
