@@ -21,14 +21,33 @@ USER student
 ENV HOME=/home/student
 WORKDIR /home/student/rlcontrol
 
-# 3. The project, then the Go half of the install as that user: gonb and
-#    goimports from go.mod's pins, gopls from kernel/gopls/go.mod's (tab
-#    completion and hover help), `go mod download all`, a warm build
-#    cache, and the kernelspec with its go.work pointing at this checkout.
-COPY --chown=student:student . .
-RUN SKIP_APT=1 kernel/install.sh
+# The Go proxy steps trust the certificate authorities of the machine that
+# builds the image when the build mounts its bundle and names it, e.g.
+#   -v /etc/ssl/certs:/run/host-certs:ro
+#   --build-arg SSL_CERT_FILE=/run/host-certs/ca-certificates.crt
+# (kernel/image-test.sh does). Nothing of it is stored in the image; unset,
+# Go uses the image's own store.
+ARG SSL_CERT_FILE
 
-# 4. Run time: offline, listening on all interfaces inside the container,
+# 3. Go modules and tools first, from go.mod/go.sum alone (and
+#    kernel/gopls's): this layer is rebuilt only when they change, so an
+#    edit to a lesson or the library downloads no module again. Every module
+#    (`go mod download all`), gonb and goimports from go.mod's pins, gopls
+#    from kernel/gopls/go.mod's (tab completion and hover help).
+COPY --chown=student:student go.mod go.sum ./
+COPY --chown=student:student kernel/gopls/go.mod kernel/gopls/go.sum kernel/gopls/
+RUN go mod download all \
+ && GOBIN=/go/bin go install github.com/janpfeifer/gonb golang.org/x/tools/cmd/goimports \
+ && cd kernel/gopls && GOBIN=/go/bin go install tool
+
+# 4. The project, then the rest of the Go half of the install, offline
+#    (GOPROXY=off proves step 3 fetched everything): the tools again (build
+#    cache hits), a warm build cache, and the kernelspec with its go.work
+#    pointing at this checkout.
+COPY --chown=student:student . .
+RUN GOPROXY=off SKIP_APT=1 kernel/install.sh
+
+# 5. Run time: offline, listening on all interfaces inside the container,
 #    token authentication on (kernel/lab.sh prints the URL with the token;
 #    pass -e JUPYTER_TOKEN=... to choose it).
 ENV GOPROXY=off \
