@@ -36,6 +36,7 @@ help:
 	@echo "make figures    export every inline figure of every lesson to figures/ (go run ./cmd/figures)"
 	@echo "make results    recompute the lessons' stored full-run results in lessons/results (NAMES=... for some)"
 	@echo "make clean      remove build/ and figures/"
+	@echo "make image-test build the Dockerfile with podman (as root) and test the container offline"
 
 lab:
 	kernel/lab.sh $(if $(HOST),--host=$(HOST)) $(if $(PORT),--port=$(PORT))
@@ -130,3 +131,12 @@ results:
 
 clean:
 	rm -rf build/ figures/
+
+# kernel/image-test.sh, as root: the Dockerfile built with Debian's podman
+# (on a stand-in golang base assembled with debootstrap and the local Go,
+# cached), then in the container, loopback only, as the notebook user: the
+# HEALTHCHECK, the token on /api/kernelspecs, lesson 01 in quick mode. Not
+# part of `make test` yet.
+.PHONY: image-test
+image-test:
+	kernel/image-test.sh
