@@ -136,6 +136,12 @@ func (s E2CSetup) PlanConfig() e2c.PlanConfig {
 // Train trains a model of the given kind on d from scratch, with progress
 // lines to w (nil: none).
 func (s E2CSetup) Train(kind e2c.Kind, d *e2c.Dataset, w io.Writer) (*e2c.Trainer, error) {
+	return s.trainWith(kind, d, s.TrainConfig(w))
+}
+
+// trainWith trains a model of the given kind on d from scratch with the
+// training settings tc.
+func (s E2CSetup) trainWith(kind e2c.Kind, d *e2c.Dataset, tc e2c.TrainConfig) (*e2c.Trainer, error) {
 	cfg, err := s.Config(kind)
 	if err != nil {
 		return nil, err
@@ -148,7 +154,7 @@ func (s E2CSetup) Train(kind e2c.Kind, d *e2c.Dataset, w io.Writer) (*e2c.Traine
 	if err != nil {
 		return nil, err
 	}
-	return tr, tr.Train(d, s.TrainConfig(w))
+	return tr, tr.Train(d, tc)
 }
 
 // Evaluate runs the closed-loop latent planner from the set-up's starts.

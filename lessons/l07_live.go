@@ -49,25 +49,14 @@ func E2CLiveRun(ctx context.Context, lambda float64, latent int, progress live.P
 	if err != nil {
 		return nil, err
 	}
-	cfg, err := s.Config(e2c.E2C)
-	if err != nil {
-		return nil, err
-	}
-	m, err := e2c.New(cfg)
-	if err != nil {
-		return nil, err
-	}
-	tr, err := e2c.NewTrainer(m, s.TrainSeed)
-	if err != nil {
-		return nil, err
-	}
 	tc := s.TrainConfig(nil)
 	tc.Context = ctx
 	if progress != nil {
 		tc.Progress, tc.ProgressEvery = progressLines(progress), 10
 	}
 	t0 := time.Now()
-	if err := tr.Train(d, tc); err != nil {
+	tr, err := s.trainWith(e2c.E2C, d, tc)
+	if err != nil {
 		return nil, err
 	}
 	res := &E2CLiveResult{Setup: s, Seconds: time.Since(t0).Seconds()}
@@ -77,7 +66,7 @@ func E2CLiveRun(ctx context.Context, lambda float64, latent int, progress live.P
 	if err != nil {
 		return nil, err
 	}
-	z, err := m.Encode(held.X)
+	z, err := tr.Model.Encode(held.X)
 	if err != nil {
 		return nil, err
 	}
