@@ -17,6 +17,7 @@ type expectation struct {
 // needs its entry changed here too. Counted by running the test (quick
 // mode); a ShowFigures call shows several.
 var expected = map[string]expectation{
+	"00-start-here":           {Figures: 1, Panels: 0},
 	"01-ilqr-recap":           {Figures: 13, Panels: 1},
 	"02-local-models":         {Figures: 4, Panels: 1},
 	"03-trust-regions":        {Figures: 5, Panels: 1},
