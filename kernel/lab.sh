@@ -7,7 +7,10 @@
 # Environment (flags win): HOST (default 127.0.0.1; the Docker image sets
 # 0.0.0.0), PORT (default 8888), JUPYTER_TOKEN (default: a fresh random
 # token). Token authentication is always on; the URL with the token is
-# printed before the server starts. Works as root too. In order:
+# printed before the server starts. The URL, and the server's start page
+# (its default URL, where / redirects), open the landing notebook
+# notebooks/00-start-here.ipynb (the file list when there is none). Works
+# as root too. In order:
 #   1. the port: when something already listens on HOST:PORT, stop with a
 #      message naming the port (and the process, where `ss` can tell), before
 #      any URL or token is printed;
@@ -31,7 +34,7 @@ while (($#)); do
     --port=*) port=${1#*=}; shift ;;
     --token) token=$2; shift 2 ;;
     --token=*) token=${1#*=}; shift ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; extra+=("$@"); break ;;
     *) extra+=("$1"); shift ;;
   esac
@@ -88,9 +91,12 @@ if [[ -f $GONB_LOG ]] && (($(stat -c %s "$GONB_LOG") > 20 * 1024 * 1024)); then
   tail -c $((1024 * 1024)) "$GONB_LOG" >"$GONB_LOG.tmp" && mv "$GONB_LOG.tmp" "$GONB_LOG"
 fi
 
+# The page a browser opens first: the landing notebook.
+landing=/tree
+[[ -f $ROOT/notebooks/00-start-here.ipynb ]] && landing=/notebooks/00-start-here.ipynb
 args=(--no-browser --ip="$host" --port="$port" --port-retries=0
   --notebook-dir="$ROOT/notebooks" --NotebookApp.token="$token"
-  --NotebookApp.password='')
+  --NotebookApp.password='' --NotebookApp.default_url="$landing")
 [[ $(id -u) == 0 ]] && args+=(--allow-root)
 
 show=$host
@@ -100,7 +106,7 @@ cat <<MSG
 
   rlcontrol lab: open this URL in a browser (the token is the password)
 
-      http://$show:$port/?token=$token
+      http://$show:$port$landing?token=$token
 
   Serving $ROOT/notebooks on $host:$port. Stop with Ctrl-C.
   GoNB's own log (kernel starts, gopls): $GONB_LOG

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # kernel/test-lab.sh — check that `make lab` really serves: start
 # kernel/lab.sh on a free port in the background, wait for it, and assert
+#   * the printed URL opens the landing notebook (00-start-here), and GET /
+#     with the token redirects to it (the server's default URL);
 #   * /api/kernelspecs with the token lists the GoNB kernel, wired to this
 #     checkout (-go_work) and offline (GOPROXY=off);
 #   * the same request without the token is refused (token auth is on);
@@ -49,7 +51,16 @@ for _ in $(seq 300); do
   sleep 0.2
 done
 ((up)) || fail "no answer on $base within 60 s"
-grep -q "http://127.0.0.1:$port/?token=$token" "$log" || fail "lab.sh did not print the URL with the token"
+# The printed URL opens the landing notebook, and so does the start page:
+# GET / (with the token) redirects to it.
+landing=/notebooks/00-start-here.ipynb
+grep -qF "http://127.0.0.1:$port$landing?token=$token" "$log" ||
+  fail "lab.sh did not print the URL of the landing notebook with the token ($landing?token=…)"
+page=$(curl -fsS "$base$landing?token=$token") || fail "GET the printed URL $landing"
+grep -q 'data-notebook-name="00-start-here.ipynb"' <<<"$page" || fail "the printed URL does not serve the landing notebook's page"
+where=$(curl -sS -o /dev/null -w '%{http_code} %{redirect_url}' "$base/?token=$token") || fail "GET /"
+[[ $where =~ ^30[12]\ "$base$landing"([?].*)?$ ]] || fail "GET / with the token answered '$where', want a redirect to $base$landing"
+echo "test-lab: the printed URL opens $landing, and / redirects there"
 
 specs=$(curl -fsS "$base/api/kernelspecs?token=$token") || fail "GET /api/kernelspecs with token"
 "$JUPYTER_PY" - "$ROOT" "$specs" <<'PY' || fail "kernelspec check"
