@@ -4,15 +4,25 @@
 #   docker build -t rlcontrol .
 #   docker run --rm -p 8888:8888 rlcontrol      # then open the URL it prints
 #
+# It is also a JupyterHub single-user image (Debian's JupyterHub 3.0):
+# command kernel/singleuser.sh, which copies the lessons into the student's
+# volume and runs jupyterhub-singleuser (see kernel/hub/z2jh-values.yaml).
+# Only the run-time Debian packages are in it: the test-only ones (chromium,
+# the kernel test suite) are not.
+#
 # Each build step calls the kernel/ scripts that `make test` (CI) also runs.
 # The Go patch release matches go.mod's `go` line, so no toolchain download.
 FROM golang:1.26.8-bookworm
 
-# 1. Debian packages, as root: Jupyter (classic Notebook, nbconvert,
-#    nbclient), tini as PID 1, curl for the health check. APT_CLEAN=1 drops
-#    the apt lists in this same layer.
+# 1. Debian packages, as root: the run-time set of kernel/env.sh (classic
+#    Notebook, nbconvert, nbclient; APT_SET=runtime leaves out the test-only
+#    chromium and kernel test suite, and stays set so that install.sh
+#    --check in the container asks for no more), jupyterhub for
+#    jupyterhub-singleuser, tini as PID 1, curl for the health check.
+#    APT_CLEAN=1 drops the apt lists in this same layer.
+ENV APT_SET=runtime
 COPY kernel/env.sh kernel/install-apt.sh /opt/rlcontrol-apt/kernel/
-RUN APT_CLEAN=1 /opt/rlcontrol-apt/kernel/install-apt.sh tini curl \
+RUN APT_CLEAN=1 /opt/rlcontrol-apt/kernel/install-apt.sh jupyterhub tini curl \
  && rm -rf /opt/rlcontrol-apt
 
 # 2. The notebook user. Students' work stays out of root's reach.
@@ -49,11 +59,14 @@ RUN GOPROXY=off SKIP_APT=1 kernel/install.sh
 
 # 5. Run time: offline, listening on all interfaces inside the container,
 #    token authentication on (kernel/lab.sh prints the URL with the token;
-#    pass -e JUPYTER_TOKEN=... to choose it).
+#    pass -e JUPYTER_TOKEN=... to choose it). Under JupyterHub,
+#    jupyterhub-singleuser wraps classic Notebook (the image has no
+#    jupyter_server; named so that one added later changes nothing).
 ENV GOPROXY=off \
     GOTOOLCHAIN=local \
     HOST=0.0.0.0 \
-    PORT=8888
+    PORT=8888 \
+    JUPYTERHUB_SINGLEUSER_APP=notebook.notebookapp.NotebookApp
 WORKDIR /home/student/rlcontrol/notebooks
 EXPOSE 8888
 HEALTHCHECK --interval=30s --timeout=10s --start-period=30s --retries=3 \

@@ -24,11 +24,27 @@ KERNEL_DIR="$JUPYTER_DATA/kernels/gonb"
 # GoNB's own log, written by every kernel (kernel/kernelspec.sh sets it).
 GONB_LOG="$KERNEL_DIR/gonb.log"
 
-# Debian packages the kernel and its tests need (install-apt.sh installs
-# them; install.sh --check looks for each): chromium is the browser `make
-# browser-test` drives headless (chromedp starts it and downloads none).
-APT_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel
-  python3-jupyter-kernel-test chromium)
+# Debian packages (install-apt.sh installs them; install.sh --check looks
+# for each). Two sets:
+#   APT_RUNTIME_PACKAGES  what the lab and the kernel need to run notebooks
+#                         (the Docker image installs only these, plus
+#                         jupyterhub, tini and curl named in the Dockerfile)
+#   APT_TEST_PACKAGES     what only `make test` needs: the Jupyter kernel
+#                         test suite (make kernel-test) and chromium, the
+#                         browser `make browser-test` drives headless
+#                         (chromedp starts it and downloads none)
+# APT_PACKAGES is both. APT_SET picks the set the scripts install and
+# require: "all" (default: make install, make test) or "runtime" (the
+# image sets it in its environment, so install.sh --check in the container
+# does not ask for chromium).
+APT_RUNTIME_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel)
+APT_TEST_PACKAGES=(python3-jupyter-kernel-test chromium)
+APT_PACKAGES=("${APT_RUNTIME_PACKAGES[@]}" "${APT_TEST_PACKAGES[@]}")
+case ${APT_SET:-all} in
+  all) APT_WANTED=("${APT_PACKAGES[@]}") ;;
+  runtime) APT_WANTED=("${APT_RUNTIME_PACKAGES[@]}") ;;
+  *) echo "kernel/env.sh: APT_SET must be 'all' or 'runtime', got '$APT_SET'" >&2; return 2 ;;
+esac
 
 # Stamp of the inputs of the Go half of the install: when it matches the one
 # stored next to the kernelspec, install-go.sh has nothing to do.

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # kernel/image-test.sh — build the kernel image from the Dockerfile as written,
 # with Debian's podman and buildah (no Docker engine needed), and check the
-# container: health check, token auth, a lesson with no network, as the
-# non-root user. Run as root (`make image-test`):
+# container: health check, token auth, the JupyterHub single-user server, a
+# lesson with no network, as the non-root user. Run as root (`make
+# image-test`):
 #
 #   kernel/image-test.sh
 #
@@ -21,13 +22,37 @@
 #      by the SSL_CERT_FILE build argument, for the steps that reach the Go
 #      proxy (mounted over /etc/ssl/certs it would break the image's own
 #      ca-certificates install); it is not copied into the image. Prints
-#      build time and image size.
+#      build time, image size and the size of each layer.
 #   4. In a buildah working container (`buildah run --isolation chroot`,
-#      inside `unshare -n`: loopback only), as the image's user: the network
-#      is really off, the image's HEALTHCHECK command fails with no server
-#      and passes once kernel/lab.sh runs, /api/kernelspecs lists gonb with
-#      the token and answers 403 without it, and lesson 01 runs in quick
-#      mode through the GoNB kernel (kernel/run-notebooks) with GOPROXY=off.
+#      inside `unshare -n`: loopback only), as the image's user:
+#      * the network is really off;
+#      * the test-only Debian packages (chromium, the kernel test suite) are
+#        not installed, kernel/install.sh --check passes with the image's
+#        APT_SET=runtime and fails with APT_SET=all (it notices them);
+#      * the image's HEALTHCHECK command fails with no server and passes once
+#        kernel/lab.sh runs, /api/kernelspecs lists gonb with the token and
+#        answers 403 without it;
+#      * JupyterHub: `jupyterhub-singleuser --version` is 3.x, and
+#        kernel/singleuser.sh, the image's command under JupyterHub, run the
+#        way a spawner runs it (Zero to JupyterHub's environment:
+#        JUPYTERHUB_API_TOKEN, JUPYTERHUB_API_URL, JUPYTERHUB_SERVICE_PREFIX
+#        =/user/x/, ...) against a stand-in hub API on loopback (a small
+#        Python server: version check, token checks, activity): it copies
+#        the lessons into ~/work/lessons, serves /user/x/api/status with the
+#        user's token and answers 403 without one or with a wrong one,
+#        redirects /user/x/ to the landing notebook (00-start-here, or the
+#        lessons folder when the image has none), lists the copies and gonb,
+#        opens a session (a gonb kernel) for the copy of lesson 01 through
+#        its REST API and runs a Go cell over the kernel's websocket, as the
+#        browser does: the cell imports the library (the kernelspec's
+#        go.work) and prints its working folder, ~/work/lessons. Then a
+#        restart: an edited copy is kept, a deleted one comes back, and a
+#        notebook signed as trusted before stays trusted (the trust database
+#        and secret live in ~/work);
+#      * lesson 01 runs in quick mode through the GoNB kernel
+#        (kernel/run-notebooks) with GOPROXY=off, from the student's copy
+#        in ~/work/lessons with the kernel working in ~/work/x: outside the
+#        checkout, as in the hub.
 #
 # Environment:
 #   IMAGE         tag of the built image (default localhost/rlcontrol:test)
@@ -108,7 +133,9 @@ t0=$SECONDS
   die "podman build failed (output above)"
 build_s=$((SECONDS - t0))
 size=$("${PODMAN[@]}" image inspect --format '{{.Size}}' "$IMAGE")
-log "built $IMAGE in ${build_s} s; size $((size / 1000000)) MB"
+log "built $IMAGE in ${build_s} s; size $((size / 1000000)) MB; layers (newest first):"
+"${PODMAN[@]}" history --format '{{.Size}}\t{{.CreatedBy}}' "$IMAGE" |
+  awk -F'\t' '{ sub(/^\/bin\/sh -c (#\(nop\) )?/, "", $2); printf "[image-test]   %10s  %.90s\n", $1, $2 }'
 
 # The HEALTHCHECK as the image stores it (docker format): run that command.
 hc=$("${PODMAN[@]}" image inspect "$IMAGE" | /usr/bin/python3 -c '
@@ -137,6 +164,15 @@ ok "user $(id -un) (uid $(id -u))"
 # network's certificate authorities, and a TLS failure is not "offline".
 if timeout 5 bash -c 'exec 3<>/dev/tcp/proxy.golang.org/443' 2>/dev/null; then fail "proxy.golang.org:443 is reachable: the network is not off"; fi
 ok "no network (proxy.golang.org:443 unreachable)"
+for p in chromium python3-jupyter-kernel-test; do
+  if dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then fail "test-only package $p is in the image"; fi
+done
+if command -v chromium >/dev/null; then fail "a chromium binary is in the image: $(command -v chromium)"; fi
+ok "test-only packages absent (chromium, python3-jupyter-kernel-test)"
+[[ ${APT_SET:-} == runtime ]] || fail "the image's APT_SET is '${APT_SET:-}', want runtime"
+kernel/install.sh --check || fail "kernel/install.sh --check fails in the image (APT_SET=runtime)"
+if APT_SET=all kernel/install.sh --check; then fail "APT_SET=all kernel/install.sh --check passes without the test packages"; fi
+ok "kernel/install.sh --check: passes with APT_SET=runtime, fails with APT_SET=all"
 if bash -c "$HC" 2>/dev/null; then fail "health check passed with no server running"; fi
 ok "health check fails with no server"
 JUPYTER_TOKEN=image-test-token kernel/lab.sh >/tmp/lab.log 2>&1 &
@@ -151,12 +187,210 @@ curl -fsS --max-time 10 -H 'Authorization: token image-test-token' "$url" | grep
   fail "/api/kernelspecs with the token does not list gonb"
 ok "/api/kernelspecs: gonb with the token, 403 without"
 kill "$lab"; wait "$lab" 2>/dev/null || true
+
+# JupyterHub single-user server.
+v=$(jupyterhub-singleuser --version 2>/dev/null) || fail "jupyterhub-singleuser --version failed"
+[[ $v == 3.* ]] || fail "jupyterhub-singleuser --version says '$v', want 3.x"
+ok "jupyterhub-singleuser --version: $v (as $(id -un))"
+W=$HOME/work
+[[ ! -e $W ]] || fail "$W exists in the image: the student volume is mounted there"
+nbs=(notebooks/*.ipynb)
+export RLCONTROL_WORK=$W
+export JUPYTERHUB_API_TOKEN=server-token JUPYTERHUB_CLIENT_ID=jupyterhub-user-x
+export JUPYTERHUB_API_URL=http://127.0.0.1:8081/hub/api JUPYTERHUB_ACTIVITY_URL=http://127.0.0.1:8081/hub/api/users/x/activity
+export JUPYTERHUB_BASE_URL=/ JUPYTERHUB_SERVICE_PREFIX=/user/x/ JUPYTERHUB_SERVICE_URL=http://127.0.0.1:8888/user/x/
+export JUPYTERHUB_USER=x JUPYTERHUB_SERVER_NAME= JUPYTERHUB_HOST= JUPYTERHUB_OAUTH_CALLBACK_URL=/user/x/oauth_callback
+export JUPYTERHUB_OAUTH_ACCESS_SCOPES='["access:servers!server=x/", "access:servers!user=x"]'
+export JUPYTERHUB_OAUTH_SCOPES=$JUPYTERHUB_OAUTH_ACCESS_SCOPES
+/usr/bin/python3 /tmp/fakehub.py 8081 x student-token 2>/tmp/hub.log &
+hub=$!
+kernel/singleuser.sh >/tmp/su.log 2>&1 &
+su=$!
+base=http://127.0.0.1:8888/user/x
+auth=(-H 'Authorization: token student-token')
+for _ in $(seq 90); do curl -fs -o /dev/null --max-time 5 "${auth[@]}" "$base/api/status" && break; sleep 1; done
+curl -fsS --max-time 10 "${auth[@]}" "$base/api/status" | grep -q '"started"' ||
+  { tail -n 30 /tmp/su.log /tmp/hub.log >&2; fail "kernel/singleuser.sh: $base/api/status does not answer with the user's token"; }
+ok "kernel/singleuser.sh serves $base/api/status with the user's token (checked by the hub API)"
+for h in "" "Authorization: token wrong-token"; do
+  code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 ${h:+-H "$h"} "$base/api/status")
+  [[ $code == 403 ]] || fail "$base/api/status with '${h:-no token}' answered $code, want 403"
+done
+ok "$base/api/status: 403 without a token and with a wrong one"
+code=$(curl -s -o /dev/null -w '%{http_code}' --max-time 10 "$base/tree")
+[[ $code == 302 ]] || fail "$base/tree without a token answered $code, want 302 (to the hub's login)"
+n=$(ls "$W"/lessons/*.ipynb | wc -l)
+((n == ${#nbs[@]})) || fail "$W/lessons has $n notebooks, want the image's ${#nbs[@]}"
+curl -fsS --max-time 10 "${auth[@]}" "$base/api/contents/lessons" |
+  /usr/bin/python3 -c 'import json, sys; n = sum(c["type"] == "notebook" for c in json.load(sys.stdin)["content"]); sys.exit(n != int(sys.argv[1]))' "$n" ||
+  fail "$base/api/contents/lessons does not list the $n lesson copies"
+ok "the $n lessons copied to $W/lessons and served from there"
+if [[ -e $W/lessons/00-start-here.ipynb ]]; then want=/user/x/notebooks/lessons/00-start-here.ipynb; else want=/user/x/tree/lessons; fi
+got=$(curl -s -o /dev/null -w '%{redirect_url}' --max-time 10 "${auth[@]}" "$base/")
+[[ $got == *"$want" ]] || fail "$base/ redirects to '$got', want $want"
+curl -fsS -o /dev/null --max-time 10 "${auth[@]}" "$got" || fail "the landing page $got does not load"
+ok "$base/ lands on $want"
+curl -fsS --max-time 10 "${auth[@]}" "$base/api/kernelspecs" | grep -q '"gonb"' || fail "$base/api/kernelspecs does not list gonb"
+# A session for the student's copy of the lesson, as opening it in the
+# browser makes one: a gonb kernel working in the notebook's folder.
+nbpath=lessons/${LESSON##*/}
+read -r sid kid < <(curl -fsS --max-time 30 "${auth[@]}" -X POST \
+  -d "{\"path\": \"$nbpath\", \"type\": \"notebook\", \"name\": \"\", \"kernel\": {\"name\": \"gonb\"}}" "$base/api/sessions" |
+  /usr/bin/python3 -c 'import json, sys; m = json.load(sys.stdin); print(m["id"], m["kernel"]["id"])') && [[ -n ${kid:-} ]] ||
+  fail "could not open a gonb session for $nbpath through $base/api/sessions"
+# A cell through the kernel's websocket, as the browser sends it: it
+# imports the library (through the kernelspec's go.work) and prints the
+# kernel's working folder, which must be the notebook's, in the volume.
+out=$(/usr/bin/python3 /dev/stdin "ws://127.0.0.1:8888/user/x/api/kernels/$kid/channels" student-token <<'PY'
+import asyncio, json, sys, uuid
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
+
+CELL = """import (
+	"fmt"
+	"os"
+
+	"github.com/rlcontrol/rlcontrol/rl/system"
+)
+
+%%
+wd, err := os.Getwd()
+if err != nil {
+	panic(err)
+}
+fmt.Printf("cwd=%s state=%d\\n", wd, system.NewPendulum().StateDim())
+"""
+
+async def main(url, token):
+    ws = await websocket_connect(HTTPRequest(url, headers={"Authorization": "token " + token}))
+    mid = uuid.uuid4().hex
+    await ws.write_message(json.dumps({
+        "header": {"msg_id": mid, "msg_type": "execute_request", "username": "x",
+                   "session": uuid.uuid4().hex, "version": "5.3"},
+        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+        "content": {"code": CELL, "silent": False, "store_history": True,
+                    "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}}))
+    out, reply, idle = [], None, False
+    while reply is None or not idle:
+        raw = await asyncio.wait_for(ws.read_message(), 240)
+        if raw is None:
+            sys.exit("websocket closed")
+        if isinstance(raw, bytes):
+            continue
+        m = json.loads(raw)
+        if m.get("parent_header", {}).get("msg_id") != mid:
+            continue
+        t, c = m["msg_type"], m["content"]
+        if t == "stream":
+            out.append(c["text"])
+        elif t == "error":
+            out.append("\n".join(c.get("traceback", [])))
+        elif t == "execute_reply":
+            reply = c["status"]
+        elif t == "status" and c["execution_state"] == "idle":
+            idle = True
+    print("".join(out).strip())
+    sys.exit(reply != "ok")
+
+asyncio.run(main(*sys.argv[1:3]))
+PY
+) || { echo "$out" >&2; tail -20 /tmp/su.log >&2; fail "a Go cell through $base/api/kernels/$kid/channels failed"; }
+[[ $out == "cwd=$W/lessons state=2" ]] || fail "the Go cell printed '$out', want 'cwd=$W/lessons state=2'"
+curl -fsS --max-time 30 "${auth[@]}" -X DELETE "$base/api/sessions/$sid" || fail "could not close session $sid"
+ok "a gonb session for $nbpath (through $base/api/sessions) ran a cell over the kernel's websocket: library imported, working in $W/lessons"
+grep -q 'POST /hub/api/users/x/activity' /tmp/hub.log || fail "the server sent no activity to the hub"
+ok "activity reported to the hub API"
+kill "$su"; wait "$su" 2>/dev/null || true
+kill "$hub"; wait "$hub" 2>/dev/null || true
+
+# A restart, as a new pod on the same volume: the container's own files
+# (Jupyter's data folder) are fresh, the volume's are kept.
+first=$W/lessons/${nbs[0]##*/}
+second=$W/lessons/${nbs[1]##*/}
+/usr/bin/python3 - "$first" <<'PY'
+import sys, nbformat
+from nbformat.sign import NotebookNotary
+nb = nbformat.read(sys.argv[1], as_version=4)
+nb.metadata["image_test"] = "edited"
+for c in nb.cells:
+    if c.cell_type == "code":
+        c.outputs = [nbformat.v4.new_output("display_data", data={"text/html": "<b>saved output</b>"})]
+        break
+NotebookNotary().sign(nb)
+nbformat.write(nb, sys.argv[1])
+PY
+rm "$second"
+secret=$(sha256sum <"$W/.rlcontrol/trust/notebook_secret")
+data=$(/usr/bin/python3 -c 'from jupyter_core.paths import jupyter_data_dir; print(jupyter_data_dir())')
+[[ -L $data/notebook_secret && -L $data/nbsignatures.db ]] || fail "the trust secret and database in $data are not links into $W"
+rm "$data/notebook_secret" "$data/nbsignatures.db"
+out=$(kernel/singleuser.sh --version 2>&1) || { echo "$out" >&2; fail "kernel/singleuser.sh --version failed on restart"; }
+[[ $out == *"copied 1 lesson(s)"*"${second##*/}"* && $out == *$'\n'3.* ]] || { echo "$out" >&2; fail "restart: want one lesson copied again and version 3.x"; }
+[[ -e $second ]] || fail "restart: the deleted $second did not come back"
+grep -q '"image_test": "edited"' "$first" || fail "restart: the student's edit of $first was overwritten"
+[[ $(sha256sum <"$W/.rlcontrol/trust/notebook_secret") == "$secret" ]] || fail "restart: the trust secret changed"
+/usr/bin/python3 - "$first" <<'PY' || fail "restart: the notebook signed before the restart is no longer trusted"
+import sys, nbformat
+from nbformat.sign import NotebookNotary
+sys.exit(not NotebookNotary().check_signature(nbformat.read(sys.argv[1], as_version=4)))
+PY
+ok "restart: the edited copy kept, the deleted one copied again, the saved notebook still trusted"
+
+# The lesson from the student's copy, the kernel working outside the checkout.
 t0=$SECONDS
-kernel/run-notebooks --quick "$LESSON" || fail "$LESSON failed with no network"
-ok "$LESSON ran offline in quick mode in $((SECONDS - t0)) s"
+copy=$W/lessons/${LESSON##*/}
+cp "$LESSON" "$copy"
+kernel/run-notebooks --quick --out "$W/x" "$copy" || fail "$copy failed with no network"
+ok "$copy ran offline in quick mode (kernel in $W/x) in $((SECONDS - t0)) s"
+EOF
+# The stand-in for the hub's REST API (JupyterHub 3.0), as much of it as a
+# single-user server uses: the version check at start (the server exits
+# when the hub does not answer), GET /hub/api/user to identify a token
+# (the user's token gets a user model whose scopes allow this server; any
+# other token 403), and activity reports.
+cat >"$work/fakehub.py" <<'EOF'
+import json
+import sys
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+port, user, good = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+
+
+class Hub(BaseHTTPRequestHandler):
+    def reply(self, code, body):
+        data = json.dumps(body).encode()
+        self.send_response(code)
+        self.send_header("X-JupyterHub-Version", "3.0.0")
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+    def do_GET(self):
+        path = self.path.split("?")[0]
+        if path.rstrip("/") == "/hub/api":
+            return self.reply(200, {"version": "3.0.0"})
+        if path == "/hub/api/user":
+            if self.headers.get("Authorization", "") == "token " + good:
+                return self.reply(200, {"kind": "user", "name": user, "admin": False, "groups": [],
+                                        "scopes": ["access:servers!server=%s/" % user]})
+            return self.reply(403, {"status": 403, "message": "unknown token"})
+        self.reply(404, {"status": 404})
+
+    def do_POST(self):
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        if self.path == "/hub/api/users/%s/activity" % user:
+            return self.reply(200, {})
+        self.reply(404, {"status": 404})
+
+    def log_message(self, fmt, *args):
+        sys.stderr.write("[fakehub] %s\n" % (fmt % args))
+
+
+ThreadingHTTPServer(("127.0.0.1", port), Hub).serve_forever()
 EOF
 t0=$SECONDS
-unshare -n bash -c 'ip link set lo up && exec buildah run --isolation chroot -v "$1:/tmp/checks.sh:ro" "$0" -- bash /tmp/checks.sh' \
-  "$ctr" "$work/checks.sh" || die "container checks failed (output above)"
+unshare -n bash -c 'ip link set lo up && exec buildah run --isolation chroot -v "$1:/tmp/checks.sh:ro" -v "$2:/tmp/fakehub.py:ro" "$0" -- bash /tmp/checks.sh' \
+  "$ctr" "$work/checks.sh" "$work/fakehub.py" || die "container checks failed (output above)"
 log "container checks passed in $((SECONDS - t0)) s"
 log "image-test: all passed (build ${build_s} s, image $((size / 1000000)) MB)"

@@ -1,13 +1,16 @@
 #!/usr/bin/env bash
 # kernel/install-apt.sh — the Debian half of the install: Jupyter (classic
-# Notebook, nbconvert, nbclient) and chromium (for the browser test) from
-# Debian's packages. Needs root (or sudo).
+# Notebook, nbconvert, nbclient), and for the tests the kernel test suite and
+# chromium, from Debian's packages (the lists are in kernel/env.sh). Needs
+# root (or sudo).
 #
 #   kernel/install-apt.sh [EXTRA_PACKAGE...]
 #
 # Extra arguments are more Debian packages to install in the same apt run
-# (the Dockerfile adds tini). Packages already installed are skipped, so a
-# second run does nothing and never touches the network.
+# (the Dockerfile adds jupyterhub, tini and curl). Packages already installed
+# are skipped, so a second run does nothing and never touches the network.
+# APT_SET=runtime installs only the run-time set, no test packages (the
+# Dockerfile sets it); default all.
 # APT_CLEAN=1 removes the apt lists afterwards (for image layers).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -16,7 +19,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 log() { printf '[install-apt] %s\n' "$*"; }
 
 need=()
-for p in "${APT_PACKAGES[@]}" "$@"; do
+for p in "${APT_WANTED[@]}" "$@"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need+=("$p")
 done
 if ((${#need[@]} == 0)); then

@@ -12,6 +12,9 @@
 # Environment:
 #   SKIP_APT=1   leave Debian packages alone (the Dockerfile installs them as
 #                root in an earlier step)
+#   APT_SET      all (default): the run-time and the test packages of
+#                kernel/env.sh; runtime: only the run-time ones (the image
+#                sets it, so --check there does not ask for chromium)
 #   FORCE=1      redo the Go half even if its stamp says it is up to date
 #   GOBIN        where gonb/goimports/gopls go (default: $(go env GOPATH)/bin)
 set -euo pipefail
@@ -20,7 +23,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 
 if [[ "${1:-}" == --check ]]; then
   if [[ "${SKIP_APT:-0}" != 1 ]]; then
-    for p in "${APT_PACKAGES[@]}"; do
+    for p in "${APT_WANTED[@]}"; do
       dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || exit 1
     done
   fi
