@@ -704,3 +704,23 @@ func TestBandsLogYClip(t *testing.T) {
 		t.Errorf("y range [%v, %v]; want [1, 40]", p.Y.Min, p.Y.Max)
 	}
 }
+
+// TestSVGFontFallbacks checks that an SVG names, after Liberation Sans, the
+// fonts of the same widths, and that no text is left naming Liberation Sans
+// alone (which a browser without it draws in a wider font).
+func TestSVGFontFallbacks(t *testing.T) {
+	fig, err := Heatmap("K", "x", "u", mat.NewDense(2, 2, []float64{1, -2, 3, 4}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	svg := fig.mustSVG(t)
+	if n := bytes.Count(svg, []byte(svgFontTo)); n == 0 {
+		t.Errorf("SVG has no %q", svgFontTo)
+	}
+	if bytes.Contains(svg, []byte(svgFontFrom)) {
+		t.Errorf("SVG still has %q", svgFontFrom)
+	}
+	if !bytes.Contains(svg, []byte("font-family:")) {
+		t.Error("SVG has no font-family at all: the check above checks nothing")
+	}
+}

@@ -95,8 +95,22 @@ func (f *Figure) Render(format Format) (out []byte, err error) {
 	if _, err := c.WriteTo(&buf); err != nil {
 		return nil, fmt.Errorf("plotting: Render %s: %w", format, err)
 	}
+	if format == SVG {
+		return bytes.ReplaceAll(buf.Bytes(), []byte(svgFontFrom), []byte(svgFontTo)), nil
+	}
 	return buf.Bytes(), nil
 }
+
+// An SVG is drawn by the viewer's browser with the viewer's fonts, and
+// gonum/plot names only Liberation Sans, the font it measured the text with.
+// A browser without it (common on Linux, where the default sans font is
+// wider) put labels over the plot. svgFontTo names the fonts of the same
+// widths (Arimo on ChromeOS, Arial on Windows and macOS, Helvetica) before
+// the generic family, so text keeps its measured width wherever one exists.
+const (
+	svgFontFrom = "font-family:Liberation Sans;"
+	svgFontTo   = "font-family:'Liberation Sans',Arimo,Arial,Helvetica,sans-serif;"
+)
 
 // pdfDate is the creation date written into every PDF, so that PDFs are
 // reproducible.
