@@ -27,6 +27,9 @@
 #                 from then on each student's cache is their own (a shared
 #                 writable cache would let one student plant compiled code
 #                 in another's programs)
+#                 (HUB_WARM_CACHE=0 leaves it empty: quicker to set up, as the
+#                 hub's smoke test in `make test` does, but each student's
+#                 first cell then compiles the library, a minute or more)
 #   state/        the hub's database, cookie secret and proxy token (root only)
 # The checkout itself must be readable by every user (the kernels compile it);
 # this script checks that.
@@ -47,7 +50,7 @@ die() { printf 'hub-setup: %s\n' "$*" >&2; exit 1; }
 hub_stamp() {
   {
     install_stamp
-    echo "hub_dir=$HUB_DIR"
+    echo "hub_dir=$HUB_DIR warm=${HUB_WARM_CACHE:-1}"
     cat "$ROOT/kernel/hub/setup.sh" "$ROOT/kernel/hub/gonb-kernel"
     (cd "$ROOT" && GOPROXY=off GOFLAGS=-mod=mod go list -deps ./... 2>/dev/null | sort | sha256sum)
   } | sha256sum | cut -d' ' -f1
@@ -126,10 +129,15 @@ chmod -R a+rX "$HUB_DIR/share" "$HUB_DIR/bin"
 # The warm build cache: compile every package of the library (and so every
 # module it imports) exactly as a student's kernel will, with the shared
 # module cache and the kernel's settings, into a fresh cache.
-log "warm Go build cache -> $HUB_DIR/gocache (about a minute on 2 cores)"
 rm -rf "$HUB_DIR/gocache.new"
-(cd "$ROOT" && GOCACHE="$HUB_DIR/gocache.new" GOMODCACHE="$HUB_DIR/gomod" GOPROXY=off GOTOOLCHAIN=local GOFLAGS= \
-  go build ./... )
+if [[ ${HUB_WARM_CACHE:-1} == 0 ]]; then
+  log "no warm Go build cache (HUB_WARM_CACHE=0)"
+  mkdir "$HUB_DIR/gocache.new"
+else
+  log "warm Go build cache -> $HUB_DIR/gocache (about two minutes on 2 cores)"
+  (cd "$ROOT" && GOCACHE="$HUB_DIR/gocache.new" GOMODCACHE="$HUB_DIR/gomod" GOPROXY=off GOTOOLCHAIN=local GOFLAGS= \
+    go build ./...)
+fi
 rm -rf "$HUB_DIR/gocache"
 mv "$HUB_DIR/gocache.new" "$HUB_DIR/gocache"
 chmod -R a+rX "$HUB_DIR/gocache"
