@@ -24,7 +24,7 @@ OFFLINE = GOPROXY=off GOTOOLCHAIN=local
 
 help:
 	@echo "make lab        start Jupyter Notebook on notebooks/ (HOST=$${HOST:-127.0.0.1} PORT=$${PORT:-8888})"
-	@echo "make test       install, gofmt, go vet, go test, runner self-test, lab test, kernel test suite, browser test, all notebooks (full, then quick)"
+	@echo "make test       install, gofmt, go vet, go test, runner self-test, lab test, kernel test suite, class-hub smoke test, browser test, all notebooks (full, then quick), the image (root + podman)"
 	@echo "make browser-test  every lesson in headless Chromium against the lab server (LESSONS=\"01 03\" to pick)"
 	@echo "make kernel-test   the Jupyter kernel test suite against the gonb kernel (and once with gopls hidden: must fail)"
 	@echo "make install    kernel/install.sh: Debian Jupyter, GoNB, Go modules, kernelspec (idempotent)"
@@ -36,6 +36,8 @@ help:
 	@echo "make figures    export every inline figure of every lesson to figures/ (go run ./cmd/figures)"
 	@echo "make results    recompute the lessons' stored full-run results in lessons/results (NAMES=... for some)"
 	@echo "make clean      remove build/ and figures/"
+	@echo "make hub        serve the lessons to a class: JupyterHub on this machine, one server per student (as root; kernel/hub/add-students NAME... makes accounts)"
+	@echo "make hub-test   load test: STUDENTS=5 students log in through the hub and run lesson 01 (quick) at once; GOPLS=off, LESSON=..., prints memory, CPU, times, isolation"
 	@echo "make image-test build the Dockerfile with podman (as root) and test the container offline (make test runs it when it can)"
 
 lab:
@@ -51,6 +53,7 @@ test:
 	$(MAKE) --no-print-directory selftest
 	$(MAKE) --no-print-directory lab-test
 	$(MAKE) --no-print-directory kernel-test
+	$(MAKE) --no-print-directory hub-smoke
 	$(MAKE) --no-print-directory browser-test
 	$(MAKE) --no-print-directory notebooks QUICK=
 	$(MAKE) --no-print-directory notebooks-quick
@@ -148,3 +151,23 @@ image-test-if-podman:
 	@if [[ $$(id -u) != 0 ]]; then echo "image-test: skipped: not root (rootful podman; run: sudo make image-test)"; \
 	elif ! command -v podman >/dev/null; then echo "image-test: skipped: podman is not installed (apt-get install podman buildah debootstrap, then make image-test)"; \
 	else kernel/image-test.sh; fi
+
+# The class hub (kernel/hub/): JupyterHub 3.0 on this machine, as root.
+# hub: kernel/hub/hub.sh (sets up what is missing, then runs the hub).
+# hub-test: the load test (kernel/hub/loadtest) with STUDENTS students at once.
+# hub-smoke: what make test runs: 2 students, a small notebook, gopls off,
+# no warm build cache, in a hub folder of its own (quick to set up); log-in,
+# spawn, kernel and every isolation check. Skipped when not root.
+STUDENTS ?= 5
+GOPLS ?= on
+LESSON ?= notebooks/01-ilqr-recap.ipynb
+.PHONY: hub hub-test hub-smoke
+hub:
+	kernel/hub/hub.sh $(if $(HUB_HOST),--host=$(HUB_HOST)) $(if $(HUB_PORT),--port=$(HUB_PORT))
+
+hub-test:
+	kernel/hub/loadtest --students $(STUDENTS) --gopls $(GOPLS) --lesson $(LESSON)
+
+hub-smoke:
+	@if [[ $$(id -u) != 0 ]]; then echo "hub-smoke: skipped: not root (the hub makes student accounts; run: sudo make hub-smoke)"; \
+	else HUB_DIR=/var/lib/rlcontrol-hub-smoke HUB_WARM_CACHE=0 kernel/hub/loadtest --students 2 --gopls off --lesson kernel/testdata/hub/smoke.ipynb; fi
