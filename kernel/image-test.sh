@@ -47,14 +47,17 @@
 #        opens a session (a gonb kernel) for the copy of lesson 01 through
 #        its REST API and runs a Go cell over the kernel's websocket, as the
 #        browser does: the cell imports the library (the kernelspec's
-#        go.work) and prints its working folder, ~/work/lessons. Then a
+#        go.work) and prints its working folder, ~/work/lessons, and Tab
+#        completion (gopls, on by default) completes fmt.Prin. Then a
 #        restart: an edited copy is kept, a deleted one comes back, and a
 #        notebook signed as trusted before stays trusted (the trust database
 #        and secret live in ~/work);
+#      * RLCONTROL_GOPLS=off: the kernel's PATH then finds gonb, goimports
+#        and go but no gopls (a bad value is refused by name);
 #      * lesson 01 runs in quick mode through the GoNB kernel
 #        (kernel/run-notebooks) with GOPROXY=off, from the student's copy
 #        in ~/work/lessons with the kernel working in ~/work/x: outside the
-#        checkout, as in the hub.
+#        checkout, as in the hub, with gopls off, and no gopls starts.
 #
 # Environment:
 #   IMAGE         tag of the built image (default localhost/rlcontrol:test)
@@ -164,6 +167,19 @@ EOF
 cat >>"$work/checks.sh" <<'EOF'
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
+# The gopls processes in this container, by /proc (the image has no
+# procps). The chroot isolation shares the host's process table, so only
+# those in this container's mount namespace count.
+gopls_pids() {
+  local f p me
+  me=$(readlink /proc/self/ns/mnt)
+  for f in /proc/[0-9]*/comm; do
+    p=${f#/proc/}
+    p=${p%/comm}
+    [[ $(cat "$f" 2>/dev/null) == gopls && $(readlink "/proc/$p/ns/mnt" 2>/dev/null) == "$me" ]] && echo "$p"
+  done
+  return 0
+}
 cd "$HOME/rlcontrol"
 [[ $(id -u) != 0 ]] || fail "runs as root; the image should switch to the notebook user"
 ok "user $(id -un) (uid $(id -u))"
@@ -297,14 +313,38 @@ async def main(url, token):
         elif t == "status" and c["execution_state"] == "idle":
             idle = True
     print("".join(out).strip())
-    sys.exit(reply != "ok")
+    if reply != "ok":
+        sys.exit(1)
+    # Tab completion, which GoNB answers through gopls (it may take a few
+    # tries while gopls loads the workspace).
+    code = 'import "fmt"\n\n%%\nfmt.Prin'
+    for _ in range(30):
+        cid = uuid.uuid4().hex
+        await ws.write_message(json.dumps({
+            "header": {"msg_id": cid, "msg_type": "complete_request", "username": "x",
+                       "session": uuid.uuid4().hex, "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+            "content": {"code": code, "cursor_pos": len(code)}}))
+        while True:
+            m = json.loads(await asyncio.wait_for(ws.read_message(), 120))
+            if m.get("parent_header", {}).get("msg_id") == cid and m["msg_type"] == "complete_reply":
+                break
+        if "Println" in m["content"].get("matches", []):
+            print("completion: Println")
+            return
+        await asyncio.sleep(2)
+    print("completion: no Println in %s" % m["content"].get("matches"))
+    sys.exit(1)
 
 asyncio.run(main(*sys.argv[1:3]))
 PY
 ) || { echo "$out" >&2; tail -20 /tmp/su.log >&2; fail "a Go cell through $base/api/kernels/$kid/channels failed"; }
-[[ $out == "cwd=$W/lessons state=2" ]] || fail "the Go cell printed '$out', want 'cwd=$W/lessons state=2'"
+[[ $out == "cwd=$W/lessons state=2"$'\n'"completion: Println" ]] ||
+  fail "the Go cell and Tab completion gave '$out', want 'cwd=$W/lessons state=2' and 'completion: Println'"
+[[ -n $(gopls_pids) ]] || fail "Tab completion answered but no gopls runs"
 curl -fsS --max-time 30 "${auth[@]}" -X DELETE "$base/api/sessions/$sid" || fail "could not close session $sid"
-ok "a gonb session for $nbpath (through $base/api/sessions) ran a cell over the kernel's websocket: library imported, working in $W/lessons"
+for _ in $(seq 15); do [[ -n $(gopls_pids) ]] || break; sleep 1; done
+ok "a gonb session for $nbpath (through $base/api/sessions) ran a cell over the kernel's websocket (library imported, working in $W/lessons) and completed fmt.Prin to Println (gopls running)"
 grep -q 'POST /hub/api/users/x/activity' /tmp/hub.log || fail "the server sent no activity to the hub"
 ok "activity reported to the hub API"
 kill "$su"; wait "$su" 2>/dev/null || true
@@ -343,12 +383,36 @@ sys.exit(not NotebookNotary().check_signature(nbformat.read(sys.argv[1], as_vers
 PY
 ok "restart: the edited copy kept, the deleted one copied again, the saved notebook still trusted"
 
-# The lesson from the student's copy, the kernel working outside the checkout.
+# gopls off: the kernel's PATH (the kernelspec's, with the server's PATH
+# as singleuser.sh leaves it) finds gonb, goimports and go, and no gopls.
+if out=$(RLCONTROL_GOPLS=maybe kernel/singleuser.sh --version 2>&1); then fail "RLCONTROL_GOPLS=maybe was accepted"; fi
+[[ $out == *"RLCONTROL_GOPLS must be on or off, got 'maybe'"* ]] || { echo "$out" >&2; fail "RLCONTROL_GOPLS=maybe: no clear error"; }
+RLCONTROL_GOPLS=off kernel/singleuser.sh --version >/dev/null 2>&1 || fail "RLCONTROL_GOPLS=off kernel/singleuser.sh --version failed"
+spath=
+IFS=: read -ra dirs <<<"$PATH"
+for d in "${dirs[@]}"; do [[ -x $d/gopls ]] || spath=${spath:+$spath:}$d; done
+kpath=$(/usr/bin/python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["env"]["PATH"])' "$data/kernels/gonb/kernel.json")
+kpath=${kpath//'${PATH}'/$spath}
+for t in gonb goimports go; do PATH=$kpath command -v "$t" >/dev/null || fail "RLCONTROL_GOPLS=off: the kernel's PATH ($kpath) lacks $t"; done
+if PATH=$kpath command -v gopls >/dev/null; then fail "RLCONTROL_GOPLS=off: the kernel's PATH ($kpath) still finds gopls"; fi
+ok "RLCONTROL_GOPLS=off: the kernel's PATH finds gonb, goimports and go but no gopls; RLCONTROL_GOPLS=maybe refused"
+
+# The lesson from the student's copy, the kernel working outside the
+# checkout, with gopls off: no gopls may start while it runs.
 t0=$SECONDS
 copy=$W/lessons/${LESSON##*/}
 cp "$LESSON" "$copy"
-kernel/run-notebooks --quick --out "$W/x" "$copy" || fail "$copy failed with no network"
-ok "$copy ran offline in quick mode (kernel in $W/x) in $((SECONDS - t0)) s"
+before=$(gopls_pids)
+PATH=$spath kernel/run-notebooks --quick --out "$W/x" "$copy" &
+rn=$!
+extra=
+while kill -0 "$rn" 2>/dev/null; do
+  [[ $(gopls_pids) == "$before" ]] || extra=1
+  sleep 1
+done
+wait "$rn" || fail "$copy failed with no network (gopls off)"
+[[ -z $extra ]] || fail "a gopls process started during $copy with RLCONTROL_GOPLS=off"
+ok "$copy ran offline in quick mode (kernel in $W/x, gopls off, none started) in $((SECONDS - t0)) s"
 EOF
 # The stand-in for the hub's REST API (JupyterHub 3.0), as much of it as a
 # single-user server uses: the version check at start (the server exits

@@ -25,7 +25,12 @@
 #      notebooks the student saved with outputs stay trusted across restarts;
 #      then kernel/lab-setup signs the output-free lessons and hides Go's tab
 #      markers, as for `make lab`;
-#   3. unless the spawner set them: JUPYTERHUB_ROOT_DIR (the folder the
+#   3. gopls: RLCONTROL_GOPLS=off (default on) starts the gonb kernel with a
+#      PATH that holds gonb, goimports and go but no gopls, so GoNB runs no
+#      gopls: no Tab completion or hover help, and much less memory per
+#      student (the one-machine hub measured about 0.7 GB); the kernelspec's
+#      PATH is rewritten in the container, not in the image;
+#   4. unless the spawner set them: JUPYTERHUB_ROOT_DIR (the folder the
 #      Notebook serves) = $RLCONTROL_WORK, and JUPYTERHUB_DEFAULT_URL = the
 #      landing notebook lessons/00-start-here.ipynb (lessons/ when the image
 #      has no such notebook).
@@ -77,7 +82,36 @@ for f in notebook_secret nbsignatures.db; do
 done
 "$ROOT/kernel/lab-setup" "$LESSONS"
 
-# 3. Where the server starts.
+# 3. gopls on or off: the kernelspec's PATH starts with the folder of gonb,
+# goimports and gopls ($GOBIN_DIR, kernel/kernelspec.sh), and the server's
+# own PATH (the image's) holds that folder too.
+bins=$GOBIN_DIR
+case ${RLCONTROL_GOPLS:-on} in
+  on) ;;
+  off)
+    bins=$HOME/.local/lib/rlcontrol/bin-without-gopls
+    mkdir -p "$bins"
+    for t in gonb goimports; do ln -sfn "$GOBIN_DIR/$t" "$bins/$t"; done
+    kept=
+    IFS=: read -ra dirs <<<"$PATH"
+    for d in "${dirs[@]}"; do [[ -x $d/gopls ]] || kept=${kept:+$kept:}$d; done
+    export PATH=$kept
+    ;;
+  *) die "RLCONTROL_GOPLS must be on or off, got '$RLCONTROL_GOPLS'" ;;
+esac
+"$JUPYTER_PY" - "$KERNEL_DIR/kernel.json" "$bins:$(go env GOROOT)/bin" <<'PY'
+import json, sys
+path, bins = sys.argv[1:3]
+with open(path) as f:
+    spec = json.load(f)
+spec["env"]["PATH"] = bins + ":${PATH}"
+with open(path, "w") as f:
+    json.dump(spec, f, indent=1)
+    f.write("\n")
+PY
+log "gopls ${RLCONTROL_GOPLS:-on} (kernel PATH starts $bins)"
+
+# 4. Where the server starts.
 if [[ -z ${JUPYTERHUB_ROOT_DIR:-} ]]; then
   export JUPYTERHUB_ROOT_DIR=$WORK
 fi
