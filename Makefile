@@ -155,7 +155,8 @@ image-test-if-podman:
 # The class hub (kernel/hub/): JupyterHub 3.0 on this machine, as root.
 # hub: kernel/hub/hub.sh (sets up what is missing, then runs the hub).
 # hub-test: the load test (kernel/hub/loadtest) with STUDENTS students at once.
-# hub-smoke: what make test runs: 2 students, a small notebook, gopls off,
+# hub-smoke: what make test runs: the unit tests of the hub's configuration
+# and scripts (kernel/hub/hub_test.py), then 2 students, a small notebook, gopls off,
 # no warm build cache, in a hub folder of its own (quick to set up); log-in,
 # spawn, kernel and every isolation check. Skipped when not root.
 STUDENTS ?= 5
@@ -169,5 +170,6 @@ hub-test:
 	kernel/hub/loadtest --students $(STUDENTS) --gopls $(GOPLS) --lesson $(LESSON)
 
 hub-smoke:
+	/usr/bin/python3 kernel/hub/hub_test.py
 	@if [[ $$(id -u) != 0 ]]; then echo "hub-smoke: skipped: not root (the hub makes student accounts; run: sudo make hub-smoke)"; \
 	else HUB_DIR=/var/lib/rlcontrol-hub-smoke HUB_WARM_CACHE=0 kernel/hub/loadtest --students 2 --gopls off --lesson kernel/testdata/hub/smoke.ipynb; fi

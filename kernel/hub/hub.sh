@@ -11,11 +11,13 @@
 # accounts kernel/hub/add-students makes.
 #
 # Environment (flags win): HUB_HOST (default 127.0.0.1; 0.0.0.0 for a class
-# on the network, behind HTTPS), HUB_PORT (default 8000), HUB_DIR (default
+# on the network, with HTTPS: HUB_SSL_CERT and HUB_SSL_KEY name the
+# certificate and key files), HUB_PORT (default 8000), HUB_DIR (default
 # /var/lib/rlcontrol-hub), HUB_ADMINS (teachers' accounts, comma-separated),
 # HUB_GOPLS (on, default: Tab completion and hover help in the kernels; off:
-# none, and about 0.7 GB less memory per student), HUB_API_PORT / HUB_PROXY_API_PORT (internal, default 8081 / 8001), HUB_STATE
-# (the hub's database and secrets, default HUB_DIR/state).
+# none, and about 0.7 GB less memory per student), HUB_API_PORT and
+# HUB_PROXY_API_PORT (internal, default 8081 and 8001), HUB_STATE (the hub's
+# database and secrets, default HUB_DIR/state).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 export RLCONTROL_ROOT=$ROOT
@@ -27,7 +29,7 @@ while (($#)); do
     --host=*) HUB_HOST=${1#*=}; shift ;;
     --port) HUB_PORT=$2; shift 2 ;;
     --port=*) HUB_PORT=${1#*=}; shift ;;
-    -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "hub: unknown argument '$1' (see kernel/hub/hub.sh --help)" >&2; exit 2 ;;
   esac
 done
@@ -54,7 +56,7 @@ done
 # elsewhere (NodeSource's, as on these machines) needs to be told.
 export NODE_PATH=${NODE_PATH:+$NODE_PATH:}/usr/share/nodejs:/usr/lib/nodejs
 n=$(getent group rlcontrol-students | awk -F: '{print $4}' | tr ',' '\n' | grep -c . || true)
-echo "hub: http://$HUB_HOST:$HUB_PORT/ — $n student account(s) in rlcontrol-students (kernel/hub/add-students NAME... adds more)"
+echo "hub: http${HUB_SSL_CERT:+s}://$HUB_HOST:$HUB_PORT/ — $n student account(s) in rlcontrol-students (kernel/hub/add-students NAME... adds more)"
 export HUB_STATE=${HUB_STATE:-$HUB_DIR/state}
 mkdir -p "$HUB_STATE" && chmod 700 "$HUB_STATE"
 cd "$HUB_STATE"

@@ -26,6 +26,9 @@
 #   HUB_STATE        the hub's database and secrets (default HUB_DIR/state)
 #   HUB_HOST, HUB_PORT   where the hub's proxy listens (default 127.0.0.1:8000)
 #   HUB_API_PORT, HUB_PROXY_API_PORT   internal ports (default 8081, 8001)
+#   HUB_SSL_CERT, HUB_SSL_KEY   HTTPS: the certificate and key files (both or
+#                    neither); without them the hub speaks plain HTTP, fine
+#                    on loopback or behind an HTTPS reverse proxy only
 #   HUB_ADMINS       teachers' account names
 #   HUB_GOPLS        off: no gopls in the kernels (no Tab completion or hover
 #                    help; about 0.7 GB less per student); default on
@@ -46,7 +49,15 @@ LANDING = "00-start-here.ipynb"
 
 host = os.environ.get("HUB_HOST", "127.0.0.1")
 port = int(os.environ.get("HUB_PORT", "8000"))
-c.JupyterHub.bind_url = "http://%s:%d/" % (host, port)
+cert, key = os.environ.get("HUB_SSL_CERT", ""), os.environ.get("HUB_SSL_KEY", "")
+if bool(cert) != bool(key):
+    raise SystemExit("hub: set both HUB_SSL_CERT and HUB_SSL_KEY, or neither (got cert=%r key=%r)" % (cert, key))
+for f in (cert, key):
+    if f and not os.path.isfile(f):
+        raise SystemExit("hub: no such file: %r" % f)
+if cert:
+    c.JupyterHub.ssl_cert, c.JupyterHub.ssl_key = cert, key
+c.JupyterHub.bind_url = "%s://%s:%d/" % ("https" if cert else "http", host, port)
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = int(os.environ.get("HUB_API_PORT", "8081"))
 c.ConfigurableHTTPProxy.api_url = "http://127.0.0.1:%d" % int(os.environ.get("HUB_PROXY_API_PORT", "8001"))
