@@ -167,6 +167,11 @@ EOF
 cat >>"$work/checks.sh" <<'EOF'
 fail() { echo "FAIL: $*" >&2; exit 1; }
 ok() { echo "ok: $*"; }
+# The chroot isolation has no process namespace: whatever these checks
+# leave running outlives the container. So on any exit, a failure
+# included, stop the servers they started (a server stops its kernels).
+# (kill is bash's own: the image has no /bin/kill.)
+trap 'set +e; for j in $(jobs -p); do kill "$j" 2>/dev/null; done; wait 2>/dev/null' EXIT
 # The gopls processes in this container, by /proc (the image has no
 # procps). The chroot isolation shares the host's process table, so only
 # those in this container's mount namespace count.
