@@ -32,13 +32,16 @@ GONB_LOG="$KERNEL_DIR/gonb.log"
 #   APT_TEST_PACKAGES     what only `make test` needs: the Jupyter kernel
 #                         test suite (make kernel-test) and chromium, the
 #                         browser `make browser-test` drives headless
-#                         (chromedp starts it and downloads none)
+#                         (chromedp starts it and downloads none), and
+#                         fonts-liberation, the font the figures are
+#                         measured in, so its screenshots show them as a
+#                         student's browser does
 # APT_PACKAGES is both. APT_SET picks the set the scripts install and
 # require: "all" (default: make install, make test) or "runtime" (the
 # image sets it in its environment, so install.sh --check in the container
 # does not ask for chromium).
 APT_RUNTIME_PACKAGES=(jupyter-notebook jupyter-nbconvert python3-nbclient jupyter-client python3-ipykernel)
-APT_TEST_PACKAGES=(python3-jupyter-kernel-test chromium)
+APT_TEST_PACKAGES=(python3-jupyter-kernel-test chromium fonts-liberation)
 APT_PACKAGES=("${APT_RUNTIME_PACKAGES[@]}" "${APT_TEST_PACKAGES[@]}")
 case ${APT_SET:-all} in
   all) APT_WANTED=("${APT_PACKAGES[@]}") ;;

@@ -80,7 +80,8 @@ fi
 
 check_readable
 "$ROOT/kernel/install-apt.sh" jupyterhub
-"$ROOT/kernel/install.sh"
+# The run-time Debian packages only: a class server needs no browser.
+APT_SET=${APT_SET:-runtime} "$ROOT/kernel/install.sh"
 if ready; then
   log "already set up in $HUB_DIR"
   exit 0
