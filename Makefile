@@ -156,9 +156,9 @@ image-test-if-podman:
 # hub: kernel/hub/hub.sh (sets up what is missing, then runs the hub).
 # hub-test: the load test (kernel/hub/loadtest) with STUDENTS students at once.
 # hub-smoke: what make test runs: the unit tests of the hub's configuration
-# and scripts (kernel/hub/hub_test.py), then 2 students, a small notebook, gopls off,
-# no warm build cache, in a hub folder of its own (quick to set up); log-in,
-# spawn, kernel and every isolation check. Skipped when not root.
+# and scripts (kernel/hub/hub_test.py), then kernel/hub/smoke.sh (2 students,
+# a small notebook, gopls off, no warm build cache, in a hub folder of its
+# own: log-in, spawn, kernel and every isolation check). Skipped when not root.
 STUDENTS ?= 5
 GOPLS ?= on
 LESSON ?= notebooks/01-ilqr-recap.ipynb
@@ -172,4 +172,4 @@ hub-test:
 hub-smoke:
 	/usr/bin/python3 kernel/hub/hub_test.py
 	@if [[ $$(id -u) != 0 ]]; then echo "hub-smoke: skipped: not root (the hub makes student accounts; run: sudo make hub-smoke)"; \
-	else HUB_DIR=/var/lib/rlcontrol-hub-smoke HUB_WARM_CACHE=0 kernel/hub/loadtest --students 2 --gopls off --lesson kernel/testdata/hub/smoke.ipynb; fi
+	else kernel/hub/smoke.sh; fi
