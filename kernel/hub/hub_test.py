@@ -48,6 +48,8 @@ class ConfigTest(unittest.TestCase):
         self.assertEqual(c.Spawner.default_url, "/notebooks/00-start-here.ipynb")
         env = c.Spawner.environment
         self.assertEqual(env["GOPROXY"], "off")
+        self.assertEqual(env["PATH"], "/usr/local/bin:/usr/bin:/bin")
+        self.assertEqual(c.Spawner.env_keep, ["LANG", "LC_ALL"])
         self.assertEqual(env["RLCONTROL_GOPLS"], "on")
         self.assertEqual(env["JUPYTER_PATH"], "/var/lib/rlcontrol-hub/share/jupyter")
         self.assertEqual(c.JupyterHub.db_url, "sqlite:////var/lib/rlcontrol-hub/state/jupyterhub.sqlite")

@@ -85,7 +85,11 @@ c.Spawner.args = [
     "--MappingKernelManager.cull_idle_timeout=%d" % cull,
     "--MappingKernelManager.cull_interval=300",
 ]
+# Students' servers inherit nothing of the hub's environment but the locale:
+# root's PATH, PYTHONPATH or JUPYTER_* settings are not theirs.
+c.Spawner.env_keep = ["LANG", "LC_ALL"]
 c.Spawner.environment = {
+    "PATH": "/usr/local/bin:/usr/bin:/bin",
     "JUPYTER_PATH": os.path.join(HUB_DIR, "share", "jupyter"),
     "GOPROXY": "off",
     "GOTOOLCHAIN": "local",
@@ -127,8 +131,11 @@ async def prepare_home(spawner):
         await _run("cp", "-a", os.path.join(HUB_DIR, "gocache"), tmp)
         await _run("chown", "-R", "%d:%d" % (uid, gid), tmp)
         os.rename(tmp, cache)
-    # Trust the lesson copies and show Go's tabs plainly, as the student.
-    await _run("runuser", "-u", spawner.user.name, "--", "env", "HOME=" + home,
+    # Trust the lesson copies and show Go's tabs plainly, as the student, in
+    # a clean environment: the hub's own (root's JUPYTER_DATA_DIR, say)
+    # would point Jupyter at root's folders.
+    await _run("runuser", "-u", spawner.user.name, "--", "env", "-i", "HOME=" + home, "USER=" + spawner.user.name,
+               "PATH=/usr/bin:/bin", "LANG=C.UTF-8",
                "/usr/bin/python3", os.path.join(ROOT, "kernel", "lab-setup"), lessons)
 
 
