@@ -117,6 +117,26 @@ class GonbKernelTests(jupyter_kernel_test.KernelTests):
 
     # --- what upstream checks loosely, checked on content ---
 
+    def test_language_info_in_notebooks(self):
+        # Classic Notebook marks a notebook "(unsaved changes)" as soon as the
+        # kernel starts when the kernel's language_info differs from the
+        # file's, so the lessons carry exactly the kernel's answer
+        # (notebooks/src/nbgen.py's LANGUAGE_INFO).
+        import glob
+        import json
+        import os
+        self.flush_channels()
+        info = self.kc.kernel_info(reply=True, timeout=30)["content"]["language_info"]
+        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+        paths = sorted(glob.glob(os.path.join(root, "notebooks", "*.ipynb")))
+        self.assertTrue(paths, "no notebooks found")
+        for path in paths:
+            with open(path) as f:
+                meta = json.load(f)["metadata"]
+            self.assertEqual(meta.get("language_info"), info,
+                             "%s: language_info differs from the kernel's (update nbgen.LANGUAGE_INFO and run make notebooks-src)"
+                             % os.path.basename(path))
+
     def test_error(self):
         # GoNB reports a compile error twice: an HTML display that points at
         # the cell's line, and the "error" message itself. Upstream wants the

@@ -41,12 +41,20 @@ def exercise(title, prompt, starter, check, solution):
        role="solution", title=title, code=solution.strip("\n"))
 
 
+# LANGUAGE_INFO is exactly what the gonb kernel (GoNB v0.11.4 built with this
+# project's Go) answers to kernel_info. Classic Notebook copies the kernel's
+# answer into the notebook's metadata when the kernel starts and marks the
+# notebook "(unsaved changes)" when it differs from what the file had.
+LANGUAGE_INFO = {"name": "go", "version": "go1.26.8", "mimetype": "text/x-go", "file_extension": ".go",
+                 "pygments_lexer": "", "codemirror_mode": "", "nbconvert_exporter": ""}
+
+
 def write(source_file):
     """Writes the notebook named after source_file into the directory given
     as the first command-line argument (default: notebooks/)."""
     nb = nbf.v4.new_notebook()
     nb.metadata = {"kernelspec": {"display_name": "Go (gonb)", "language": "go", "name": "gonb"},
-                   "language_info": {"name": "go"}}
+                   "language_info": LANGUAGE_INFO}
     nb.cells = _cells
     # Stable cell ids, so regenerating an unchanged source gives identical bytes.
     for i, c in enumerate(nb.cells):
