@@ -130,12 +130,20 @@ class GonbKernelTests(jupyter_kernel_test.KernelTests):
         root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
         paths = sorted(glob.glob(os.path.join(root, "notebooks", "*.ipynb")))
         self.assertTrue(paths, "no notebooks found")
+        # The version is the Go that built gonb: a machine with a newer Go
+        # patch release than go.mod's only sees the marker, so it is not a
+        # failure there, just reported.
+        want = {k: v for k, v in info.items() if k != "version"}
         for path in paths:
             with open(path) as f:
-                meta = json.load(f)["metadata"]
-            self.assertEqual(meta.get("language_info"), info,
+                got = dict(json.load(f)["metadata"].get("language_info") or {})
+            version = got.pop("version", None)
+            self.assertEqual(got, want,
                              "%s: language_info differs from the kernel's (update nbgen.LANGUAGE_INFO and run make notebooks-src)"
                              % os.path.basename(path))
+            if version != info.get("version"):
+                print("kernel_test: %s says Go %s, the kernel runs %s: the Notebook will mark it \"(unsaved changes)\""
+                      % (os.path.basename(path), version, info.get("version")), file=sys.stderr)
 
     def test_error(self):
         # GoNB reports a compile error twice: an HTML display that points at
