@@ -70,3 +70,15 @@ work = [a.split("=", 1)[1] for a in spec.argv if a.startswith("-go_work=")]
 print(spec.resource_dir, work[0] if work else "")
 PY
 }
+
+# unreadable_folder DIR: prints the first folder from DIR up to / that users
+# other than its owner may not read and enter (the class hub's students'
+# kernels compile the checkout; /tmp's sticky 1777 counts as readable), and
+# fails; prints nothing and succeeds when every one is open to them.
+unreadable_folder() {
+  local d=$1
+  while [[ $d != / ]]; do
+    (( (8#$(stat -c %a "$d") & 5) == 5 )) || { echo "$d"; return 1; }
+    d=$(dirname "$d")
+  done
+}

@@ -59,11 +59,8 @@ hub_stamp() {
 # Every folder from / down to the checkout must be enterable, and the
 # checkout readable, by a user who is not root.
 check_readable() {
-  local d=$ROOT
-  while [[ $d != / ]]; do
-    (( (8#$(stat -c %a "$d") & 5) == 5 )) || die "$d is not readable by other users (mode $(stat -c %a "$d")); the students' kernels compile this checkout: chmod o+rx $d"
-    d=$(dirname "$d")
-  done
+  local d
+  d=$(unreadable_folder "$ROOT") || die "$d is not readable by other users (mode $(stat -c %a "$d")); the students' kernels compile this checkout: chmod o+rx $d"
 }
 
 ready() {

@@ -11,18 +11,11 @@
 # and the copy is tested; the kernel install of this checkout is left alone.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+. "$ROOT/kernel/env.sh"
 export HUB_DIR=${HUB_DIR:-/var/lib/rlcontrol-hub-smoke} HUB_WARM_CACHE=0
 
-readable() {
-  local d=$1
-  while [[ $d != / ]]; do
-    (( (8#$(stat -c %a "$d") & 5) == 5 )) || return 1  # others may read and enter (/tmp's 1777 too)
-    d=$(dirname "$d")
-  done
-}
-
 src=$ROOT
-if ! readable "$ROOT"; then
+if ! unreadable_folder "$ROOT" >/dev/null; then
   src=$HUB_DIR/checkout
   echo "hub-smoke: $ROOT is not readable by other users, whose kernels compile it; testing a copy in $src"
   mkdir -p "$HUB_DIR"
